@@ -1,0 +1,67 @@
+"""One error hierarchy for the whole engine.
+
+    ReviewError                 anything the engine refuses, with a message for a person
+    ├── InputError              a record or file a user supplied is not acceptable
+    │   ├── FileProblem         unreadable, empty, too large, not UTF-8, unsafe YAML
+    │   └── RecordInvalid       parsed, but a field is wrong (carries every field problem)
+    ├── ConfigurationError      standards or rules data is inconsistent (a policy owner's error)
+    │   ├── StandardsError
+    │   └── RuleError
+    └── EngineError             the rules engine misbehaved; never shown as a silent result
+
+Library code raises; only the CLI and the UI decide exit codes and what the user sees.
+Messages name the value, what was expected and, where it helps, the allowed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReviewError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class InputError(ReviewError):
+    """A file or record supplied by a user cannot be accepted as it is."""
+
+
+class FileProblem(InputError):
+    """The file itself is unusable (size, encoding, syntax, unsafe constructs)."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One problem with one field, addressed by its dotted path (``proposal.cost.annual``)."""
+
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}" if self.path else self.problem
+
+
+class RecordInvalid(InputError):
+    """The record parsed but does not satisfy the intake schema."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "record is not valid"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+class ConfigurationError(ReviewError):
+    """Standards or rules data is inconsistent; a policy owner must fix the data."""
+
+
+class StandardsError(ConfigurationError):
+    """The standards file does not match its schema."""
+
+
+class RuleError(ConfigurationError):
+    """A rule definition is malformed, duplicated or cites an unknown section."""
+
+
+class EngineError(ReviewError):
+    """The rules engine returned an error code or behaved unexpectedly."""

@@ -1,0 +1,121 @@
+"""Evaluate a submission: derive facts, let the engine decide, assemble the findings.
+
+Each call is independent: nothing is cached between evaluations except the compiled rule
+book and the registered rulesets, which are immutable. Safe to call from several threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .derived import derive
+from .engine import DurableMatcher, Fired, Matcher, ReferenceMatcher
+from .facts import FactSet, build_facts
+from .findings import Evaluation, Finding, disposition_of, make_finding, sort_key
+from .records import Submission
+from .rules import RuleBook, load_rules
+from .standards import DOMAINS, Standards, load_standards
+
+EngineName = Literal["durable", "reference"]
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """A rule book bound to a matcher; build once, evaluate many times."""
+
+    book: RuleBook
+    matcher: Matcher
+
+    @property
+    def standards(self) -> Standards:
+        return self.book.standards
+
+    def evaluate(self, submission: Submission, as_of: dt.date | None = None) -> Evaluation:
+        as_of = as_of or dt.date.today()
+        standards = self.book.standards
+        derived = derive(submission, standards, as_of)
+        facts = build_facts(submission, derived, standards)
+        tier_fired = self.matcher.match(1, facts)
+        tier = _tier(self.book, tier_fired)
+        staged = facts.with_tier(tier)
+        fired = tier_fired + self.matcher.match(2, staged)
+        findings = self._findings(fired, staged)
+        signoffs = _signoffs(self.book, fired)
+        return Evaluation(
+            tier=tier,
+            tcv=derived.tcv,
+            required_signoffs=signoffs,
+            disposition=disposition_of(findings),
+            standards_version=standards.label,
+            rules_version=self.book.version,
+            stage=submission.stage,
+            as_of=as_of,
+            findings=findings,
+        )
+
+    def _findings(self, fired: Fired, facts: FactSet) -> list[Finding]:
+        by_id = {fact["id"]: fact for fact in facts}
+        rules = self.book.by_id
+        findings = [make_finding(rules[r], by_id[f], self.book.standards) for r, f in fired]
+        findings.sort(key=sort_key)
+        return findings
+
+
+def _tier(book: RuleBook, fired: Fired) -> int:
+    tiers = {
+        effect.tier
+        for rule_id, _ in fired
+        if (effect := book.by_id[rule_id].spec.effect) is not None and effect.tier
+    }
+    if 3 in tiers:
+        return 3
+    if 1 in tiers:
+        return 1
+    return 2
+
+
+def _signoffs(book: RuleBook, fired: Fired) -> list[str]:
+    wanted = {
+        effect.signoff
+        for rule_id, _ in fired
+        if (effect := book.by_id[rule_id].spec.effect) is not None and effect.signoff
+    }
+    return [d for d in DOMAINS if d in wanted]
+
+
+_cache: dict[tuple[str, str, str], Evaluator] = {}
+_cache_lock = threading.Lock()
+
+
+def evaluator(
+    engine: EngineName = "durable",
+    *,
+    standards_dir: Path | None = None,
+    rules_dir: Path | None = None,
+) -> Evaluator:
+    """The evaluator for a standards and rules directory, built once per process."""
+    key = (engine, str(standards_dir or ""), str(rules_dir or ""))
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is None:
+            standards = load_standards(standards_dir)
+            book = load_rules(standards, rules_dir)
+            matcher: Matcher = (
+                DurableMatcher(book) if engine == "durable" else ReferenceMatcher(book)
+            )
+            found = _cache[key] = Evaluator(book, matcher)
+        return found
+
+
+def evaluate(
+    submission: Submission,
+    as_of: dt.date | None = None,
+    *,
+    engine: EngineName = "durable",
+) -> Evaluation:
+    """Evaluate with the bundled standards and rules."""
+    return evaluator(engine).evaluate(submission, as_of)

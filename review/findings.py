@@ -1,0 +1,147 @@
+"""Findings and the evaluation result, exactly as intake.md names them.
+
+A finding is one distinct problem: one rule, one fact (the proposal's section, or one
+component, criterion, integration, platform or data type). Findings are ordered by severity,
+then domain, then rule id, then subject, so the same record always prints the same list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .facts import FACT_KINDS
+from .rules import DOMAIN_ORDER, SEVERITY_ORDER, Rule
+from .standards import Standards
+
+Disposition = Literal["blocked", "conditions", "clear"]
+NOT_ANSWERED = "not answered"
+
+
+class Evidence(BaseModel):
+    """An input value that made the rule fire, with where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    field: str
+    source: str
+    value: Any = None
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule_id: str
+    domain: str
+    severity: str
+    title: str
+    message: str
+    citations: list[str]
+    remediation: str
+    waivable: bool
+    subject: str | None = None
+    evidence: list[Evidence] = []
+
+    @property
+    def key(self) -> str:
+        """Identity of the problem across evaluations (rule and subject)."""
+        return f"{self.rule_id}|{self.subject or ''}"
+
+
+class Evaluation(BaseModel):
+    """What ``review evaluate`` prints and what the user interface shows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tier: int
+    tcv: float
+    required_signoffs: list[str]
+    disposition: Disposition
+    standards_version: str
+    rules_version: str
+    stage: str
+    as_of: dt.date
+    findings: list[Finding]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class _Missing:
+    def __format__(self, spec: str) -> str:
+        return NOT_ANSWERED
+
+    def __str__(self) -> str:
+        return NOT_ANSWERED
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> Any:
+        return _Missing()
+
+
+class _Formatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, _Missing):
+            return NOT_ANSWERED
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+_FORMATTER = _Formatter()
+
+
+class _Std:
+    """Lets message templates say {std.security.cyber_insurance_min_usd:,.0f}."""
+
+    def __init__(self, standards: Standards) -> None:
+        self._s = standards
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._s, name)
+
+
+def make_finding(rule: Rule, fact: dict[str, Any], standards: Standards) -> Finding:
+    values = _Fields(fact)
+    values["std"] = _Std(standards)
+    message = _FORMATTER.vformat(rule.spec.message, (), values)
+    sources = FACT_KINDS[rule.kind].sources()
+    evidence = [
+        Evidence(field=name, source=sources.get(name, name), value=fact.get(name))
+        for name in rule.evidence_fields
+    ]
+    return Finding(
+        rule_id=rule.id,
+        domain=rule.domain,
+        severity=rule.spec.severity.value,
+        title=rule.spec.title,
+        message=message,
+        citations=list(rule.spec.citations),
+        remediation=rule.spec.remediation,
+        waivable=rule.spec.waivable,
+        subject=fact.get("subject"),
+        evidence=evidence,
+    )
+
+
+def sort_key(finding: Finding) -> tuple[int, int, str, str]:
+    return (
+        SEVERITY_ORDER[finding.severity],
+        DOMAIN_ORDER[finding.domain],
+        finding.rule_id,
+        finding.subject or "",
+    )
+
+
+def disposition_of(findings: list[Finding]) -> Disposition:
+    """GEN-8: blocked while any blocker is open, else conditions while any major is."""
+    severities = {f.severity for f in findings}
+    if "blocker" in severities:
+        return "blocked"
+    if "major" in severities:
+        return "conditions"
+    return "clear"

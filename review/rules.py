@@ -1,0 +1,247 @@
+"""Rules as data: the strict schema of a rule, and the loader that compiles them.
+
+Rules live in ``rules/<domain>.yaml``. The loader refuses, naming the rule and the field:
+a duplicate id, an id whose section is not among its citations, a citation missing from the
+policy catalog, a domain that disagrees with its file or its section, an unknown fact field
+or standard, a value of the wrong type, and a message template naming a field the fact does
+not have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import conditions
+from .errors import RuleError
+from .facts import FACT_KINDS
+from .safeyaml import load_file
+from .standards import DOMAINS, Domain, Standards
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "rules"
+ID_PATTERN = re.compile(
+    r"^(GEN|DATA|SEC|ACC|OSS|PRIV|AI|TECH|PROC)-(\d{3})-[a-z0-9]+(-[a-z0-9]+)*$"
+)
+_PREFIX_DOMAIN = {
+    "GEN": "general",
+    "DATA": "data",
+    "SEC": "security",
+    "ACC": "accessibility",
+    "OSS": "open_source",
+    "PRIV": "privacy",
+    "AI": "ai",
+    "TECH": "technology",
+    "PROC": "procurement",
+}
+
+
+class Severity(StrEnum):
+    BLOCKER = "blocker"
+    MAJOR = "major"
+    MINOR = "minor"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {s.value: i for i, s in enumerate(Severity)}
+DOMAIN_ORDER = {d: i for i, d in enumerate(DOMAINS)}
+
+
+class Effect(BaseModel):
+    """What a rule decides besides a finding: the review tier or a required sign-off."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tier: Literal[1, 2, 3] | None = None
+    signoff: Domain | None = None
+
+
+class RuleSpec(BaseModel):
+    """One rule as a policy owner writes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    severity: Severity
+    citations: list[str] = Field(min_length=1)
+    title: str = Field(min_length=5)
+    message: str = Field(min_length=5)
+    remediation: str = Field(min_length=5)
+    waivable: bool
+    when: dict[str, Any]
+    effect: Effect | None = None
+    retired: bool = False
+    notes: str | None = None
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    domain: Domain
+    rules: list[RuleSpec]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule: its metadata, its fact kind and its condition in both forms."""
+
+    spec: RuleSpec
+    domain: str
+    kind: str
+    node: conditions.Node
+    durable: dict[str, Any]
+    evidence_fields: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def phase(self) -> int:
+        """Tier rules run first: every other rule may read the tier they decide."""
+        return 1 if self.spec.effect and self.spec.effect.tier else 2
+
+    def matches(self, fact: dict[str, Any]) -> bool:
+        return fact["kind"] == self.kind and conditions.holds(self.node, fact)
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Every active rule of one rules directory compiled against one standards set."""
+
+    rules: tuple[Rule, ...]
+    standards: Standards
+    digest: str
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @property
+    def version(self) -> str:
+        return self.digest[:12]
+
+
+def _template_fields(template: str, where: str) -> list[str]:
+    if "__" in template:
+        raise RuleError(f"{where}: message may not use '__'")
+    names = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise RuleError(f"{where}: message is not a valid template ({exc})") from None
+    for _, name, _, _ in parsed:
+        if name is not None:
+            if not name:
+                raise RuleError(f"{where}: message uses an empty placeholder {{}}")
+            names.append(name)
+    return names
+
+
+def _compile(
+    spec: RuleSpec, file_domain: str, standards: Standards, predicates: dict[str, Any]
+) -> Rule:
+    where = f"rule {spec.id}"
+    match = ID_PATTERN.match(spec.id)
+    if not match:
+        raise RuleError(
+            f"{where}: id must look like SEC-004-incident-window (section prefix, three-digit "
+            "section number, lower-case words)"
+        )
+    prefix, number = match.group(1), int(match.group(2))
+    own_section = f"{prefix}-{number}"
+    if _PREFIX_DOMAIN[prefix] != file_domain:
+        raise RuleError(
+            f"{where}: id prefix {prefix} belongs to domain {_PREFIX_DOMAIN[prefix]!r}, but the "
+            f"rule is in the {file_domain!r} file"
+        )
+    for citation in spec.citations:
+        if citation not in standards.section_index:
+            raise RuleError(f"{where}: cites {citation!r}, which is not a section of the policy")
+    if own_section not in spec.citations:
+        raise RuleError(
+            f"{where}: id names section {own_section} but citations are {spec.citations}"
+        )
+    when = dict(spec.when)
+    kind = when.pop("fact", None)
+    if kind not in FACT_KINDS:
+        raise RuleError(
+            f"{where}: when.fact must be one of {', '.join(sorted(FACT_KINDS))}; got {kind!r}"
+        )
+    fact_cls = FACT_KINDS[kind]
+    field_types = fact_cls.field_types()
+    if not when:
+        raise RuleError(f"{where}: when has no condition besides fact")
+    node = conditions.parse(
+        when, fields=field_types, resolve=standards.value, predicates=predicates, where=where
+    )
+    for name in _template_fields(spec.message, where):
+        root = name.split(".")[0].split("[")[0]
+        if root == "std":
+            try:
+                standards.value(name.split(".", 1)[1])
+            except (KeyError, IndexError):
+                raise RuleError(f"{where}: message refers to unknown standard {name!r}") from None
+        elif root not in field_types and root != "subject":
+            raise RuleError(
+                f"{where}: message names {{{root}}}, which is not a field of {kind} facts"
+            )
+    expression = {"$and": [{"kind": kind}, conditions.to_durable(node)]}
+    return Rule(
+        spec=spec,
+        domain=file_domain,
+        kind=kind,
+        node=node,
+        durable={"all": [{"m": expression}]},
+        evidence_fields=tuple(conditions.fields_of(node)),
+    )
+
+
+def _describe(exc: ValidationError, source: Path) -> str:
+    first = exc.errors()[0]
+    loc = list(first["loc"])
+    path = ".".join(str(p) for p in loc)
+    problem = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+    return f"{source}: {path}: {problem}"
+
+
+def load_rules(standards: Standards, directory: Path | None = None) -> RuleBook:
+    """Load, check and compile every rule file in ``directory``."""
+    directory = directory or DEFAULT_DIR
+    digest = hashlib.sha256()
+    predicates_path = directory / "predicates.yaml"
+    predicates: dict[str, Any] = {}
+    if predicates_path.exists():
+        raw = load_file(predicates_path, what="predicates file")
+        digest.update(predicates_path.read_bytes())
+        if not isinstance(raw, dict) or set(raw) != {"predicates"}:
+            raise RuleError(f"{predicates_path}: expected one top-level key 'predicates'")
+        predicates = dict(raw["predicates"] or {})
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != "predicates.yaml")
+    if not files:
+        raise RuleError(f"{directory}: no rule files (*.yaml)")
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            content = RuleFile.model_validate(load_file(path, what="rule file"))
+        except ValidationError as exc:
+            raise RuleError(_describe(exc, path)) from None
+        if path.stem != content.domain:
+            raise RuleError(f"{path}: file name must be the domain name ({content.domain}.yaml)")
+        for spec in content.rules:
+            if spec.id in seen:
+                raise RuleError(
+                    f"rule {spec.id}: id is used twice ({seen[spec.id].name} and {path.name})"
+                )
+            seen[spec.id] = path
+            if spec.retired:
+                continue
+            rules.append(_compile(spec, content.domain, standards, predicates))
+    digest.update(f"standards:{standards.id}:{standards.version}".encode())
+    return RuleBook(rules=tuple(rules), standards=standards, digest=digest.hexdigest())

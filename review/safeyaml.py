@@ -1,0 +1,91 @@
+"""Reading YAML and JSON that people and other systems hand us, safely.
+
+Every file is size-limited before it is read, must be UTF-8, and may not use YAML anchors or
+aliases: an alias "bomb" (a few lines that expand to billions of nodes) is refused at the
+first alias instead of being expanded. Only plain data types are built (safe loading).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import FileProblem
+
+DEFAULT_MAX_BYTES = 1_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The pure-Python safe loader: libyaml's composer would not let us refuse aliases."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise FileProblem(
+                f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
+                "allowed; write the value out in full"
+            )
+        return super().compose_node(parent, index)
+
+
+def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> str:
+    """Read a UTF-8 file no larger than ``max_bytes``; refuse empty files."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileProblem(f"{path}: no such {what}") from None
+    except OSError as exc:
+        raise FileProblem(f"{path}: cannot read {what} ({exc.strerror})") from None
+    if path.is_dir():
+        raise FileProblem(f"{path}: is a directory, expected a {what}")
+    if size > max_bytes:
+        raise FileProblem(f"{path}: {what} is {size:,} bytes; the limit is {max_bytes:,} bytes")
+    with path.open("rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise FileProblem(f"{path}: {what} is larger than the limit of {max_bytes:,} bytes")
+    return decode(raw, source=str(path))
+
+
+def decode(raw: bytes, *, source: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise FileProblem(
+            f"{source}: not UTF-8 text (byte 0x{bad} at offset {exc.start}); save it as UTF-8"
+        ) from None
+    if not text.strip():
+        raise FileProblem(f"{source}: file is empty")
+    return text
+
+
+def parse(text: str, *, source: str, json_only: bool = False) -> Any:
+    """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
+    if json_only:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FileProblem(
+                f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)
+    except FileProblem as exc:
+        raise FileProblem(f"{source}: {exc}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise FileProblem(f"{source}: not valid YAML ({where}{exc.problem})") from None
+    except yaml.YAMLError as exc:
+        raise FileProblem(f"{source}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise FileProblem(f"{source}: nesting is too deep") from None
+
+
+def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> Any:
+    text = read_text(path, max_bytes=max_bytes, what=what)
+    return parse(text, source=str(path), json_only=path.suffix.lower() == ".json")

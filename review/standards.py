@@ -1,0 +1,348 @@
+"""The City's standards as data: one strict schema over the files in ``standards/``.
+
+Rules refer to values here by dotted name (``security.cyber_insurance_min_usd``); the
+loader refuses a file that does not match the schema, naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import StandardsError
+from .records import (
+    AcquisitionType,
+    CertificationType,
+    DataClass,
+    DataType,
+    ExportFormat,
+    Hosting,
+    IntegrationMethod,
+    ProcurementMethod,
+)
+from .safeyaml import load_file
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "standards"
+
+Domain = Literal[
+    "general",
+    "data",
+    "security",
+    "accessibility",
+    "open_source",
+    "privacy",
+    "ai",
+    "technology",
+    "procurement",
+]
+DOMAINS: tuple[str, ...] = (
+    "general",
+    "data",
+    "security",
+    "accessibility",
+    "open_source",
+    "privacy",
+    "ai",
+    "technology",
+    "procurement",
+)
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Section(Schema):
+    id: str = Field(pattern=r"^[A-Z]+-\d+$")
+    domain: Domain
+    title: str
+    judgeable: bool
+    enforced_by: str | None = None
+    basis: str | None = None
+
+
+class City(Schema):
+    name: str
+    population: int = Field(ge=0)
+    special_district: bool = False
+
+
+class Tiers(Schema):
+    fast_track_tcv_below: float = Field(ge=0)
+    full_review_tcv_from: float = Field(ge=0)
+    fast_track_data_classes: list[DataClass]
+
+
+class Threshold(Schema):
+    tcv_from: float = Field(ge=0)
+    requires: ProcurementMethod
+
+
+class Procurement(Schema):
+    thresholds: list[Threshold] = Field(min_length=1)
+    method_rank: dict[ProcurementMethod, int]
+    methods_satisfying_any_threshold: list[ProcurementMethod]
+    methods_satisfying_when_justified: list[ProcurementMethod]
+    council_approval_tcv_from: float = Field(ge=0)
+    max_term_years: float = Field(gt=0)
+    max_annual_escalation_pct: float = Field(ge=0)
+    governing_law: str
+
+    @model_validator(mode="after")
+    def _ranked(self) -> Procurement:
+        for threshold in self.thresholds:
+            if threshold.requires not in self.method_rank:
+                raise ValueError(
+                    f"thresholds: method {threshold.requires.value!r} has no entry in method_rank"
+                )
+        return self
+
+
+class Data(Schema):
+    class_rank: dict[DataClass, int]
+    personal_data_types: list[DataType]
+    implied_class: dict[DataType, DataClass]
+    residency_countries: list[str]
+    open_export_formats: list[ExportFormat]
+    data_return_max_days: float = Field(ge=0)
+    holds_city_data_hosting: list[Hosting]
+
+
+class AttestationGroup(Schema):
+    types: list[CertificationType] = Field(min_length=1)
+    max_age_months: int = Field(gt=0)
+
+
+class Attestations(Schema):
+    confidential: list[AttestationGroup] = Field(min_length=1)
+    internal_hosted: list[AttestationGroup] = Field(min_length=1)
+
+
+class Security(Schema):
+    attestations: Attestations
+    pci_aoc_max_age_months: int = Field(gt=0)
+    tls_min_version: float
+    incident_notification_max_hours: float = Field(gt=0)
+    incident_notification_max_hours_restricted: float = Field(gt=0)
+    cyber_insurance_min_usd: float = Field(ge=0)
+    cyber_insurance_min_usd_restricted: float = Field(ge=0)
+    pen_test_max_age_months: int = Field(gt=0)
+    audit_log_min_days: int = Field(ge=0)
+    browser_plugins: list[str]
+
+
+class AdaDate(Schema):
+    band: str
+    population_from: int = Field(ge=0)
+    date: dt.date
+
+
+class Accessibility(Schema):
+    required_wcag_version: Literal["2.0", "2.1", "2.2"]
+    requested_wcag_version: Literal["2.0", "2.1", "2.2"]
+    required_levels: list[Literal["A", "AA", "AAA"]]
+    acr_max_age_months: int = Field(gt=0)
+    acr_editions: list[str]
+    required_languages: list[str]
+    ada_title_ii_compliance: list[AdaDate] = Field(min_length=1)
+
+
+class OpenSource(Schema):
+    release_licenses: list[str]
+    accepted_release_licenses: list[str]
+    sbom_required_for: list[AcquisitionType]
+    sbom_requested_for: list[AcquisitionType]
+    open_interface_methods: list[IntegrationMethod]
+
+
+class Technology(Schema):
+    preferred_hosting: list[Hosting]
+    web_interface_types: list[AcquisitionType]
+    required_browsers: list[str]
+    review_integration_methods: list[IntegrationMethod]
+
+
+class Criterion(Schema):
+    id: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    name: str
+    level: Literal["A", "AA", "AAA"]
+    since: Literal["2.0", "2.1", "2.2"]
+    removed_in: Literal["2.1", "2.2"] | None = None
+
+
+LicenseClass = Literal[
+    "permissive",
+    "weak_copyleft",
+    "unclassified",
+    "strong_copyleft",
+    "network_copyleft",
+    "source_available",
+    "unknown",
+]
+
+
+class Licenses(Schema):
+    rank: dict[LicenseClass, int]
+    classes: dict[LicenseClass, list[str]]
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _each_id_once(self) -> Licenses:
+        seen: dict[str, str] = {}
+        for klass, ids in self.classes.items():
+            for spdx_id in ids:
+                if spdx_id.lower() in seen:
+                    raise ValueError(
+                        f"license {spdx_id!r} is in both {seen[spdx_id.lower()]!r} and {klass!r}"
+                    )
+                seen[spdx_id.lower()] = klass
+        missing = set(self.rank) ^ {
+            "permissive",
+            "weak_copyleft",
+            "unclassified",
+            "strong_copyleft",
+            "network_copyleft",
+            "source_available",
+            "unknown",
+        }
+        if missing:
+            raise ValueError(f"rank must give every class a rank; missing {sorted(missing)}")
+        return self
+
+
+class Platform(Schema):
+    name: str
+    match: list[str] = Field(min_length=1)
+    end_of_support: dt.date | None
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> Platform:
+        for pattern in self.match:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{self.name}: pattern {pattern!r} is not valid ({exc})") from None
+        return self
+
+
+class Standards(Schema):
+    """Everything the rules may refer to, with the version every evaluation records."""
+
+    id: str
+    version: int = Field(ge=1)
+    name: str
+    title: str
+    published: dt.date
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    city: City
+    tiers: Tiers
+    procurement: Procurement
+    data: Data
+    security: Security
+    accessibility: Accessibility
+    open_source: OpenSource
+    technology: Technology
+    sections: list[Section]
+    criteria: list[Criterion]
+    licenses: Licenses
+    platforms: list[Platform]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Standards:
+        for label, ids in (
+            ("section", [s.id for s in self.sections]),
+            ("criterion", [c.id for c in self.criteria]),
+        ):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{label} ids must be unique; repeated: {dupes}")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @cached_property
+    def section_index(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections}
+
+    @cached_property
+    def criterion_index(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
+    @cached_property
+    def compiled_platforms(self) -> list[tuple[Platform, list[re.Pattern[str]]]]:
+        return [(p, [re.compile(m, re.IGNORECASE) for m in p.match]) for p in self.platforms]
+
+    def value(self, dotted: str) -> Any:
+        """Look up a parameter by dotted name; rules use this to refer to thresholds."""
+        node: Any = self
+        for part in dotted.split("."):
+            if isinstance(node, BaseModel) and part in type(node).model_fields:
+                node = getattr(node, part)
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise KeyError(dotted)
+        if isinstance(node, BaseModel):
+            raise KeyError(dotted)
+        return node
+
+    def ada_compliance(self) -> AdaDate:
+        """The ADA Title II compliance date that applies to this City's population band."""
+        bands = sorted(self.accessibility.ada_title_ii_compliance, key=lambda b: -b.population_from)
+        if self.city.special_district:
+            return bands[-1]
+        for band in bands:
+            if self.city.population >= band.population_from:
+                return band
+        return bands[-1]
+
+
+_FILES = {
+    "standards.yaml": None,
+    "sections.yaml": "sections",
+    "wcag.yaml": "criteria",
+    "licenses.yaml": "licenses",
+    "platforms.yaml": "platforms",
+}
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    first = exc.errors()[0]
+    path = ".".join(str(p) for p in first["loc"])
+    problem = first["msg"]
+    if first["type"] == "extra_forbidden":
+        problem = "unknown field"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{source}: {path}: {problem}{more}"
+
+
+def load_standards(directory: Path | None = None) -> Standards:
+    """Load and validate the standards set in ``directory`` (default: the bundled one)."""
+    directory = directory or DEFAULT_DIR
+    merged: dict[str, Any] = {}
+    for filename, key in _FILES.items():
+        path = directory / filename
+        try:
+            content = load_file(path, what="standards file")
+        except Exception as exc:  # FileProblem and OS errors alike
+            raise StandardsError(str(exc)) from None
+        if not isinstance(content, dict):
+            raise StandardsError(f"{path}: expected a mapping at the top level")
+        if key is None:
+            merged.update(content)
+        else:
+            if set(content) != {key}:
+                raise StandardsError(f"{path}: expected exactly one top-level key {key!r}")
+            merged[key] = content[key]
+    try:
+        return Standards.model_validate(merged)
+    except ValidationError as exc:
+        raise StandardsError(_describe(exc, str(directory))) from None
