@@ -46,9 +46,9 @@ class RecordInvalid(InputError):
 
     def __init__(self, problems: list[FieldProblem]) -> None:
         self.problems = problems
-        first = str(problems[0]) if problems else "record is not valid"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        shown = "; ".join(str(p) for p in problems[:3]) or "record is not valid"
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(shown + more)
 
 
 class ConfigurationError(ReviewError):

@@ -18,9 +18,21 @@ from .facts import FactSet, build_facts
 from .findings import Evaluation, Finding, disposition_of, make_finding, sort_key
 from .records import Submission
 from .rules import RuleBook, load_rules
-from .standards import DOMAINS, Standards, load_standards
+from .standards import Standards, load_standards
 
 EngineName = Literal["durable", "reference"]
+# Technology first: it is the intake review every proposal gets (GEN-2, GEN-3).
+SIGNOFF_ORDER = (
+    "technology",
+    "security",
+    "accessibility",
+    "privacy",
+    "open_source",
+    "ai",
+    "data",
+    "procurement",
+    "general",
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,7 @@ def _signoffs(book: RuleBook, fired: Fired) -> list[str]:
         for rule_id, _ in fired
         if (effect := book.by_id[rule_id].spec.effect) is not None and effect.signoff
     }
-    return [d for d in DOMAINS if d in wanted]
+    return [d for d in SIGNOFF_ORDER if d in wanted]
 
 
 _cache: dict[tuple[str, str, str], Evaluator] = {}

@@ -188,6 +188,7 @@ class OpenSourceFact(Fact):
     component_count: int | None = src("proposal.open_source.components (count)")
     export_formats: str | None = src("proposal.data_management.export_formats")
     proprietary_only_export: bool | None = src("derived: export_formats only proprietary")
+    hosting: str | None = src("proposal.hosting")
 
 
 class ComponentFact(Fact):
@@ -280,6 +281,8 @@ class ProcurementFact(Fact):
     sole_source_justification: bool | None = src("proposal.sole_source_justification")
     term_years: float | None = src("proposal.cost.term_years")
     annual_escalation_pct: float | None = src("proposal.cost.annual_escalation_pct")
+    method_gap: int | None = src("derived: required_rank minus method_rank (PROC-1)")
+    annual_cost: float | None = src("proposal.cost.annual")
 
 
 class ContractFact(Fact):
@@ -543,6 +546,7 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
         OpenSourceFact(
             stage=stage,
             acquisition_type=acq,
+            hosting=hosting,
             custom_development=custom,
             is_open_source=oss.is_open_source,
             alternatives_count=len(p.alternatives_considered),
@@ -685,6 +689,14 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
             ),
             term_years=p.cost.term_years,
             annual_escalation_pct=p.cost.annual_escalation_pct,
+            method_gap=None
+            if method is None
+            else max(
+                0,
+                std.procurement.method_rank[ProcurementMethod(required)]
+                - _method_rank(method.value, std),
+            ),
+            annual_cost=p.cost.annual,
         )
     )
 

@@ -19,7 +19,11 @@ DEFAULT_MAX_BYTES = 1_000_000
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """The pure-Python safe loader: libyaml's composer would not let us refuse aliases."""
+    """The pure-Python safe loader: libyaml's composer would not let us refuse aliases.
+
+    Dates stay text: the record's own validation parses them, so a bad date such as
+    2026-02-30 is reported against its field rather than as a YAML error.
+    """
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -29,6 +33,29 @@ class _NoAliasLoader(yaml.SafeLoader):
                 "allowed; write the value out in full"
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A repeated key would silently replace the first answer: refuse it instead."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:  # unhashable keys are refused by the base constructor
+                continue
+            if duplicate:
+                raise FileProblem(
+                    f"line {key_node.start_mark.line + 1}: key {key!r} appears twice in the "
+                    "same mapping; keep one"
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> str:

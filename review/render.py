@@ -1,0 +1,94 @@
+"""Human-readable terminal output for evaluations, rules and standards (rich tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .findings import Evaluation
+from .rules import Rule
+from .standards import Standards
+
+SEVERITY_STYLE = {"blocker": "bold red", "major": "yellow", "minor": "cyan", "info": "dim"}
+
+
+def evaluation_table(result: Evaluation, console: Console) -> None:
+    """Severity is always spelled out; colour only repeats it."""
+    head = Table.grid(padding=(0, 2))
+    head.add_row("Disposition", Text(result.disposition.upper(), style=_disposition(result)))
+    head.add_row("Tier", str(result.tier))
+    head.add_row("TCV", f"${result.tcv:,.2f}")
+    head.add_row("Required sign-offs", ", ".join(result.required_signoffs) or "none")
+    head.add_row("Standards", f"{result.standards_version}, rules {result.rules_version}")
+    head.add_row("Evaluated as of", result.as_of.isoformat())
+    console.print(head)
+    counts = {s: 0 for s in SEVERITY_STYLE}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    console.print("Findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()), highlight=False)
+    table = Table(show_lines=True, expand=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Domain", no_wrap=True)
+    table.add_column("Rule / cites", no_wrap=True)
+    table.add_column("Finding and how to fix it", ratio=1)
+    for finding in result.findings:
+        body = Text(finding.title, style="bold")
+        if finding.subject:
+            body.append(f"  [{finding.subject}]")
+        body.append("\n" + finding.message)
+        body.append("\nFix: " + finding.remediation, style="italic")
+        if not finding.waivable and finding.severity in ("blocker", "major"):
+            body.append("\nNot waivable.", style="bold")
+        table.add_row(
+            Text(finding.severity.upper(), style=SEVERITY_STYLE[finding.severity]),
+            finding.domain,
+            f"{finding.rule_id}\n{', '.join(finding.citations)}",
+            body,
+        )
+    console.print(table)
+
+
+def _disposition(result: Evaluation) -> str:
+    return {"blocked": "bold red", "conditions": "yellow", "clear": "green"}[result.disposition]
+
+
+def rules_table(rules: Iterable[Rule], console: Console) -> None:
+    table = Table(expand=True)
+    for column in ("Rule", "Domain", "Severity", "Waivable", "Cites", "Title"):
+        table.add_column(column, no_wrap=column not in ("Title",))
+    count = 0
+    for rule in rules:
+        count += 1
+        table.add_row(
+            rule.id,
+            rule.domain,
+            rule.spec.severity.value,
+            "yes" if rule.spec.waivable else "no",
+            ", ".join(rule.spec.citations),
+            rule.spec.title,
+        )
+    console.print(table)
+    console.print(f"{count} rules")
+
+
+def standards_table(standards: Standards, rules: Iterable[Rule], console: Console) -> None:
+    console.print(
+        f"[bold]{standards.title}[/bold]\nversion {standards.version} ({standards.name}), "
+        f"effective {standards.effective_from.isoformat()}"
+        + (f" to {standards.effective_until.isoformat()}" if standards.effective_until else "")
+    )
+    enforced: dict[str, list[str]] = {}
+    for rule in rules:
+        for citation in rule.spec.citations:
+            enforced.setdefault(citation, []).append(rule.id)
+    table = Table(expand=True)
+    for column in ("Section", "Title", "Domain", "Rules"):
+        table.add_column(column)
+    for section in standards.sections:
+        ids = enforced.get(section.id, [])
+        what = ", ".join(ids) if ids else f"({section.enforced_by or 'no rule'})"
+        table.add_row(section.id, section.title, section.domain, what)
+    console.print(table)
