@@ -31,6 +31,11 @@ Scalar: TypeAlias = bool | int | float | str
 Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "missing", "present"]
 OPS: tuple[str, ...] = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "missing", "present")
 ORDERING = ("lt", "lte", "gt", "gte")
+# durable_rules expands every condition into its alternatives (DNF) and fires once per true
+# alternative; a negated conjunction multiplies out quickly. The loader refuses a rule over
+# MAX_RULE_BRANCHES, and the engine packs rulesets to at most MAX_RULESET_BRANCHES.
+MAX_RULE_BRANCHES = 32
+MAX_RULESET_BRANCHES = 48
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,21 @@ def _check_type(value: Any, kind: type, field: str, where: str) -> None:
         )
 
 
+def branch_count(node: Node) -> int:
+    """How many alternatives durable_rules expands a condition into (its DNF size)."""
+    node = push_not(node)
+    if isinstance(node, Test):
+        return len(node.value) if node.op == "in" else 1
+    if isinstance(node, Any_):
+        return sum(branch_count(p) for p in node.parts)
+    if isinstance(node, All):
+        total = 1
+        for part in node.parts:
+            total *= branch_count(part)
+        return total
+    raise AssertionError("push_not leaves no Not")  # pragma: no cover
+
+
 def fields_of(node: Node) -> list[str]:
     """Field names a condition reads, in first-use order (the finding's evidence)."""
     out: list[str] = []
@@ -235,6 +255,35 @@ def holds(node: Node, fact: Mapping[str, Any]) -> bool:
     if isinstance(node, Any_):
         return any(holds(p, fact) for p in node.parts)
     return not holds(node.part, fact)
+
+
+def compile_python(node: Node) -> Callable[[Mapping[str, Any]], bool]:
+    """The same meaning as :func:`holds`, as nested closures (the fast reference path)."""
+    if isinstance(node, All):
+        parts = tuple(compile_python(p) for p in node.parts)
+        return lambda fact: all(p(fact) for p in parts)
+    if isinstance(node, Any_):
+        parts = tuple(compile_python(p) for p in node.parts)
+        return lambda fact: any(p(fact) for p in parts)
+    if isinstance(node, Not):
+        inner = compile_python(node.part)
+        return lambda fact: not inner(fact)
+    f, op, ref = node.field, node.op, node.value
+    if op == "missing":
+        return lambda fact: f not in fact
+    if op == "present":
+        return lambda fact: f in fact
+    compare: Callable[[Any], bool] = {
+        "eq": lambda v: v == ref,
+        "ne": lambda v: v != ref,
+        "lt": lambda v: v < ref,
+        "lte": lambda v: v <= ref,
+        "gt": lambda v: v > ref,
+        "gte": lambda v: v >= ref,
+        "in": lambda v: v in ref,
+        "not_in": lambda v: v not in ref,
+    }[op]
+    return lambda fact: f in fact and compare(fact[f])
 
 
 # --- compilation to durable_rules JSON ------------------------------------------------------

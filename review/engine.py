@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,9 +39,13 @@ from .facts import FactSet
 from .rules import Rule, RuleBook
 
 MAX_RULES = 24
-MAX_BRANCHES = 48
+MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
 CATCH_ALL = "$catch-all"
 
+BATCH = 32  # facts per assert_facts call: bounds the actions queued at once
+_ID_KEY = '"id":"'
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+Predicate = Callable[[Mapping[str, Any]], bool]
 Fired = list[tuple[str, str]]  # (rule id, fact id), in firing order, each pair once
 
 
@@ -53,40 +57,42 @@ class Matcher(Protocol):
     def match(self, phase: int, facts: FactSet) -> Fired: ...
 
 
-def branch_count(node: conditions.Node) -> int:
-    """How many alternatives durable_rules expands a condition into (its DNF size)."""
-    node = conditions.push_not(node)
-    if isinstance(node, conditions.Test):
-        return len(node.value) if node.op == "in" else 1
-    if isinstance(node, conditions.Any_):
-        return sum(branch_count(p) for p in node.parts)
-    if isinstance(node, conditions.All):
-        total = 1
-        for part in node.parts:
-            total *= branch_count(part)
-        return total
-    raise AssertionError("push_not leaves no Not")  # pragma: no cover
-
-
 def partition(rules: Iterable[Rule]) -> list[list[Rule]]:
-    """Pack rules, by phase and domain, into rulesets small enough for the C matcher."""
+    """Pack rules into as few rulesets as the C matcher safely takes.
+
+    Rules are grouped by phase and fact kind (so each fact goes to as few rulesets as
+    possible), groups are split at the caps, and small groups of the same phase share a
+    ruleset (each ruleset costs a session per evaluation).
+    """
     groups: dict[tuple[int, str], list[Rule]] = {}
     for rule in rules:
-        groups.setdefault((rule.phase, rule.domain), []).append(rule)
-    packed: list[list[Rule]] = []
-    for key in sorted(groups):
+        groups.setdefault((rule.phase, rule.kind), []).append(rule)
+    chunks: list[tuple[int, list[Rule], int]] = []
+    for (phase, _kind), members in sorted(groups.items()):
         current: list[Rule] = []
         weight = 0
-        for rule in groups[key]:
-            branches = branch_count(rule.node)
+        for rule in members:
+            branches = conditions.branch_count(rule.node)
             if current and (len(current) >= MAX_RULES or weight + branches > MAX_BRANCHES):
-                packed.append(current)
+                chunks.append((phase, current, weight))
                 current, weight = [], 0
             current.append(rule)
             weight += branches
         if current:
-            packed.append(current)
-    return packed
+            chunks.append((phase, current, weight))
+    bins: list[tuple[int, list[Rule], int]] = []
+    for phase, members, weight in sorted(chunks, key=lambda c: (c[0], -c[2], c[1][0].id)):
+        for index, (b_phase, b_rules, b_weight) in enumerate(bins):
+            if (
+                b_phase == phase
+                and len(b_rules) + len(members) <= MAX_RULES
+                and b_weight + weight <= MAX_BRANCHES
+            ):
+                bins[index] = (b_phase, b_rules + members, b_weight + weight)
+                break
+        else:
+            bins.append((phase, list(members), weight))
+    return [members for _, members, _ in bins]
 
 
 @dataclass
@@ -165,22 +171,25 @@ class DurableMatcher:
             sid = str(next(_SESSIONS))
             handle = ruleset.handle
             try:
-                for fact in batch:
+                for start in range(0, len(batch), BATCH):
+                    part = batch[start : start + BATCH]
+                    payload = _ENCODE([{**fact, "sid": sid} for fact in part])
                     try:
-                        result = _dre.assert_fact(handle, json.dumps({**fact, "sid": sid}))
+                        result = _dre.assert_facts(handle, payload)
                     except Exception as exc:
                         # The session may be corrupt: never touch it again (deleting a session
-                        # after error 303 killed the process), and leave it to the cap check.
+                        # after error 303 killed the process).
                         sid = ""
+                        kinds = sorted({f["kind"] for f in part})
                         raise EngineError(
-                            f"durable_rules could not evaluate {fact['kind']} fact "
-                            f"{fact['id']!r} in {ruleset.name}: {exc}"
+                            f"durable_rules could not evaluate {len(part)} {'/'.join(kinds)} "
+                            f"fact(s) in {ruleset.name}: {exc}"
                         ) from None
                     code, state = result[0], result[1]
                     if code == 1:
-                        raise EngineError(f"{ruleset.name}: fact {fact['id']!r} was not handled")
+                        raise EngineError(f"{ruleset.name}: a fact was not handled")
                     if code == 2:
-                        raise EngineError(f"{ruleset.name}: fact {fact['id']!r} asserted twice")
+                        raise EngineError(f"{ruleset.name}: a fact was asserted twice")
                     self._collect(handle, state, fired, seen)
             finally:
                 if sid:
@@ -188,16 +197,27 @@ class DurableMatcher:
 
     @staticmethod
     def _collect(handle: int, state: int, fired: Fired, seen: set[tuple[str, str]]) -> None:
+        """Drain the queued actions, reading only the rule id and the fact id.
+
+        Each action message is ``{"<rule id>":{"m":{... "id": "<fact id>", ...}}}``. Rule
+        and fact ids are plain ASCII the loader and builders control, and facts are flat, so
+        the ids are found by position instead of parsing the whole (fact-sized) JSON: a
+        quote inside a string value is escaped, so ``"id":"`` can only be the id key (durable echoes the JSON it was given).
+        """
         result = _dre.start_action_for_state(handle, state)
         message = result[1] if result else None
         while message:
-            for rule_id, matched in json.loads(message).items():
-                if rule_id != CATCH_ALL:
-                    fact = matched.get("m", matched)
-                    pair = (rule_id, fact["id"])
-                    if pair not in seen:
-                        seen.add(pair)
-                        fired.append(pair)
+            rule_end = message.find('"', 2)
+            at = message.find(_ID_KEY)
+            if not message.startswith('{"') or rule_end < 0 or at < 0:
+                raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
+            rule_id = message[2:rule_end]
+            if rule_id != CATCH_ALL:
+                begin = at + len(_ID_KEY)
+                pair = (rule_id, message[begin : message.index('"', begin)])
+                if pair not in seen:
+                    seen.add(pair)
+                    fired.append(pair)
             message = _dre.complete_and_start_action(handle, state)
 
 
@@ -208,15 +228,18 @@ class ReferenceMatcher:
 
     def __init__(self, book: RuleBook) -> None:
         self.book = book
-        self._by_phase: dict[int, dict[str, list[Rule]]] = {}
+        self._by_phase: dict[int, dict[str, list[tuple[str, Predicate]]]] = {}
         for rule in book.rules:
-            self._by_phase.setdefault(rule.phase, {}).setdefault(rule.kind, []).append(rule)
+            compiled = conditions.compile_python(rule.node)
+            self._by_phase.setdefault(rule.phase, {}).setdefault(rule.kind, []).append(
+                (rule.id, compiled)
+            )
 
     def match(self, phase: int, facts: FactSet) -> Fired:
         fired: Fired = []
         for kind, rules in self._by_phase.get(phase, {}).items():
             for fact in facts.by_kind.get(kind, ()):
-                for rule in rules:
-                    if conditions.holds(rule.node, fact):
-                        fired.append((rule.id, fact["id"]))
+                for rule_id, predicate in rules:
+                    if predicate(fact):
+                        fired.append((rule_id, fact["id"]))
         return fired

@@ -41,6 +41,7 @@ class Evaluator:
 
     book: RuleBook
     matcher: Matcher
+    check_facts: bool = False
 
     @property
     def standards(self) -> Standards:
@@ -50,7 +51,7 @@ class Evaluator:
         as_of = as_of or dt.date.today()
         standards = self.book.standards
         derived = derive(submission, standards, as_of)
-        facts = build_facts(submission, derived, standards)
+        facts = build_facts(submission, derived, standards, check=self.check_facts)
         tier_fired = self.matcher.match(1, facts)
         tier = _tier(self.book, tier_fired)
         staged = facts.with_tier(tier)
@@ -70,9 +71,11 @@ class Evaluator:
         )
 
     def _findings(self, fired: Fired, facts: FactSet) -> list[Finding]:
-        by_id = {fact["id"]: fact for fact in facts}
+        """Findings in the stable order; ties (same rule and subject) keep fact order."""
+        by_id = {fact["id"]: (position, fact) for position, fact in enumerate(facts)}
         rules = self.book.by_id
-        findings = [make_finding(rules[r], by_id[f], self.book.standards) for r, f in fired]
+        ordered = sorted(fired, key=lambda pair: (by_id[pair[1]][0], pair[0]))
+        findings = [make_finding(rules[r], by_id[f][1], self.book.standards) for r, f in ordered]
         findings.sort(key=sort_key)
         return findings
 
@@ -99,7 +102,7 @@ def _signoffs(book: RuleBook, fired: Fired) -> list[str]:
     return [d for d in SIGNOFF_ORDER if d in wanted]
 
 
-_cache: dict[tuple[str, str, str], Evaluator] = {}
+_cache: dict[tuple[str, str, str, str], Evaluator] = {}
 _cache_lock = threading.Lock()
 
 
@@ -108,9 +111,13 @@ def evaluator(
     *,
     standards_dir: Path | None = None,
     rules_dir: Path | None = None,
+    check_facts: bool = False,
 ) -> Evaluator:
-    """The evaluator for a standards and rules directory, built once per process."""
-    key = (engine, str(standards_dir or ""), str(rules_dir or ""))
+    """The evaluator for a standards and rules directory, built once per process.
+
+    ``check_facts`` validates every fact against its model (slower; the tests use it).
+    """
+    key = (engine, str(standards_dir or ""), str(rules_dir or ""), str(check_facts))
     with _cache_lock:
         found = _cache.get(key)
         if found is None:
@@ -119,7 +126,7 @@ def evaluator(
             matcher: Matcher = (
                 DurableMatcher(book) if engine == "durable" else ReferenceMatcher(book)
             )
-            found = _cache[key] = Evaluator(book, matcher)
+            found = _cache[key] = Evaluator(book, matcher, check_facts)
         return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +36,7 @@ class Fact(BaseModel):
     subject: str | None = Field(default=None, description="the item this fact is about")
 
     @classmethod
+    @cache
     def field_types(cls) -> dict[str, type]:
         """Field name -> scalar type, for type-checking rule conditions."""
         out: dict[str, type] = {}
@@ -47,6 +49,7 @@ class Fact(BaseModel):
         return out
 
     @classmethod
+    @cache
     def sources(cls) -> dict[str, str]:
         out = {name: info.description or name for name, info in cls.model_fields.items()}
         out["tier"] = "derived: review tier (GEN-2)"
@@ -361,15 +364,19 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _dump(fact: Fact, ident: str) -> dict[str, Any]:
-    out = fact.model_dump(exclude_none=True)
-    out["kind"] = fact.kind
-    out["id"] = ident
-    return out
+def _values(cls: type[Fact], **values: Any) -> tuple[type[Fact], dict[str, Any]]:
+    """A fact's fields with unanswered (None) ones left out."""
+    return cls, {k: v for k, v in values.items() if v is not None}
 
 
-def build_facts(submission: Submission, derived: Derived, standards: Standards) -> FactSet:
-    """All facts for one evaluation. Pure: the same inputs give the same facts."""
+def build_facts(
+    submission: Submission, derived: Derived, standards: Standards, *, check: bool = False
+) -> FactSet:
+    """All facts for one evaluation. Pure: the same inputs give the same facts.
+
+    Facts are plain dicts built without model validation (the hot path of every
+    evaluation); ``check=True`` validates each against its fact model, as the tests do.
+    """
     p = submission.proposal
     d = derived
     std = standards
@@ -378,13 +385,19 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     custom = p.acquisition_type == AcquisitionType.CUSTOM_DEVELOPMENT
     facts: dict[str, list[dict[str, Any]]] = {kind: [] for kind in FACT_KINDS}
 
-    def add(fact: Fact, ident: str | None = None) -> None:
-        facts[fact.kind].append(_dump(fact, ident or fact.kind))
+    def add(made: tuple[type[Fact], dict[str, Any]], ident: str | None = None) -> None:
+        cls, values = made
+        if check:
+            cls.model_validate(values)  # tests run with check=True: builders match schemas
+        values["kind"] = cls.kind
+        values["id"] = ident or cls.kind
+        facts[cls.kind].append(values)
 
     acq = p.acquisition_type.value if p.acquisition_type else None
     hosting = p.hosting.value if p.hosting else None
     add(
-        GeneralFact(
+        _values(
+            GeneralFact,
             stage=stage,
             tcv=d.tcv,
             cost_missing=_join(d.cost_missing),
@@ -415,7 +428,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
         else []
     )
     add(
-        DataFact(
+        _values(
+            DataFact,
             stage=stage,
             declared_classes=_join(d.declared_classes),
             declared_rank=d.declared_rank,
@@ -443,7 +457,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     )
     pci = d.cert_ages.get(CertificationType.PCI_DSS_AOC)
     add(
-        SecurityFact(
+        _values(
+            SecurityFact,
             stage=stage,
             confidential=d.confidential,
             restricted=d.restricted,
@@ -479,7 +494,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     )
     for index, status in enumerate(d.platforms):
         add(
-            PlatformFact(
+            _values(
+                PlatformFact,
                 subject=status.written,
                 written=status.written,
                 known=status.platform is not None,
@@ -497,7 +513,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     ]
     ada = std.ada_compliance()
     add(
-        AccessibilityFact(
+        _values(
+            AccessibilityFact,
             stage=stage,
             has_ui=d.has_ui,
             public_facing=p.users.public_facing,
@@ -528,7 +545,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
             seen.add(cid)
             criterion = std.criterion_index.get(cid)
             add(
-                CriterionFact(
+                _values(
+                    CriterionFact,
                     subject=cid,
                     criterion=cid,
                     name=criterion.name if criterion else None,
@@ -543,7 +561,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
 
     oss = p.open_source
     add(
-        OpenSourceFact(
+        _values(
+            OpenSourceFact,
             stage=stage,
             acquisition_type=acq,
             hosting=hosting,
@@ -572,7 +591,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
         if verdict is None:
             verdict = cache[expression] = classify(expression, std.licenses)
         add(
-            ComponentFact(
+            _values(
+                ComponentFact,
                 subject=f"{name}@{version}" if version else name,
                 name=name,
                 version=version,
@@ -589,7 +609,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
         )
     for index, integration in enumerate(p.integrations):
         add(
-            IntegrationFact(
+            _values(
+                IntegrationFact,
                 subject=integration.system,
                 system=integration.system,
                 method=integration.method.value if integration.method else None,
@@ -598,7 +619,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
         )
 
     add(
-        PrivacyFact(
+        _values(
+            PrivacyFact,
             stage=stage,
             personal_data=d.personal_data,
             personal_types=_join(d.personal_types),
@@ -619,7 +641,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     for data_type in dict.fromkeys(p.data_types):
         purpose = p.data_purposes.get(data_type)
         add(
-            DataTypeFact(
+            _values(
+                DataTypeFact,
                 subject=data_type.value,
                 data_type=data_type.value,
                 personal=data_type in std.data.personal_data_types,
@@ -630,7 +653,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
 
     ai = p.ai
     add(
-        AiFact(
+        _values(
+            AiFact,
             uses_ai=ai.uses_ai,
             generative=ai.generative,
             decision_impact=ai.decision_impact.value if ai.decision_impact else None,
@@ -650,7 +674,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     missing_browsers = [b for b in std.technology.required_browsers if b.lower() not in supported]
     support_end = p.lifecycle.vendor_support_end
     add(
-        TechnologyFact(
+        _values(
+            TechnologyFact,
             stage=stage,
             acquisition_type=acq,
             on_approved_list=p.on_approved_list,
@@ -676,7 +701,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
     method = p.procurement_method
     required = _required_method(d.tcv, std)
     add(
-        ProcurementFact(
+        _values(
+            ProcurementFact,
             stage=stage,
             tcv=d.tcv,
             acquisition_type=acq,
@@ -705,7 +731,8 @@ def build_facts(submission: Submission, derived: Derived, standards: Standards) 
         clauses = contract.clauses
         law = clauses.governing_law
         add(
-            ContractFact(
+            _values(
+                ContractFact,
                 tcv=d.tcv,
                 value_usd=contract.value_usd,
                 term_years=d.term_years if contract.start_date and contract.end_date else None,

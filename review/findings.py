@@ -12,6 +12,7 @@ import string
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import TypedDict
 
 from .facts import FACT_KINDS
 from .rules import DOMAIN_ORDER, SEVERITY_ORDER, Rule
@@ -21,13 +22,12 @@ Disposition = Literal["blocked", "conditions", "clear"]
 NOT_ANSWERED = "not answered"
 
 
-class Evidence(BaseModel):
+class Evidence(TypedDict):
     """An input value that made the rule fire, with where it comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     field: str
     source: str
-    value: Any = None
+    value: Any
 
 
 class Finding(BaseModel):
@@ -105,16 +105,29 @@ class _Std:
         return getattr(self._s, name)
 
 
+def render_message(template: str, fact: dict[str, Any], standards: Standards) -> str:
+    """Fill a message template: absent answers read "not answered", booleans yes/no."""
+    values = _Fields(
+        {k: ("yes" if v else "no") if v.__class__ is bool else v for k, v in fact.items()}
+    )
+    values["std"] = standards
+    try:
+        return template.format_map(values)
+    except (ValueError, TypeError):  # a format spec that does not fit an absent answer
+        values = _Fields(fact)
+        values["std"] = _Std(standards)
+        return _FORMATTER.vformat(template, (), values)
+
+
 def make_finding(rule: Rule, fact: dict[str, Any], standards: Standards) -> Finding:
-    values = _Fields(fact)
-    values["std"] = _Std(standards)
-    message = _FORMATTER.vformat(rule.spec.message, (), values)
+    message = render_message(rule.spec.message, fact, standards)
     sources = FACT_KINDS[rule.kind].sources()
+    # Trusted values built here: construct without re-validating (the evaluation hot path).
     evidence = [
         Evidence(field=name, source=sources.get(name, name), value=fact.get(name))
         for name in rule.evidence_fields
     ]
-    return Finding(
+    return Finding.model_construct(
         rule_id=rule.id,
         domain=rule.domain,
         severity=rule.spec.severity.value,

@@ -190,6 +190,12 @@ def _compile(
             raise RuleError(
                 f"{where}: message names {{{root}}}, which is not a field of {kind} facts"
             )
+    branches = conditions.branch_count(node)
+    if branches > conditions.MAX_RULE_BRANCHES:
+        raise RuleError(
+            f"{where}: condition expands to {branches} alternatives in durable_rules (limit "
+            f"{conditions.MAX_RULE_BRANCHES}); split the rule or simplify negations"
+        )
     expression = {"$and": [{"kind": kind}, conditions.to_durable(node)]}
     return Rule(
         spec=spec,

@@ -16,4 +16,4 @@ def durable() -> Evaluator:
 
 @pytest.fixture(scope="session")
 def reference() -> Evaluator:
-    return evaluator("reference")
+    return evaluator("reference", check_facts=True)
