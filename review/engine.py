@@ -199,10 +199,11 @@ class DurableMatcher:
     def _collect(handle: int, state: int, fired: Fired, seen: set[tuple[str, str]]) -> None:
         """Drain the queued actions, reading only the rule id and the fact id.
 
-        Each action message is ``{"<rule id>":{"m":{... "id": "<fact id>", ...}}}``. Rule
-        and fact ids are plain ASCII the loader and builders control, and facts are flat, so
-        the ids are found by position instead of parsing the whole (fact-sized) JSON: a
-        quote inside a string value is escaped, so ``"id":"`` can only be the id key (durable echoes the JSON it was given).
+        Each action message is ``{"<rule id>":{"m":{..."id":"<fact id>",...}}}``, echoing
+        the JSON we asserted. Rule and fact ids are plain ASCII the loader and builders
+        control, and facts are flat, so the ids are found by position instead of parsing the
+        whole (fact-sized) JSON: a quote inside a string value is escaped, so ``"id":"`` can
+        only be the id key.
         """
         result = _dre.start_action_for_state(handle, state)
         message = result[1] if result else None

@@ -44,6 +44,7 @@ class Fact(BaseModel):
             annotation = info.annotation
             args = getattr(annotation, "__args__", (annotation,))
             scalar = next(a for a in args if a is not type(None))
+            assert isinstance(scalar, type), f"{cls.__name__}.{name} must be a scalar type"
             out[name] = scalar
         out["tier"] = int
         return out

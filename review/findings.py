@@ -87,7 +87,7 @@ class _Formatter(string.Formatter):
         if isinstance(value, bool):
             return "yes" if value else "no"
         try:
-            return super().format_field(value, format_spec)
+            return str(super().format_field(value, format_spec))
         except (ValueError, TypeError):
             return str(value)
 

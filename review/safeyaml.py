@@ -27,7 +27,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise FileProblem(
                 f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
                 "allowed; write the value out in full"

@@ -44,7 +44,7 @@ class LicenseVerdict:
 
 def classify(expression: str | None, licenses: Licenses) -> LicenseVerdict:
     """Classify one expression against the standards' license classes."""
-    return _classify(expression, _Table.of(licenses))
+    return _classify(expression, _table(licenses))
 
 
 @dataclass(frozen=True)
@@ -53,25 +53,24 @@ class _Table:
     rank: dict[str, int]
     aliases: dict[str, str]
 
-    @staticmethod
-    def of(licenses: Licenses) -> _Table:
-        return _tables(id(licenses), licenses)
+
+_tables: list[tuple[Licenses, _Table]] = []  # a few standards versions per process at most
+_tables_lock = threading.Lock()
 
 
-_table_cache: dict[int, tuple[Licenses, _Table]] = {}
-
-
-def _tables(key: int, licenses: Licenses) -> _Table:
-    cached = _table_cache.get(key)
-    if cached is not None and cached[0] is licenses:
-        return cached[1]
-    table = _Table(
-        by_id={i.lower(): klass for klass, ids in licenses.classes.items() for i in ids},
-        rank=dict(licenses.rank),
-        aliases={k.lower(): v for k, v in licenses.aliases.items()},
-    )
-    _table_cache[key] = (licenses, table)
-    return table
+def _table(licenses: Licenses) -> _Table:
+    """Lookup tables for a standards version's license classes, built once per version."""
+    with _tables_lock:
+        for known, table in _tables:
+            if known is licenses:
+                return table
+        table = _Table(
+            by_id={i.lower(): klass for klass, ids in licenses.classes.items() for i in ids},
+            rank={str(klass): rank for klass, rank in licenses.rank.items()},
+            aliases={k.lower(): v for k, v in licenses.aliases.items()},
+        )
+        _tables.append((licenses, table))
+        return table
 
 
 @lru_cache(maxsize=4096)

@@ -42,27 +42,52 @@ def test_evaluate_prints_the_json_intake_md_specifies() -> None:
     done = run("evaluate", "examples/library-room-booking.yaml", "--as-of", "2026-11-27")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert {"tier", "tcv", "required_signoffs", "disposition", "standards_version", "findings"} <= set(result)
+    assert {
+        "tier",
+        "tcv",
+        "required_signoffs",
+        "disposition",
+        "standards_version",
+        "findings",
+    } <= set(result)
     assert result["tier"] == 2
     assert result["tcv"] == 33400.0
     assert result["required_signoffs"][0] == "technology"
     assert result["disposition"] in ("blocked", "conditions", "clear")
     for finding in result["findings"]:
         assert {
-            "rule_id", "domain", "severity", "title", "message", "citations", "remediation", "waivable"
+            "rule_id",
+            "domain",
+            "severity",
+            "title",
+            "message",
+            "citations",
+            "remediation",
+            "waivable",
         } <= set(finding)
 
 
 def test_json_findings_come_in_stable_order() -> None:
     order = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
-    domains = ["general", "data", "security", "accessibility", "open_source", "privacy", "ai",
-               "technology", "procurement"]
+    domains = [
+        "general",
+        "data",
+        "security",
+        "accessibility",
+        "open_source",
+        "privacy",
+        "ai",
+        "technology",
+        "procurement",
+    ]
     for example in EXAMPLES:
         done = run("evaluate", str(example), "--as-of", "2026-11-27")
         assert done.returncode == 0, done.stderr
         findings = json.loads(done.stdout)["findings"]
-        keys = [(order[f["severity"]], domains.index(f["domain"]), f["rule_id"], f["subject"] or "")
-                for f in findings]
+        keys = [
+            (order[f["severity"]], domains.index(f["domain"]), f["rule_id"], f["subject"] or "")
+            for f in findings
+        ]
         assert keys == sorted(keys), example.name
 
 
@@ -79,8 +104,14 @@ def test_as_of_changes_date_dependent_findings(tmp_path: Path) -> None:
 
 
 def test_table_format_is_readable_text() -> None:
-    done = run("evaluate", "examples/library-room-booking.yaml", "--format", "table",
-               "--as-of", "2026-11-27")
+    done = run(
+        "evaluate",
+        "examples/library-room-booking.yaml",
+        "--format",
+        "table",
+        "--as-of",
+        "2026-11-27",
+    )
     assert done.returncode == 0, done.stderr
     assert "Disposition" in done.stdout and "Tier" in done.stdout
     assert "INFO" in done.stdout  # severity spelled out, not only coloured
