@@ -6,8 +6,15 @@
     │   └── RecordInvalid       parsed, but a field is wrong (carries every field problem)
     ├── ConfigurationError      standards or rules data is inconsistent (a policy owner's error)
     │   ├── StandardsError
-    │   └── RuleError
-    └── EngineError             the rules engine misbehaved; never shown as a silent result
+    │   ├── RuleError
+    │   └── DatabaseNotReady    the database is missing, unreachable or not migrated
+    ├── EngineError             the rules engine misbehaved; never shown as a silent result
+    └── WorkflowError           a review action the workflow refuses
+        ├── NotFound            no such proposal, user, waiver, ...
+        ├── PermissionDenied    the actor's roles do not allow it (GEN-4, GEN-5)
+        ├── InvalidTransition   not allowed in the record's state (GEN-6)
+        ├── StaleUpdate         changed since the caller loaded it (optimistic locking)
+        └── Refused             allowed in principle, refused for this case (e.g. non-waivable)
 
 Library code raises; only the CLI and the UI decide exit codes and what the user sees.
 Messages name the value, what was expected and, where it helps, the allowed values.
@@ -65,3 +72,31 @@ class RuleError(ConfigurationError):
 
 class EngineError(ReviewError):
     """The rules engine returned an error code or behaved unexpectedly."""
+
+
+class DatabaseNotReady(ConfigurationError):
+    """The database is missing, unreachable or not at the current migration."""
+
+
+class WorkflowError(ReviewError):
+    """A review action the workflow refuses; the message says why and what is allowed."""
+
+
+class NotFound(WorkflowError):
+    """No such proposal, user, waiver, condition or sign-off."""
+
+
+class PermissionDenied(WorkflowError):
+    """The acting user's roles do not permit the action."""
+
+
+class InvalidTransition(WorkflowError):
+    """The action is not allowed in the record's current state."""
+
+
+class StaleUpdate(WorkflowError):
+    """The record changed since the caller loaded it; reload and try again."""
+
+
+class Refused(WorkflowError):
+    """The action is allowed in principle but refused here (a non-waivable finding, say)."""

@@ -1,0 +1,104 @@
+"""Who may see and do what (GEN-4), enforced here for the CLI and the UI alike."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..errors import NotFound, PermissionDenied, StaleUpdate
+from ..store.models import Proposal
+from .context import Actor, Tx
+from .roles import Role, waiver_title
+
+
+def ref(proposal: Proposal | int) -> str:
+    return f"P-{proposal if isinstance(proposal, int) else proposal.id}"
+
+
+def sees_all(actor: Actor) -> bool:
+    return (
+        actor.is_admin
+        or actor.is_approver
+        or actor.is_reviewer
+        or bool(actor.domains(Role.WAIVER_AUTHORITY))
+    )
+
+
+def can_view(actor: Actor, proposal: Proposal) -> bool:
+    if sees_all(actor):
+        return True
+    return actor.is_requester and actor.department == proposal.department
+
+
+def load(tx: Tx, proposal_id: int, *, expected_version: int | None = None) -> Proposal:
+    """The proposal, if the actor may see it, locked to the version the caller loaded."""
+    proposal = tx.session.get(Proposal, proposal_id)
+    # Someone who may not see a proposal is told it does not exist (no probing of ids).
+    if proposal is None or (tx.actor is not None and not can_view(tx.actor, proposal)):
+        raise NotFound(f"no proposal {ref(proposal_id)} that you can see")
+    if expected_version is not None and proposal.row_version != expected_version:
+        raise StaleUpdate(
+            f"{ref(proposal)} changed since you loaded it (version {expected_version}, now "
+            f"{proposal.row_version}); reload it and try again"
+        )
+    return proposal
+
+
+def all_proposal_ids(tx: Tx) -> list[int]:
+    return list(tx.session.scalars(select(Proposal.id).order_by(Proposal.id)))
+
+
+def require_requester(actor: Actor, proposal: Proposal, what: str) -> None:
+    if not actor.is_requester or actor.department != proposal.department:
+        raise PermissionDenied(
+            f"{actor.username} cannot {what} {ref(proposal)}: only requesters of the "
+            f"{proposal.department} department can"
+        )
+
+
+def require_department(actor: Actor, department: str) -> None:
+    if not actor.is_requester:
+        raise PermissionDenied(f"{actor.username} is not a requester")
+    if actor.department != department:
+        raise PermissionDenied(
+            f"{actor.username} belongs to {actor.department or 'no department'} and cannot "
+            f"file requests for {department}"
+        )
+
+
+def require_reviewer(actor: Actor, proposal: Proposal, domain: str, what: str) -> None:
+    if not actor.has(Role.REVIEWER, domain):
+        held = ", ".join(actor.domains(Role.REVIEWER)) or "none"
+        raise PermissionDenied(
+            f"{actor.username} cannot {what} for {domain}: not a {domain} reviewer "
+            f"(reviews: {held})"
+        )
+    require_not_requester(actor, proposal, what)
+
+
+def require_any_reviewer(actor: Actor, proposal: Proposal, what: str) -> None:
+    if not (actor.is_reviewer or actor.is_approver):
+        raise PermissionDenied(f"{actor.username} cannot {what}: not a reviewer or approver")
+    require_not_requester(actor, proposal, what)
+
+
+def require_not_requester(actor: Actor, proposal: Proposal, what: str) -> None:
+    if actor.id == proposal.requester_id:
+        raise PermissionDenied(
+            f"{actor.username} requested {ref(proposal)} and so cannot {what} it "
+            "(separation of duties, GEN-4)"
+        )
+
+
+def require_waiver_authority(actor: Actor, proposal: Proposal, finding_domain: str) -> None:
+    if not actor.has(Role.WAIVER_AUTHORITY, finding_domain):
+        raise PermissionDenied(
+            f"{actor.username} cannot waive a {finding_domain} finding: only the "
+            f"{waiver_title(finding_domain)} can (GEN-5)"
+        )
+    require_not_requester(actor, proposal, "waive findings of")
+
+
+def require_approver(actor: Actor, proposal: Proposal) -> None:
+    if not actor.is_approver:
+        raise PermissionDenied(f"{actor.username} is not a contract approver")
+    require_not_requester(actor, proposal, "approve")

@@ -1,0 +1,93 @@
+"""The approver's decision (GEN-6, GEN-8), with separation of duties (GEN-4)."""
+
+from __future__ import annotations
+
+from ..errors import FieldProblem, PermissionDenied, RecordInvalid, Refused
+from ..store.models import Decision
+from . import access, evaluations
+from .access import ref
+from .context import Services
+from .lifecycle import State
+from .views import ProposalView, proposal_view
+
+OUTCOMES = ("approve", "approve_with_conditions", "reject")
+
+
+def decide(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    outcome: str,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> ProposalView:
+    """Approve, approve with conditions, or reject a request that has every sign-off."""
+    if outcome not in OUTCOMES:
+        raise RecordInvalid(
+            [FieldProblem("outcome", f"{outcome!r}; expected one of {', '.join(OUTCOMES)}")]
+        )
+    if outcome == "reject" and not (reason and reason.strip()):
+        raise RecordInvalid([FieldProblem("reason", "a rejection needs a reason")])
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        actor = tx.who
+        access.require_approver(actor, proposal)
+        signed = [s for s in evaluations.valid_signoffs(tx, proposal) if s.reviewer_id == actor.id]
+        if signed:
+            raise PermissionDenied(
+                f"{actor.username} signed off {', '.join(s.domain for s in signed)} on "
+                f"{ref(proposal)} and so cannot approve it (separation of duties, GEN-4)"
+            )
+        view = proposal_view(tx, proposal)
+        open_findings = [f for f in view.findings if f.status in ("open", "conditioned")]
+        blockers = [f.key for f in open_findings if f["severity"] == "blocker"]
+        if outcome != "reject" and blockers:
+            raise Refused(
+                f"{ref(proposal)} has open blocker findings ({', '.join(blockers)}): resolve "
+                "them or, where waivable, waive them before approval (GEN-8)"
+            )
+        majors = [f for f in open_findings if f["severity"] == "major"]
+        if outcome == "approve" and majors:
+            raise Refused(
+                f"{ref(proposal)} has open major findings ({', '.join(f.key for f in majors)}): "
+                "approve with conditions instead (GEN-8)"
+            )
+        if outcome == "approve_with_conditions":
+            if State(proposal.state) in (State.CONTRACT_READY,):
+                raise Refused(
+                    "a contract is approved or rejected; its conditions were set at approval"
+                )
+            bare = [f.key for f in majors if not f.conditions]
+            if bare:
+                raise Refused(
+                    f"every open major finding needs a condition with an owner and due date "
+                    f"first; missing for: {', '.join(bare)}"
+                )
+            if not majors:
+                raise Refused(f"{ref(proposal)} has no open major findings: approve it outright")
+        evaluation = evaluations.latest_evaluation(tx, proposal)
+        assert evaluation is not None
+        evaluations.move(tx, proposal, outcome, reason=reason)
+        proposal.decided_at = services.now()
+        decision = Decision(
+            proposal_id=proposal.id,
+            stage=proposal.stage,
+            approver_id=actor.id,
+            outcome=proposal.state,
+            reason=reason,
+            evaluation_id=evaluation.id,
+            created_at=services.now(),
+        )
+        tx.session.add(decision)
+        tx.session.flush()
+        tx.audit(
+            "decision",
+            "proposal",
+            proposal.id,
+            outcome=proposal.state,
+            reason=reason,
+            evaluation=evaluation.id,
+        )
+        evaluations.refresh(tx, proposal)
+        return proposal_view(tx, proposal)

@@ -1,0 +1,239 @@
+"""Storing evaluations, and what follows from one: tasks, sign-off validity, readiness.
+
+A sign-off records the hash of the record version and of its domain's findings. A new
+record version that differs, or a re-evaluation that changes that domain's findings,
+invalidates it and says why (GEN-7).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+
+from .. import __version__
+from ..errors import NotFound, Refused
+from ..findings import Evaluation as Result
+from ..records import Submission
+from ..store.models import Evaluation, Proposal, RecordVersion, ReviewTask, SignOff
+from .audit import canonical
+from .context import Tx
+from .lifecycle import QUEUE_STATES, State, next_state
+from .records import changed_fields
+from .roles import review_domain
+
+SEVERITY_RANK = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
+ENGINE_VERSION = f"review {__version__} / durable_rules 2.0.28"
+
+
+def finding_key(finding: dict[str, Any]) -> str:
+    return f"{finding['rule_id']}|{finding.get('subject') or ''}"
+
+
+def domain_findings(findings: list[dict[str, Any]], domain: str) -> list[dict[str, Any]]:
+    return [f for f in findings if review_domain(f["domain"]) == domain]
+
+
+def domain_hash(findings: list[dict[str, Any]], domain: str) -> str:
+    keys = sorted(
+        (f["rule_id"], f.get("subject") or "", f["severity"])
+        for f in domain_findings(findings, domain)
+    )
+    return hashlib.sha256(canonical(keys).encode()).hexdigest()
+
+
+def all_findings_hash(findings: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(canonical(findings).encode()).hexdigest()
+
+
+def latest_evaluation(tx: Tx, proposal: Proposal) -> Evaluation | None:
+    return tx.session.scalar(
+        select(Evaluation)
+        .where(Evaluation.proposal_id == proposal.id)
+        .order_by(Evaluation.id.desc())
+        .limit(1)
+    )
+
+
+def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVersion:
+    found = tx.session.scalar(
+        select(RecordVersion).where(
+            RecordVersion.proposal_id == proposal.id,
+            RecordVersion.number == (number or proposal.current_version),
+        )
+    )
+    assert found is not None, "every proposal has its current version"
+    return found
+
+
+def evaluate_version(
+    tx: Tx, proposal: Proposal, record: RecordVersion, trigger: str
+) -> tuple[Evaluation, list[str]]:
+    """Evaluate a stored version and store the snapshot; sign-offs that no longer match what
+    was reviewed are invalidated. Returns the evaluation and the invalidated domains."""
+    submission = Submission.model_validate(record.record)
+    result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
+    findings = [f.model_dump(mode="json") for f in result.findings]
+    evaluation = Evaluation(
+        proposal_id=proposal.id,
+        version_number=record.number,
+        trigger=trigger,
+        as_of=result.as_of,
+        standards_version=result.standards_version,
+        rules_version=result.rules_version,
+        engine_version=ENGINE_VERSION,
+        tier=result.tier,
+        tcv=result.tcv,
+        disposition=result.disposition,
+        required_signoffs=list(result.required_signoffs),
+        findings=findings,
+        findings_hash=all_findings_hash(findings),
+        created_at=tx.services.now(),
+    )
+    tx.session.add(evaluation)
+    tx.session.flush()
+    proposal.tier = result.tier
+    proposal.disposition = result.disposition
+    return evaluation, invalidate_signoffs(tx, proposal, record, evaluation)
+
+
+def current_finding(
+    tx: Tx, proposal: Proposal, rule_id: str, subject: str | None
+) -> dict[str, Any]:
+    """The latest evaluation's finding of ``rule_id`` (and ``subject``, if several)."""
+    evaluation = latest_evaluation(tx, proposal)
+    findings = evaluation.findings if evaluation else []
+    matches = [
+        f
+        for f in findings
+        if f["rule_id"] == rule_id and (subject is None or (f.get("subject") or "") == subject)
+    ]
+    if not matches:
+        raise NotFound(
+            f"P-{proposal.id} has no current finding {rule_id}"
+            + (f" for {subject}" if subject else "")
+        )
+    if len(matches) > 1:
+        subjects = ", ".join(str(f.get("subject")) for f in matches)
+        raise Refused(
+            f"{rule_id} applies to several items on P-{proposal.id} ({subjects}); "
+            "name one with --subject"
+        )
+    found: dict[str, Any] = matches[0]
+    return found
+
+
+def valid_signoffs(tx: Tx, proposal: Proposal) -> list[SignOff]:
+    return list(
+        tx.session.scalars(
+            select(SignOff).where(
+                SignOff.proposal_id == proposal.id,
+                SignOff.stage == proposal.stage,
+                SignOff.invalidated_at.is_(None),
+            )
+        )
+    )
+
+
+def invalidate(tx: Tx, signoff: SignOff, reason: str) -> None:
+    signoff.invalidated_at = tx.services.now()
+    signoff.invalidated_reason = reason
+    tx.audit(
+        "signoff.invalidated",
+        "proposal",
+        signoff.proposal_id,
+        domain=signoff.domain,
+        signoff=signoff.id,
+        reason=reason,
+    )
+
+
+def invalidate_signoffs(
+    tx: Tx, proposal: Proposal, record: RecordVersion, evaluation: Evaluation
+) -> list[str]:
+    """Invalidate sign-offs that no longer match what was reviewed; returns their domains."""
+    domains: list[str] = []
+    for signoff in valid_signoffs(tx, proposal):
+        if signoff.record_hash != record.record_hash:
+            before = version(tx, proposal, signoff.version_number)
+            fields = changed_fields(before.record, record.record)
+            shown = ", ".join(fields[:6]) + (
+                f" and {len(fields) - 6} more" if len(fields) > 6 else ""
+            )
+            reason = (
+                f"the record changed after the {signoff.domain} sign-off "
+                f"(version {signoff.version_number} to {record.number}: {shown or 'content'})"
+            )
+        elif signoff.findings_hash != domain_hash(evaluation.findings, signoff.domain):
+            reason = (
+                f"the {signoff.domain} findings changed on re-evaluation against "
+                f"{evaluation.standards_version}"
+            )
+        else:
+            continue
+        invalidate(tx, signoff, reason)
+        domains.append(signoff.domain)
+    return sorted(domains)
+
+
+def refresh(tx: Tx, proposal: Proposal) -> None:
+    """Bring review tasks and the ready/not-ready state in line with the latest evaluation."""
+    evaluation = latest_evaluation(tx, proposal)
+    required = list(evaluation.required_signoffs) if evaluation else []
+    signed = {s.domain for s in valid_signoffs(tx, proposal)}
+    tasks = {
+        t.domain: t
+        for t in tx.session.scalars(select(ReviewTask).where(ReviewTask.proposal_id == proposal.id))
+    }
+    in_queue = State(proposal.state) in QUEUE_STATES
+    for domain in set(required) | set(tasks):
+        task = tasks.get(domain)
+        if domain not in required or not in_queue:
+            status = "closed"
+        else:
+            status = "signed" if domain in signed else "open"
+        worst = min(
+            (
+                SEVERITY_RANK[f["severity"]]
+                for f in domain_findings(evaluation.findings if evaluation else [], domain)
+            ),
+            default=3,
+        )
+        if task is None:
+            tx.session.add(
+                ReviewTask(
+                    proposal_id=proposal.id,
+                    domain=domain,
+                    status=status,
+                    severity_rank=worst,
+                    opened_at=proposal.submitted_at or tx.services.now(),
+                )
+            )
+        else:
+            task.status = status
+            task.severity_rank = worst
+    state = State(proposal.state)
+    complete = bool(required) and set(required) <= signed
+    if complete and state in (State.IN_REVIEW, State.CONTRACT_REVIEW):
+        move(tx, proposal, "all_signed", missing=[])
+    elif not complete and state in (State.READY, State.CONTRACT_READY):
+        move(tx, proposal, "signoff_lost", missing=sorted(set(required) - signed))
+
+
+def move(tx: Tx, proposal: Proposal, action: str, **details: Any) -> State:
+    """Apply a lifecycle transition and record it."""
+    before = State(proposal.state)
+    after = next_state(before, action, label=f"proposal P-{proposal.id}")
+    proposal.state = after.value
+    proposal.updated_at = tx.services.now()
+    tx.audit(
+        "proposal.state",
+        "proposal",
+        proposal.id,
+        transition=action,
+        before=before.value,
+        after=after.value,
+        **details,
+    )
+    return after

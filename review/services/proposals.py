@@ -1,0 +1,309 @@
+"""A department's side of the lifecycle: drafts, submission, resubmission, contract, withdrawal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..errors import FieldProblem, InvalidTransition, RecordInvalid
+from ..store.models import Contract, Proposal, RecordVersion
+from . import access, evaluations
+from .access import ref
+from .context import Services, Tx
+from .lifecycle import EDITABLE, State
+from .records import normalised, record_hash, validate_draft, validate_for_submit
+from .views import ProposalView, proposal_view
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The proposal after a save, and the answers a submission will still need."""
+
+    proposal: ProposalView
+    missing: list[FieldProblem]
+
+
+def _department(record: dict[str, Any]) -> str:
+    proposal = record.get("proposal") if isinstance(record, dict) else None
+    department = proposal.get("department") if isinstance(proposal, dict) else None
+    if not isinstance(department, str) or not department.strip():
+        raise RecordInvalid([FieldProblem("proposal.department", "required field is missing")])
+    return department
+
+
+def _title(record: dict[str, Any]) -> str:
+    proposal = record.get("proposal") or {}
+    title = proposal.get("title") if isinstance(proposal, dict) else None
+    return title.strip() if isinstance(title, str) and title.strip() else "(untitled draft)"
+
+
+def _add_version(
+    tx: Tx,
+    proposal: Proposal,
+    record: dict[str, Any],
+    *,
+    stage: str,
+    submitted: bool,
+    note: str | None,
+) -> RecordVersion:
+    number = (
+        tx.session.scalar(
+            select(func.max(RecordVersion.number)).where(RecordVersion.proposal_id == proposal.id)
+        )
+        or 0
+    ) + 1
+    version = RecordVersion(
+        proposal_id=proposal.id,
+        number=number,
+        record=record,
+        record_hash=record_hash(record),
+        stage=stage,
+        submitted=submitted,
+        note=note,
+        created_by=tx.who.id,
+        created_at=tx.services.now(),
+    )
+    tx.session.add(version)
+    proposal.current_version = number
+    proposal.updated_at = tx.services.now()
+    proposal.title = _title(record)
+    tx.session.flush()
+    return version
+
+
+def create_draft(services: Services, by: str, record: Any, *, note: str | None = None) -> Saved:
+    """Start a request: a draft may be incomplete, but what it says must be valid."""
+    record, missing = validate_draft(record)
+    with services.transaction(by) as tx:
+        department = _department(record)
+        access.require_department(tx.who, department)
+        proposal = Proposal(
+            title=_title(record),
+            department=department,
+            requester_id=tx.who.id,
+            state=State.DRAFT.value,
+            stage="proposal",
+            created_at=services.now(),
+            updated_at=services.now(),
+        )
+        tx.session.add(proposal)
+        tx.session.flush()
+        _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
+        tx.audit("proposal.create", "proposal", proposal.id, department=department)
+        return Saved(proposal_view(tx, proposal), missing)
+
+
+def save_draft(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    record: Any,
+    *,
+    expected_version: int | None = None,
+    note: str | None = None,
+) -> Saved:
+    """Save a new version of the record while it is editable; a bad value changes nothing."""
+    record, missing = validate_draft(record)
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        access.require_requester(tx.who, proposal, "edit")
+        state = State(proposal.state)
+        if state not in EDITABLE:
+            raise InvalidTransition(
+                f"{ref(proposal)} is {state.value.replace('_', ' ')}; the record can be edited "
+                "only as a draft or when changes were requested"
+            )
+        if _department(record) != proposal.department:
+            raise RecordInvalid(
+                [
+                    FieldProblem(
+                        "proposal.department",
+                        f"cannot move {ref(proposal)} from {proposal.department} to "
+                        f"{_department(record)}",
+                    )
+                ]
+            )
+        stage = "contract" if state is State.CONTRACT_CHANGES_REQUESTED else "proposal"
+        _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
+        tx.audit("proposal.save", "proposal", proposal.id, version=proposal.current_version)
+        return Saved(proposal_view(tx, proposal), missing)
+
+
+def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> ProposalView:
+    current = evaluations.version(tx, proposal)
+    submission = validate_for_submit(current.record)
+    if stage == "contract" and submission.contract is None:
+        raise RecordInvalid([FieldProblem("contract", "required to submit the contract stage")])
+    if stage == "proposal" and submission.contract is not None:
+        raise RecordInvalid(
+            [FieldProblem("contract", "submit the contract after the proposal is approved")]
+        )
+    record = normalised(submission)
+    if record != current.record or not current.submitted:
+        # the submitted version is the normalised record, kept as a version of its own
+        current = _add_version(tx, proposal, record, stage=stage, submitted=True, note=None)
+    evaluations.move(tx, proposal, action)
+    if action in ("submit", "submit_contract"):
+        proposal.submitted_at = tx.services.now()
+    evaluation, _ = evaluations.evaluate_version(tx, proposal, current, trigger=action)
+    tx.audit(
+        f"proposal.{action}",
+        "proposal",
+        proposal.id,
+        version=current.number,
+        evaluation=evaluation.id,
+        tier=evaluation.tier,
+        disposition=evaluation.disposition,
+    )
+    evaluations.refresh(tx, proposal)
+    return proposal_view(tx, proposal)
+
+
+def submit(
+    services: Services, by: str, proposal_id: int, *, expected_version: int | None = None
+) -> ProposalView:
+    """Submit for early consultation: the record must be complete; it is evaluated now."""
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        access.require_requester(tx.who, proposal, "submit")
+        return _submit_current(tx, proposal, "submit", "proposal")
+
+
+def resubmit(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    *,
+    expected_version: int | None = None,
+    response: str | None = None,
+) -> ProposalView:
+    """Answer a change request: the latest saved version goes back to review."""
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        access.require_requester(tx.who, proposal, "resubmit")
+        if response:
+            from .reviews import add_comment
+
+            add_comment(tx, proposal, response, kind="response", domain=None)
+        return _submit_current(tx, proposal, "resubmit", proposal.stage)
+
+
+def submit_contract(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    record: Any,
+    *,
+    expected_version: int | None = None,
+) -> ProposalView:
+    """Route the agreement before contract approval: the record with its contract."""
+    submission = validate_for_submit(record)
+    if submission.contract is None:
+        raise RecordInvalid([FieldProblem("contract", "required to submit the contract stage")])
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        access.require_requester(tx.who, proposal, "submit the contract of")
+        if State(proposal.state) not in (State.APPROVED, State.APPROVED_WITH_CONDITIONS):
+            from .lifecycle import next_state
+
+            next_state(State(proposal.state), "submit_contract", label=ref(proposal))
+        if submission.proposal.department != proposal.department:
+            raise RecordInvalid(
+                [FieldProblem("proposal.department", f"must stay {proposal.department}")]
+            )
+        proposal.stage = "contract"
+        normal = normalised(submission)
+        _add_version(tx, proposal, normal, stage="contract", submitted=False, note=None)
+        contract = submission.contract
+        tx.session.add(
+            Contract(
+                proposal_id=proposal.id,
+                vendor=contract.vendor,
+                value_usd=contract.value_usd,
+                start_date=contract.start_date,
+                end_date=contract.end_date,
+                version_number=proposal.current_version,
+                submitted_at=services.now(),
+            )
+        )
+        return _submit_current(tx, proposal, "submit_contract", "contract")
+
+
+def withdraw(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> ProposalView:
+    """Withdraw before approval; everything stays in the record's history."""
+    if not reason.strip():
+        raise RecordInvalid([FieldProblem("reason", "say why the request is withdrawn")])
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        access.require_requester(tx.who, proposal, "withdraw")
+        evaluations.move(tx, proposal, "withdraw", reason=reason)
+        evaluations.refresh(tx, proposal)
+        return proposal_view(tx, proposal)
+
+
+def get(services: Services, by: str, proposal_id: int) -> ProposalView:
+    with services.transaction(by) as tx:
+        return proposal_view(tx, access.load(tx, proposal_id))
+
+
+@dataclass(frozen=True)
+class Summary:
+    id: int
+    ref: str
+    title: str
+    department: str
+    state: str
+    stage: str
+    tier: int | None
+    disposition: str | None
+    submitted_at: Any
+    updated_at: Any
+    requester: str
+
+
+def list_proposals(
+    services: Services,
+    by: str,
+    *,
+    state: str | None = None,
+    department: str | None = None,
+    mine: bool = False,
+    limit: int = 200,
+) -> list[Summary]:
+    """Proposals the actor may see, newest activity first."""
+    with services.transaction(by) as tx:
+        actor = tx.who
+        query = select(Proposal).order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+        if not access.sees_all(actor):
+            query = query.where(Proposal.department == (actor.department or ""))
+        if mine:
+            query = query.where(Proposal.requester_id == actor.id)
+        if state:
+            query = query.where(Proposal.state == state)
+        if department:
+            query = query.where(Proposal.department == department)
+        return [
+            Summary(
+                p.id,
+                ref(p),
+                p.title,
+                p.department,
+                p.state,
+                p.stage,
+                p.tier,
+                p.disposition,
+                p.submitted_at,
+                p.updated_at,
+                p.requester.username,
+            )
+            for p in tx.session.scalars(query.limit(limit))
+        ]

@@ -1,0 +1,161 @@
+"""Exceptions to the standards (GEN-5): granted by the domain's authority, always expiring.
+
+A waiver keeps its finding visible (status ``waived``); when it expires the finding is open
+again at read time, and ``expire_report`` lists (and records once) the waivers that lapsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..derived import months_before
+from ..errors import FieldProblem, InvalidTransition, NotFound, RecordInvalid, Refused
+from ..store.models import Waiver
+from . import access, evaluations
+from .access import ref
+from .context import Services
+from .lifecycle import REEVALUATED, State
+from .views import ProposalView, WaiverView, proposal_view, waiver_view
+
+MAX_WAIVER_MONTHS = 12  # GEN-5: "an expiry no later than 12 months after it is granted"
+
+
+def latest_expiry(granted: dt.date, months: int = MAX_WAIVER_MONTHS) -> dt.date:
+    """The same calendar day ``months`` later (clamped to the month's last day)."""
+    return months_before(granted, -months)
+
+
+def grant(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    rule_id: str,
+    *,
+    subject: str | None = None,
+    justification: str,
+    compensating_controls: str,
+    expires_on: dt.date,
+    expected_version: int | None = None,
+) -> ProposalView:
+    problems = [
+        FieldProblem(name, "must not be empty")
+        for name, value in (
+            ("justification", justification),
+            ("compensating_controls", compensating_controls),
+        )
+        if not value or not value.strip()
+    ]
+    if problems:
+        raise RecordInvalid(problems)
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        if State(proposal.state) not in REEVALUATED:
+            raise InvalidTransition(f"{ref(proposal)} is {proposal.state}; nothing to waive")
+        finding = evaluations.current_finding(tx, proposal, rule_id, subject)
+        domain = str(finding["domain"])
+        access.require_waiver_authority(tx.who, proposal, domain)
+        if not finding["waivable"]:
+            raise Refused(
+                f"{rule_id} rests on law and cannot be waived, only resolved (GEN-5); "
+                f"remediation: {finding['remediation']}"
+            )
+        today = services.today()
+        limit = latest_expiry(today)
+        if expires_on <= today:
+            raise RecordInvalid([FieldProblem("expires_on", f"{expires_on} is not in the future")])
+        if expires_on > limit:
+            raise RecordInvalid(
+                [
+                    FieldProblem(
+                        "expires_on",
+                        f"{expires_on} is more than {MAX_WAIVER_MONTHS} months away; the latest "
+                        f"allowed is {limit} (GEN-5)",
+                    )
+                ]
+            )
+        key = evaluations.finding_key(finding)
+        waiver = Waiver(
+            proposal_id=proposal.id,
+            finding_key=key,
+            rule_id=rule_id,
+            subject=finding.get("subject"),
+            domain=domain,
+            granted_by=tx.who.id,
+            justification=justification.strip(),
+            compensating_controls=compensating_controls.strip(),
+            granted_at=services.now(),
+            expires_on=expires_on,
+        )
+        tx.session.add(waiver)
+        proposal.updated_at = services.now()
+        tx.session.flush()
+        tx.audit(
+            "waiver.grant",
+            "proposal",
+            proposal.id,
+            waiver=waiver.id,
+            finding=key,
+            severity=finding["severity"],
+            expires_on=expires_on.isoformat(),
+        )
+        return proposal_view(tx, proposal)
+
+
+def revoke(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    waiver_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> ProposalView:
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        waiver = tx.session.get(Waiver, waiver_id)
+        if waiver is None or waiver.proposal_id != proposal.id:
+            raise NotFound(f"no waiver {waiver_id} on {ref(proposal)}")
+        access.require_waiver_authority(tx.who, proposal, waiver.domain)
+        if waiver.revoked_at is not None:
+            raise Refused(f"waiver {waiver_id} is already revoked")
+        waiver.revoked_at = services.now()
+        waiver.revoked_by = tx.who.id
+        proposal.updated_at = services.now()
+        tx.audit("waiver.revoke", "proposal", proposal.id, waiver=waiver_id, reason=reason)
+        return proposal_view(tx, proposal)
+
+
+@dataclass(frozen=True)
+class Expired:
+    proposal: str
+    waiver: WaiverView
+    newly_reported: bool
+
+
+def expire_report(services: Services, by: str | None = None) -> list[Expired]:
+    """Waivers past their expiry (their findings are open again); each is recorded once."""
+    with services.transaction(by) as tx:
+        today = services.today()
+        out: list[Expired] = []
+        lapsed = tx.session.scalars(
+            select(Waiver)
+            .where(Waiver.expires_on < today, Waiver.revoked_at.is_(None))
+            .order_by(Waiver.expires_on, Waiver.id)
+        )
+        for waiver in lapsed:
+            new = waiver.expiry_reported_at is None
+            if new:
+                waiver.expiry_reported_at = services.now()
+                tx.audit(
+                    "waiver.expired",
+                    "proposal",
+                    waiver.proposal_id,
+                    waiver=waiver.id,
+                    finding=waiver.finding_key,
+                    expired_on=waiver.expires_on.isoformat(),
+                )
+            out.append(Expired(ref(waiver.proposal_id), waiver_view(waiver, today), new))
+        return out

@@ -1,0 +1,147 @@
+"""Where the database is, how to connect, and whether it is migrated.
+
+SQLite (WAL mode, a file under the data directory) is the embedded default; PostgreSQL is
+used when ``REVIEW_DATABASE_URL`` names it. Write transactions on SQLite begin IMMEDIATE, so
+two writers queue at the start instead of failing half-way (the audit chain and optimistic
+locks rely on writers being serialised); PostgreSQL serialises the audit chain with an
+advisory lock (see :mod:`review.services.audit`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import DatabaseNotReady
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_DATA_DIR = Path("data")
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("REVIEW_DATA_DIR", str(DEFAULT_DATA_DIR)))
+
+
+def database_url() -> str:
+    """``REVIEW_DATABASE_URL``, else a SQLite file in the data directory."""
+    url = os.environ.get("REVIEW_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{(data_dir() / 'review.db').resolve()}"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@dataclass
+class Database:
+    """An engine and its session factory; one per process (and per test)."""
+
+    engine: Engine
+
+    @classmethod
+    def connect(cls, url: str | None = None) -> Database:
+        return cls(make_engine(url))
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        with self.sessions()() as session, session.begin():
+            yield session
+
+    # --- migrations -------------------------------------------------------------------
+
+    def _alembic_config(self) -> Any:
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def head_revision(self) -> str:
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        assert head is not None
+        return head
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except OperationalError as exc:
+            raise DatabaseNotReady(f"cannot open the database at {self.url}: {exc.orig}") from None
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Apply every migration; returns (revision before, revision after)."""
+        from alembic import command
+
+        before = self.current_revision()
+        command.upgrade(self._alembic_config(), "head")
+        return before, self.head_revision()
+
+    def require_migrated(self, *, migrate: bool = False) -> None:
+        """Refuse to run on an unmigrated database, or migrate it when told to."""
+        current = self.current_revision()
+        head = self.head_revision()
+        if current == head:
+            return
+        if migrate:
+            self.upgrade()
+            return
+        where = "has no tables" if current is None else f"is at revision {current}"
+        raise DatabaseNotReady(
+            f"the database at {self.url} {where}; the application needs revision {head}. "
+            "Run `review db upgrade` (or start with REVIEW_AUTO_MIGRATE=1)."
+        )
+
+    def table_names(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())

@@ -1,0 +1,280 @@
+"""The system of record, as SQLAlchemy 2 models.
+
+Rows that record history (record versions, evaluations, comments, decisions, audit events)
+are only ever inserted. Rows that carry state (proposals, waivers, conditions, sign-offs)
+change only through the service layer, which writes an audit event in the same transaction.
+``Proposal.row_version`` is the optimistic lock every action checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+Timestamp = DateTime(timezone=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    department: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    roles: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RoleGrant(Base):
+    """A role, optionally scoped to a review domain (reviewer, waiver_authority)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "domain", name="uq_role_grants_grant"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    domain: Mapped[str] = mapped_column(String(32), default="")
+    granted_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class Proposal(Base):
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_state_submitted", "state", "submitted_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    department: Mapped[str] = mapped_column(String(200), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(16), default="proposal")
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    tier: Mapped[int | None] = mapped_column(Integer)
+    disposition: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    requester: Mapped[User] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy protocol
+
+
+class RecordVersion(Base):
+    """Every saved version of the intake record (drafts included); never changed."""
+
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("proposal_id", "number", name="uq_record_versions_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    record: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    record_hash: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16))
+    submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Evaluation(Base):
+    """A findings snapshot with everything needed to reproduce it."""
+
+    __tablename__ = "evaluations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    standards_version: Mapped[str] = mapped_column(String(100))
+    rules_version: Mapped[str] = mapped_column(String(64))
+    engine_version: Mapped[str] = mapped_column(String(100))
+    tier: Mapped[int] = mapped_column(Integer)
+    tcv: Mapped[float] = mapped_column()
+    disposition: Mapped[str] = mapped_column(String(16))
+    required_signoffs: Mapped[list[Any]] = mapped_column(JsonType)
+    findings: Mapped[list[Any]] = mapped_column(JsonType)
+    findings_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class ReviewTask(Base):
+    """One required sign-off of one proposal: the reviewer queue reads this table."""
+
+    __tablename__ = "review_tasks"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "domain", name="uq_review_tasks_domain"),
+        Index("ix_review_tasks_queue", "domain", "status", "opened_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    domain: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # open | signed | closed
+    severity_rank: Mapped[int] = mapped_column(Integer, default=3)
+    opened_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SignOff(Base):
+    __tablename__ = "signoffs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    domain: Mapped[str] = mapped_column(String(32))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    record_hash: Mapped[str] = mapped_column(String(64))
+    findings_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    invalidated_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    invalidated_reason: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[User] = relationship(lazy="joined")
+
+
+class Waiver(Base):
+    __tablename__ = "waivers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    finding_key: Mapped[str] = mapped_column(String(600))
+    rule_id: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    domain: Mapped[str] = mapped_column(String(32))
+    granted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    justification: Mapped[str] = mapped_column(Text)
+    compensating_controls: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expiry_reported_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    granter: Mapped[User] = relationship(lazy="joined", foreign_keys=[granted_by])
+
+
+class Condition(Base):
+    """A condition of approval for a major finding (GEN-8)."""
+
+    __tablename__ = "conditions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    finding_key: Mapped[str] = mapped_column(String(600))
+    rule_id: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    domain: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | met | cancelled
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # comment | change_request | response
+    domain: Mapped[str | None] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    version_number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    approver: Mapped[User] = relationship(lazy="joined")
+
+
+class Contract(Base):
+    """The contract stage of a proposal: the record version that carries it."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    vendor: Mapped[str | None] = mapped_column(String(500))
+    value_usd: Mapped[float | None] = mapped_column()
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    version_number: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column()
+    extracted: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained history of every action (GEN-6, tamper evidence)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
