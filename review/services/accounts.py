@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
@@ -13,7 +12,6 @@ from ..store.models import RoleGrant, User
 from .context import Actor, Services, Tx, actor_from
 from .roles import Role, scoped, valid_domains
 
-_HASHER = PasswordHasher()
 MIN_PASSWORD = 10
 
 
@@ -72,7 +70,7 @@ def create_user(
             display_name=display_name,
             email=email,
             department=department,
-            password_hash=_hash(password) if password else None,
+            password_hash=_hash(services, password) if password else None,
         )
         tx.session.add(user)
         tx.session.flush()
@@ -80,10 +78,10 @@ def create_user(
         return _view(user)
 
 
-def _hash(password: str) -> str:
+def _hash(services: Services, password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise Refused(f"password must have at least {MIN_PASSWORD} characters")
-    return _HASHER.hash(password)
+    return services.hasher.hash(password)
 
 
 def set_password(services: Services, by: str | None, username: str, password: str) -> None:
@@ -91,7 +89,7 @@ def set_password(services: Services, by: str | None, username: str, password: st
         if tx.actor is not None and tx.actor.username != username:
             _require_admin(tx)
         user = _user(tx, username)
-        user.password_hash = _hash(password)
+        user.password_hash = _hash(services, password)
         tx.audit("user.password", "user", username)
 
 
@@ -100,10 +98,10 @@ def authenticate(services: Services, username: str, password: str) -> Actor | No
     with services.transaction() as tx:
         user = tx.session.scalar(select(User).where(User.username == username))
         if user is None or not user.active or not user.password_hash:
-            _HASHER.hash(password)  # spend the same time whether or not the user exists
+            services.hasher.hash(password)  # spend the same time whether or not the user exists
             return None
         try:
-            _HASHER.verify(user.password_hash, password)
+            services.hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
             tx.audit("user.sign_in_failed", "user", username)
             return None

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -70,6 +71,9 @@ class Services:
     db: Database
     evaluator_factory: Callable[[], Evaluator] = field(default=lambda: evaluator())
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    # argon2id with the library's defaults (RFC 9106 low-memory profile); tests pass a
+    # cheaper one, since the cost is deliberate.
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     @property
     def evaluator(self) -> Evaluator:

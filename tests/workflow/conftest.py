@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, event, text
 
 from review.services import accounts
@@ -31,7 +32,9 @@ PASSWORD = "correct horse battery"
 class Clock:
     """A settable clock so waiver expiry and ages can be tested without waiting."""
 
-    now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC))
+    now: dt.datetime = field(
+        default_factory=lambda: dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
+    )
 
     def __call__(self) -> dt.datetime:
         return self.now
@@ -83,9 +86,13 @@ def clock() -> Clock:
     return Clock()
 
 
+# argon2 is deliberately slow; the tests use the cheapest parameters it accepts.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 @pytest.fixture
 def services(database: Database, clock: Clock) -> Services:
-    return Services(database, clock=clock)
+    return Services(database, clock=clock, hasher=FAST_HASHER)
 
 
 USERS: dict[str, tuple[str | None, list[tuple[Role, str]]]] = {

@@ -1,0 +1,1 @@
+"""Evidence a vendor attaches to a request (SBOMs, ACRs), read into intake sections."""
