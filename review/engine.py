@@ -29,6 +29,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
 import durable_rules_engine as _dre
@@ -42,8 +43,7 @@ MAX_RULES = 24
 MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
 CATCH_ALL = "$catch-all"
 
-BATCH = 32  # facts per assert_facts call: bounds the actions queued at once
-_ID_KEY = '"id":"'
+MAX_PROPERTIES = 255
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 Predicate = Callable[[Mapping[str, Any]], bool]
 Fired = list[tuple[str, str]]  # (rule id, fact id), in firing order, each pair once
@@ -170,56 +170,93 @@ class DurableMatcher:
         with _LOCK:
             sid = str(next(_SESSIONS))
             handle = ruleset.handle
+            opened = False  # the first assert creates the session; deleting none is error 309
             try:
-                for start in range(0, len(batch), BATCH):
-                    part = batch[start : start + BATCH]
-                    payload = _ENCODE([{**fact, "sid": sid} for fact in part])
+                for fact in batch:
+                    # One fact per call: assert_fact raises on every error code, whereas
+                    # the batch call (assert_facts) was seen to drop a bad fact silently.
+                    payload = encode_fact(fact, sid)
                     try:
-                        result = _dre.assert_facts(handle, payload)
+                        result = _dre.assert_fact(handle, payload)
                     except Exception as exc:
                         # The session may be corrupt: never touch it again (deleting a session
                         # after error 303 killed the process).
                         sid = ""
-                        kinds = sorted({f["kind"] for f in part})
                         raise EngineError(
-                            f"durable_rules could not evaluate {len(part)} {'/'.join(kinds)} "
-                            f"fact(s) in {ruleset.name}: {exc}"
+                            f"durable_rules could not evaluate {fact['kind']} fact "
+                            f"{fact['id']!r} in {ruleset.name}: {exc}"
                         ) from None
+                    opened = True
                     code, state = result[0], result[1]
                     if code == 1:
-                        raise EngineError(f"{ruleset.name}: a fact was not handled")
+                        raise EngineError(f"{ruleset.name}: fact {fact['id']!r} was not handled")
                     if code == 2:
-                        raise EngineError(f"{ruleset.name}: a fact was asserted twice")
-                    self._collect(handle, state, fired, seen)
+                        raise EngineError(f"{ruleset.name}: fact {fact['id']!r} asserted twice")
+                    handled = self._collect(handle, state, fact["id"], fired, seen)
+                    if handled != 1:
+                        raise EngineError(
+                            f"{ruleset.name}: fact {fact['id']!r} reached the catch-all rule "
+                            f"{handled} times instead of once"
+                        )
             finally:
-                if sid:
+                if sid and opened:
                     _dre.delete_state(handle, sid)
 
     @staticmethod
-    def _collect(handle: int, state: int, fired: Fired, seen: set[tuple[str, str]]) -> None:
-        """Drain the queued actions, reading only the rule id and the fact id.
+    def _collect(
+        handle: int, state: int, fact_id: str, fired: Fired, seen: set[tuple[str, str]]
+    ) -> int:
+        """Drain the actions the last assert queued (all for that one fact); returns how many
+        times the catch-all fired, which must be exactly once per fact.
 
-        Each action message is ``{"<rule id>":{"m":{..."id":"<fact id>",...}}}``, echoing
-        the JSON we asserted. Rule and fact ids are plain ASCII the loader and builders
-        control, and facts are flat, so the ids are found by position instead of parsing the
-        whole (fact-sized) JSON: a quote inside a string value is escaped, so ``"id":"`` can
-        only be the id key.
+        Each action message is ``{"<rule id>":{"m":{...}}}``; only the rule id is needed, so
+        the (fact-sized) JSON is not parsed: rule ids are plain ASCII (the loader enforces
+        their pattern), so the first key is the text up to the next quote.
         """
+        catch_all = 0
         result = _dre.start_action_for_state(handle, state)
         message = result[1] if result else None
         while message:
             rule_end = message.find('"', 2)
-            at = message.find(_ID_KEY)
-            if not message.startswith('{"') or rule_end < 0 or at < 0:
+            if not message.startswith('{"') or rule_end < 0:
                 raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
             rule_id = message[2:rule_end]
-            if rule_id != CATCH_ALL:
-                begin = at + len(_ID_KEY)
-                pair = (rule_id, message[begin : message.index('"', begin)])
+            if rule_id == CATCH_ALL:
+                catch_all += 1
+            else:
+                pair = (rule_id, fact_id)
                 if pair not in seen:
                     seen.add(pair)
                     fired.append(pair)
             message = _dre.complete_and_start_action(handle, state)
+        return catch_all
+
+
+def encode_fact(fact: dict[str, Any], sid: str) -> str:
+    """JSON for durable_rules, which refuses exponent notation (``1e-05``: error 204) and
+    more than 255 properties (error 302, which the batch call turned into a crash)."""
+    if len(fact) + 1 > MAX_PROPERTIES:
+        raise EngineError(
+            f"fact {fact.get('id')!r} has {len(fact) + 1} properties; durable_rules takes at "
+            f"most {MAX_PROPERTIES}"
+        )
+    if any(type(v) is float and v != 0 and not 1e-4 <= abs(v) < 1e15 for v in fact.values()):
+        return _plain_numbers({**fact, "sid": sid})
+    return _ENCODE({**fact, "sid": sid})
+
+
+def _plain_numbers(fact: dict[str, Any]) -> str:
+    """The rare path: write every float in positional notation."""
+    parts = []
+    for key, value in fact.items():
+        if type(value) is float:
+            if value != value or value in (float("inf"), float("-inf")):
+                raise EngineError(f"fact {fact.get('id')!r}: {key} is {value}, not a number")
+            text = format(Decimal(repr(value)), "f")
+            parts.append(f"{json.dumps(key)}:{text}")
+        else:
+            parts.append(f"{json.dumps(key)}:{_ENCODE(value)}")
+    return "{" + ",".join(parts) + "}"
 
 
 class ReferenceMatcher:

@@ -52,19 +52,29 @@ def _version_text(value: Any) -> Any:
     return value
 
 
-def _non_negative_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {value!r}")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"expected a finite number, got {value!r}")
-    if value < 0:
-        raise ValueError(f"expected a non-negative number, got {value!r}")
-    return float(value)
+def _bounded(limit: float, unit: str) -> Any:
+    """A non-negative, finite number no larger than a sanity limit (beyond it, a typo)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {value!r}")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"expected a finite number, got {value!r}")
+        if value < 0:
+            raise ValueError(f"expected a non-negative number, got {value!r}")
+        if value > limit:
+            raise ValueError(f"{value!r} is larger than any plausible {unit} ({limit:,.0f})")
+        return float(value)
+
+    return BeforeValidator(check)
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-Money = Annotated[float, BeforeValidator(_non_negative_number)]
-Amount = Annotated[float, BeforeValidator(_non_negative_number)]
+Money = Annotated[float, _bounded(1e12, "amount in dollars")]
+Years = Annotated[float, _bounded(100, "number of years")]
+Hours = Annotated[float, _bounded(100_000, "number of hours")]
+Days = Annotated[float, _bounded(100_000, "number of days")]
+Percent = Annotated[float, _bounded(1_000, "percentage")]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=500)]
 
@@ -240,8 +250,8 @@ class Vendor(Strict):
 class Cost(Strict):
     one_time: Money | None = None
     annual: Money | None = None
-    term_years: Amount | None = None
-    annual_escalation_pct: Amount | None = None
+    term_years: Years | None = None
+    annual_escalation_pct: Percent | None = None
     funding_source: FundingSource | None = None
 
 
@@ -252,9 +262,9 @@ class Alternative(Strict):
 
 
 class Users(Strict):
-    staff_count: Annotated[int, Field(ge=0, strict=True)] | None = None
+    staff_count: Annotated[int, Field(ge=0, le=10_000_000, strict=True)] | None = None
     public_facing: StrictBool | None = None
-    expected_public_users: Annotated[int, Field(ge=0, strict=True)] | None = None
+    expected_public_users: Annotated[int, Field(ge=0, le=10_000_000_000, strict=True)] | None = None
 
 
 class Integration(Strict):
@@ -364,7 +374,7 @@ class DataManagement(Strict):
     export_formats: list[ExportFormat] | None = None
     records_retention: StrictBool | None = None
     open_data_export: StrictBool | None = None
-    audit_log_days: Annotated[int, Field(ge=0, strict=True)] | None = None
+    audit_log_days: Annotated[int, Field(ge=0, le=100_000, strict=True)] | None = None
 
 
 class Attachment(Strict):
@@ -400,7 +410,7 @@ class Proposal(Strict):
     encryption: Encryption = Field(default_factory=Encryption)
     certifications: list[Certification] = Field(default_factory=list, max_length=200)
     pen_test_date: IsoDate | None = None
-    incident_notification_hours: Amount | None = None
+    incident_notification_hours: Hours | None = None
     cyber_insurance_usd: Money | None = None
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     accessibility: Accessibility = Field(default_factory=Accessibility)
@@ -421,8 +431,8 @@ class Proposal(Strict):
 
 class Clauses(Strict):
     data_ownership: StrictBool | None = None
-    data_return_days: Amount | None = None
-    incident_notification_hours: Amount | None = None
+    data_return_days: Days | None = None
+    incident_notification_hours: Hours | None = None
     insurance_usd: Money | None = None
     accessibility_warranty: StrictBool | None = None
     no_secondary_use: StrictBool | None = None
@@ -442,10 +452,10 @@ class Contract(Strict):
     value_usd: Money | None = None
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
-    renewal_options_years: Amount | None = None
+    renewal_options_years: Years | None = None
     auto_renewal: StrictBool | None = None
     termination_for_convenience: StrictBool | None = None
-    annual_escalation_pct: Amount | None = None
+    annual_escalation_pct: Percent | None = None
     clauses: Clauses = Field(default_factory=Clauses)
 
 

@@ -244,7 +244,8 @@ class HypothesisSource:
         self.draw = draw
 
     def pick(self, options: Sequence[T]) -> T:
-        return options[self.draw(st.integers(0, len(options) - 1))]
+        index: int = self.draw(st.integers(0, len(options) - 1))
+        return options[index]
 
     def coin(self, p: float = 0.5) -> bool:
         # shrinks to 0, which is False: a failing record loses optional parts while shrinking
@@ -410,7 +411,7 @@ def proposal(s: Source) -> dict[str, Any]:
     _put(p, s, "on_approved_list", s.coin, 0.7)
 
     users: dict[str, Any] = {}
-    _put(users, s, "staff_count", lambda: s.pick([0, 1, 8, 60, 5000, 10**12]), 0.7)
+    _put(users, s, "staff_count", lambda: s.pick([0, 1, 8, 60, 5000, 10_000_000]), 0.7)
     _put(users, s, "public_facing", s.coin, 0.85)
     _put(users, s, "expected_public_users", lambda: s.integer(0, 200_000), 0.4)
     _put(p, s, "users", lambda: users, 0.9, nullable=False)

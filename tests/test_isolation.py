@@ -1,0 +1,244 @@
+"""Isolation and robustness of the durable_rules adapter, one measured sharp edge per test.
+
+Each test names the edge of durable_rules it guards (../shared/guide/durable-rules.md):
+state leaking between sessions, the fixed matcher stack (error 303), the timer threads, the
+1,024-live-sessions cap, "not handled" facts, error codes that must surface, and memory.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from review.engine import DurableMatcher
+from review.evaluate import Evaluator
+from review.facts import FactSet
+from review.records import Submission
+
+from .casefiles import BASES
+from .conftest import AS_OF
+from .generators import random_submission, worst_case_submission
+
+MINIMAL: dict[str, Any] = {
+    "proposal": {
+        "title": "Minimal",
+        "department": "Library",
+        "requester": {"name": "Dana Whitfield", "email": "dana.whitfield@library.city.gov"},
+        "problem_statement": "Only what the form requires.",
+    }
+}
+
+
+def _records(seed: int, count: int) -> list[Submission]:
+    rng = random.Random(seed)
+    return [Submission.model_validate(random_submission(rng)) for _ in range(count)]
+
+
+def test_same_record_twice_gives_identical_results(durable: Evaluator) -> None:
+    """Guards session isolation: a fresh session per evaluation, deleted afterwards, so no
+    fact of one evaluation (or an identical re-asserted fact, MessageObservedException) can
+    change the next."""
+    for submission in [*_records(11, 20), Submission.model_validate(worst_case_submission())]:
+        first = durable.evaluate(submission, AS_OF)
+        second = durable.evaluate(submission, AS_OF)
+        assert first == second
+
+
+def test_worst_case_matches_reference_and_fires_most_rules(
+    durable: Evaluator, reference: Evaluator
+) -> None:
+    """Guards error 303: one fact matching many rules overflowed the C matcher's fixed
+    64-entry stack and the cleanup killed the process. The worst case must come back whole
+    and equal to the plain-Python reference."""
+    submission = Submission.model_validate(worst_case_submission())
+    result = durable.evaluate(submission, AS_OF)
+    assert result == reference.evaluate(submission, AS_OF)
+    fired = {f.rule_id for f in result.findings}
+    share = len(fired) / len(durable.book.rules)
+    assert share > 0.4, f"only {len(fired)} of {len(durable.book.rules)} rules fired"
+    assert result.tier == 3 and result.disposition == "blocked"
+
+
+def test_threads_get_their_own_results(durable: Evaluator, reference: Evaluator) -> None:
+    """Guards the threading edge: eight threads sharing the stock Host segfaulted or got
+    wrong results. Eight threads evaluate different records at once, each result checked
+    against the reference computed beforehand."""
+    records = [Submission.model_validate(worst_case_submission()), *_records(21, 39)]
+    expected = [reference.evaluate(s, AS_OF) for s in records]
+    threads_n, rounds = 8, 40  # 320 evaluations
+    failures: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(threads_n)
+
+    def work(offset: int) -> None:
+        try:
+            barrier.wait()
+            for step in range(rounds):
+                index = (offset * 5 + step) % len(records)
+                got = durable.evaluate(records[index], AS_OF)
+                if got != expected[index]:
+                    failures.append(f"thread {offset}, record {index}")
+        except BaseException as exc:  # surfaced below, never lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    assert not errors, errors[:3]
+    assert not failures, failures[:10]
+
+
+def test_more_evaluations_than_the_session_cap(durable: Evaluator) -> None:
+    """Guards the 1,024-live-sessions cap per ruleset (the next raised MemoryError): every
+    evaluation deletes its sessions, so 2,100 in a row all succeed."""
+    submission = Submission.model_validate(MINIMAL)
+    first = durable.evaluate(submission, AS_OF)
+    for _ in range(2_100):
+        assert durable.evaluate(submission, AS_OF).tier == first.tier
+
+
+def test_fact_no_rule_matches_is_handled(durable: Evaluator, reference: Evaluator) -> None:
+    """Guards "not handled": a fact no rule matches raised MessageNotHandledException, and
+    deleting that session segfaulted. The catch-all rule handles every fact."""
+    matcher = durable.matcher
+    assert isinstance(matcher, DurableMatcher)
+    # a general fact with a tier no phase-2 rule accepts, and nothing else: nothing matches
+    lonely = FactSet({"general": [{"kind": "general", "id": "general", "tier": 0}]})
+    assert matcher.match(2, lonely) == []
+    submission = Submission.model_validate(MINIMAL)
+    assert durable.evaluate(submission, AS_OF) == reference.evaluate(submission, AS_OF)
+
+
+_WIDE_FACT_SCRIPT = """
+import json
+
+import durable_rules_engine
+
+from review.engine import DurableMatcher, _register
+from review.errors import EngineError
+from review.evaluate import evaluator
+from review.facts import FactSet
+
+durable = evaluator("durable")
+matcher = durable.matcher
+assert isinstance(matcher, DurableMatcher)
+wide = {"kind": "general", "id": "general", "tier": 2, **{f"x{i}": i for i in range(300)}}
+narrow = {"kind": "general", "id": "general", "tier": 2}
+for phase in (1, 2):
+    for batch in ([wide], [narrow, wide]):
+        try:
+            matcher.match(phase, FactSet({"general": batch}))
+        except EngineError as exc:
+            assert "properties" in str(exc), exc
+        else:
+            raise SystemExit(f"phase {phase}, {len(batch)} fact(s): no EngineError")
+# the guard exists because durable_rules itself refuses such a fact with a bare code
+handle = _register(durable.book)[0].handle
+try:
+    durable_rules_engine.assert_fact(handle, json.dumps({**wide, "sid": "wide"}))
+except Exception as exc:
+    assert "302" in str(exc), exc
+else:
+    raise SystemExit("durable_rules accepted a fact with 304 properties")
+print("ok")
+"""
+
+
+def test_engine_error_code_surfaces_as_engine_error() -> None:
+    """Guards bare error codes: durable_rules refuses a fact with more than 255 flattened
+    properties with a bare error 302 (and its batch call crashed or dropped the fact); the
+    adapter refuses such a fact itself with an EngineError naming it, never a crash or a
+    silent pass (also when the wide fact is not the first of a batch). Run in a child process, so a
+    segfault in the C module is reported as a failure instead of ending the test run."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _WIDE_FACT_SCRIPT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (
+        f"exit status {done.returncode} (negative: killed by signal)\n"
+        f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+
+
+def _rss_bytes() -> int:
+    fields = Path("/proc/self/statm").read_text().split()
+    return int(fields[1]) * resource.getpagesize()
+
+
+def test_memory_stays_flat(durable: Evaluator) -> None:
+    """Guards memory held by sessions in the C matcher (and any cache of ours growing per
+    evaluation): with every session deleted, memory stayed flat over 100,000 evaluations.
+    20,000 evaluations must not grow the resident set by more than 20 MB between the
+    2,000th and the 20,000th. The records are small (the rule-case bases and a minimal
+    proposal) to keep the run short; each still opens and deletes every ruleset's session."""
+    if not Path("/proc/self/statm").exists():  # pragma: no cover - Linux only
+        pytest.skip("needs /proc/self/statm")
+    pool = [Submission.model_validate(MINIMAL)]
+    for name in ("tier1", "saas", "contract"):
+        record = yaml.safe_load((BASES / f"{name}.yaml").read_text(encoding="utf-8"))
+        pool.append(Submission.model_validate(record))
+    baseline = 0
+    for index in range(20_000):
+        durable.evaluate(pool[index % len(pool)], AS_OF)
+        if index == 2_000:
+            baseline = _rss_bytes()
+    growth = _rss_bytes() - baseline
+    assert growth < 20 * 2**20, f"resident set grew {growth / 2**20:.1f} MB"
+
+
+def test_numbers_in_exponent_notation(durable: Evaluator, reference: Evaluator) -> None:
+    """Guards durable_rules' JSON parser, which refuses exponent notation (``1e-05``, error
+    204) and, through the batch call, once crashed or silently dropped such a fact: tiny and
+    very large values must give exactly the reference's findings."""
+    record = yaml.safe_load((BASES / "contract.yaml").read_text(encoding="utf-8"))
+    record["proposal"]["incident_notification_hours"] = 0.00001
+    record["proposal"]["cost"]["one_time"] = 1e-05
+    record["proposal"]["cyber_insurance_usd"] = 5e11
+    record["contract"]["clauses"]["insurance_usd"] = 1e-05
+    record["contract"]["value_usd"] = 999_999_999_999.0
+    submission = Submission.model_validate(record)
+    result = durable.evaluate(submission, AS_OF)
+    assert result == reference.evaluate(submission, AS_OF)
+    assert any(f.rule_id == "SEC-005-contract-insurance" for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("cost", "one_time"), 1e17),
+        (("cost", "term_years"), 1e17),
+        (("incident_notification_hours",), 1e9),
+        (("cost", "annual_escalation_pct"), 1e6),
+    ],
+)
+def test_implausible_numbers_are_refused_at_intake(path: tuple[str, ...], value: float) -> None:
+    """Values no record can mean (a typo) are refused by the intake schema, naming the field,
+    before date arithmetic could overflow or the engine see them."""
+    from review.errors import RecordInvalid
+    from review.loading import submission_from_data
+
+    record: dict[str, Any] = {"proposal": dict(MINIMAL["proposal"])}
+    node = record["proposal"]
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+    with pytest.raises(RecordInvalid) as refused:
+        submission_from_data(record)
+    assert ".".join(("proposal", *path)) in str(refused.value)
+    assert "larger than any plausible" in str(refused.value)
