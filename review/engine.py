@@ -58,41 +58,29 @@ class Matcher(Protocol):
 
 
 def partition(rules: Iterable[Rule]) -> list[list[Rule]]:
-    """Pack rules into as few rulesets as the C matcher safely takes.
+    """Pack rules into rulesets by phase and fact kind, split at the caps.
 
-    Rules are grouped by phase and fact kind (so each fact goes to as few rulesets as
-    possible), groups are split at the caps, and small groups of the same phase share a
-    ruleset (each ruleset costs a session per evaluation).
+    A ruleset holds rules of one fact kind only: measured here, a security fact asserted into
+    its own 28 rules cost 21 us, into the same rules plus 40 rules of other kinds 76 us (the
+    matcher does not prune by the kind test), while an extra session costs about 3 us.
     """
     groups: dict[tuple[int, str], list[Rule]] = {}
     for rule in rules:
         groups.setdefault((rule.phase, rule.kind), []).append(rule)
-    chunks: list[tuple[int, list[Rule], int]] = []
-    for (phase, _kind), members in sorted(groups.items()):
+    packed: list[list[Rule]] = []
+    for key in sorted(groups):
         current: list[Rule] = []
         weight = 0
-        for rule in members:
+        for rule in groups[key]:
             branches = conditions.branch_count(rule.node)
             if current and (len(current) >= MAX_RULES or weight + branches > MAX_BRANCHES):
-                chunks.append((phase, current, weight))
+                packed.append(current)
                 current, weight = [], 0
             current.append(rule)
             weight += branches
         if current:
-            chunks.append((phase, current, weight))
-    bins: list[tuple[int, list[Rule], int]] = []
-    for phase, members, weight in sorted(chunks, key=lambda c: (c[0], -c[2], c[1][0].id)):
-        for index, (b_phase, b_rules, b_weight) in enumerate(bins):
-            if (
-                b_phase == phase
-                and len(b_rules) + len(members) <= MAX_RULES
-                and b_weight + weight <= MAX_BRANCHES
-            ):
-                bins[index] = (b_phase, b_rules + members, b_weight + weight)
-                break
-        else:
-            bins.append((phase, list(members), weight))
-    return [members for _, members, _ in bins]
+            packed.append(current)
+    return packed
 
 
 @dataclass

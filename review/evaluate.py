@@ -10,12 +10,19 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .derived import derive
 from .engine import DurableMatcher, Fired, Matcher, ReferenceMatcher
 from .facts import FactSet, build_facts
-from .findings import Evaluation, Finding, disposition_of, make_finding, sort_key
+from .findings import (
+    Evaluation,
+    Finding,
+    disposition_of,
+    make_finding,
+    message_values,
+    sort_key,
+)
 from .records import Submission
 from .rules import RuleBook, load_rules
 from .standards import Standards, load_standards
@@ -58,7 +65,7 @@ class Evaluator:
         fired = tier_fired + self.matcher.match(2, staged)
         findings = self._findings(fired, staged)
         signoffs = _signoffs(self.book, fired)
-        return Evaluation(
+        return Evaluation.model_construct(  # every value computed here, from checked data
             tier=tier,
             tcv=derived.tcv,
             required_signoffs=signoffs,
@@ -75,7 +82,15 @@ class Evaluator:
         by_id = {fact["id"]: (position, fact) for position, fact in enumerate(facts)}
         rules = self.book.by_id
         ordered = sorted(fired, key=lambda pair: (by_id[pair[1]][0], pair[0]))
-        findings = [make_finding(rules[r], by_id[f][1], self.book.standards) for r, f in ordered]
+        standards = self.book.standards
+        shown: dict[str, dict[str, Any]] = {}  # message values, built once per fact
+        findings = []
+        for rule_id, fact_id in ordered:
+            fact = by_id[fact_id][1]
+            values = shown.get(fact_id)
+            if values is None:
+                values = shown[fact_id] = message_values(fact, standards)
+            findings.append(make_finding(rules[rule_id], fact, standards, values))
         findings.sort(key=sort_key)
         return findings
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -30,23 +31,41 @@ class Evidence(TypedDict):
     value: Any
 
 
-class Finding(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One distinct problem. A plain dataclass: an evaluation creates dozens of them, and
+    every value comes from checked rule data and facts, so there is nothing to validate."""
+
     rule_id: str
     domain: str
     severity: str
     title: str
     message: str
-    citations: list[str]
+    citations: tuple[str, ...]
     remediation: str
     waivable: bool
     subject: str | None = None
-    evidence: list[Evidence] = []
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def key(self) -> str:
         """Identity of the problem across evaluations (rule and subject)."""
         return f"{self.rule_id}|{self.subject or ''}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form intake.md specifies (plus subject and evidence)."""
+        return {
+            "rule_id": self.rule_id,
+            "domain": self.domain,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "citations": list(self.citations),
+            "remediation": self.remediation,
+            "waivable": self.waivable,
+            "subject": self.subject,
+            "evidence": [dict(e) for e in self.evidence],
+        }
 
 
 class Evaluation(BaseModel):
@@ -64,7 +83,9 @@ class Evaluation(BaseModel):
     findings: list[Finding]
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude={"findings"})
+        data["findings"] = [f.to_dict() for f in self.findings]
+        return data
 
 
 class _Missing:
@@ -105,12 +126,24 @@ class _Std:
         return getattr(self._s, name)
 
 
-def render_message(template: str, fact: dict[str, Any], standards: Standards) -> str:
-    """Fill a message template: absent answers read "not answered", booleans yes/no."""
+def message_values(fact: dict[str, Any], standards: Standards) -> dict[str, Any]:
+    """A fact as message templates see it (built once per fact, shared by its findings)."""
     values = _Fields(
         {k: ("yes" if v else "no") if v.__class__ is bool else v for k, v in fact.items()}
     )
     values["std"] = standards
+    return values
+
+
+def render_message(
+    template: str,
+    fact: dict[str, Any],
+    standards: Standards,
+    values: dict[str, Any] | None = None,
+) -> str:
+    """Fill a message template: absent answers read "not answered", booleans yes/no."""
+    if values is None:
+        values = message_values(fact, standards)
     try:
         return template.format_map(values)
     except (ValueError, TypeError):  # a format spec that does not fit an absent answer
@@ -119,25 +152,27 @@ def render_message(template: str, fact: dict[str, Any], standards: Standards) ->
         return _FORMATTER.vformat(template, (), values)
 
 
-def make_finding(rule: Rule, fact: dict[str, Any], standards: Standards) -> Finding:
-    message = render_message(rule.spec.message, fact, standards)
+def make_finding(
+    rule: Rule,
+    fact: dict[str, Any],
+    standards: Standards,
+    values: dict[str, Any] | None = None,
+) -> Finding:
     sources = FACT_KINDS[rule.kind].sources()
-    # Trusted values built here: construct without re-validating (the evaluation hot path).
-    evidence = [
-        Evidence(field=name, source=sources.get(name, name), value=fact.get(name))
-        for name in rule.evidence_fields
-    ]
-    return Finding.model_construct(
+    return Finding(
         rule_id=rule.id,
         domain=rule.domain,
         severity=rule.spec.severity.value,
         title=rule.spec.title,
-        message=message,
-        citations=list(rule.spec.citations),
+        message=render_message(rule.spec.message, fact, standards, values),
+        citations=tuple(rule.spec.citations),
         remediation=rule.spec.remediation,
         waivable=rule.spec.waivable,
         subject=fact.get("subject"),
-        evidence=evidence,
+        evidence=tuple(
+            Evidence(field=name, source=sources.get(name, name), value=fact.get(name))
+            for name in rule.evidence_fields
+        ),
     )
 
 

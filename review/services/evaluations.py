@@ -74,7 +74,7 @@ def evaluate_version(
     was reviewed are invalidated. Returns the evaluation and the invalidated domains."""
     submission = Submission.model_validate(record.record)
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
-    findings = [f.model_dump(mode="json") for f in result.findings]
+    findings = [f.to_dict() for f in result.findings]
     evaluation = Evaluation(
         proposal_id=proposal.id,
         version_number=record.number,
