@@ -39,6 +39,18 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(standards_app, name="standards")
 
 
+def _register_workflow() -> None:
+    """The review workflow's commands live in their own module (review/cli_workflow.py)."""
+    try:
+        from .cli_workflow import register
+    except ImportError:  # pragma: no cover - only while the module is being written
+        return
+    register(app)
+
+
+_register_workflow()
+
+
 class OutputFormat(StrEnum):
     json = "json"
     table = "table"
@@ -86,19 +98,50 @@ def evaluate(
     ),
 ) -> None:
     """Evaluate a proposal (and its contract, if any) and print the findings."""
-    from .loading import load_submission
+    from .loading import load_with_attachments
 
     day = _as_of(as_of)
-    submission = load_submission(file)  # before the engine loads: bad input fails fast
+    # before the engine loads: bad input fails fast; a bad attachment is only reported
+    submission, attachments = load_with_attachments(file)
     from .evaluate import evaluator
 
     result = evaluator(engine.value).evaluate(submission, day)
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        payload = result.to_json_dict()
+        if attachments:
+            payload["attachments"] = [a.to_dict() for a in attachments]
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
-        from .render import evaluation_table
+        from .render import attachments_table, evaluation_table
 
-        evaluation_table(result, _console())
+        console = _console()
+        if attachments:
+            attachments_table(attachments, console)
+        evaluation_table(result, console)
+
+
+class EvidenceKind(StrEnum):
+    acr = "acr"
+    sbom = "sbom"
+
+
+@app.command("import")
+def import_evidence(
+    kind: Annotated[EvidenceKind, typer.Argument(help="acr or sbom")],
+    file: Annotated[Path, typer.Argument(help="The vendor document.")],
+    format: Annotated[DataFormat, typer.Option("--format", "-f")] = DataFormat.yaml,
+) -> None:
+    """Read a vendor ACR or SBOM and print the intake section it fills in."""
+    from .evidence.attach import READ_KINDS, extract, read_file
+
+    section, warnings = extract(kind.value, read_file(kind.value, file), file.name)
+    payload = {READ_KINDS[kind.value]: section}
+    if format is DataFormat.json:
+        sys.stdout.write(json.dumps({**payload, "warnings": warnings}, indent=2) + "\n")
+        return
+    for warning in warnings:
+        sys.stdout.write(f"# warning: {warning}\n")
+    sys.stdout.write(yaml.safe_dump(payload, sort_keys=False, allow_unicode=True))
 
 
 @rules_app.command("list")

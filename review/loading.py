@@ -8,9 +8,12 @@ what was expected, so the CLI and the UI can show one clear line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from .evidence.attach import AttachmentReport
 
 from .errors import FieldProblem, FileProblem, RecordInvalid
 from .records import Submission
@@ -120,3 +123,17 @@ def load_submission(path: Path, *, max_bytes: int = MAX_INTAKE_BYTES) -> Submiss
     """Read, parse and validate an intake file (YAML or JSON)."""
     data = load_file(path, max_bytes=max_bytes, what="intake file")
     return submission_from_data(data, source=str(path))
+
+
+def load_with_attachments(
+    path: Path, *, max_bytes: int = MAX_INTAKE_BYTES
+) -> tuple[Submission, list[AttachmentReport]]:
+    """An intake file with its ACR and SBOM attachments read in (relative to the file).
+
+    A bad attachment is reported, not fatal; the record itself must still be valid.
+    """
+    from .evidence.attach import apply_attachments  # parsers load only when needed
+
+    data = load_file(path, max_bytes=max_bytes, what="intake file")
+    data, reports = apply_attachments(data, path.resolve().parent)
+    return submission_from_data(data, source=str(path)), reports

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .evidence.attach import AttachmentReport
 from .findings import Evaluation
 from .rules import Rule
 from .standards import Standards
@@ -91,4 +92,18 @@ def standards_table(standards: Standards, rules: Iterable[Rule], console: Consol
         ids = enforced.get(section.id, [])
         what = ", ".join(ids) if ids else f"({section.enforced_by or 'no rule'})"
         table.add_row(section.id, section.title, section.domain, what)
+    console.print(table)
+
+
+def attachments_table(reports: Iterable[AttachmentReport], console: Console) -> None:
+    table = Table(title="Attachments", expand=True)
+    for column in ("Kind", "File", "Status", "What happened"):
+        table.add_column(column, no_wrap=column != "What happened")
+    for report in reports:
+        detail = report.message
+        if report.warnings:
+            detail += "\n" + "\n".join(f"warning: {w}" for w in report.warnings[:5])
+            if len(report.warnings) > 5:
+                detail += f"\n(and {len(report.warnings) - 5} more warnings)"
+        table.add_row(report.kind, report.path, report.status.upper(), detail)
     console.print(table)
