@@ -1,0 +1,25 @@
+"""Sign in with a local account (the embedded default)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review.ui import runtime
+
+st.title("Technology procurement review")
+st.write(
+    "Departments bring technology requests here for review against the City's standards; "
+    "reviewers, approvers and administrators sign in to do their part."
+)
+svc = runtime.services()
+with st.form("sign-in", clear_on_submit=False):
+    username = st.text_input("Username", key="sign-in-username", autocomplete="username")
+    password = st.text_input(
+        "Password", type="password", key="sign-in-password", autocomplete="current-password"
+    )
+    submitted = st.form_submit_button("Sign in")
+if submitted:
+    if runtime.sign_in(svc, username, password) is None:
+        st.error("That username and password do not match an active account.")
+    else:
+        st.rerun()

@@ -1,0 +1,114 @@
+"""What every page needs: the shared services, the signed-in actor, and session handling.
+
+The services are one per server process (``st.cache_resource``). The actor is read from the
+session, or from the signed session cookie after a page reload, and re-read from the
+database on every run so a revoked role or a deactivated account takes effect at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+from sqlalchemy import func, select
+
+from ..errors import NotFound, PermissionDenied
+from ..services import accounts, demo, sessions
+from ..services.context import Actor, Services
+from ..store.database import Database, data_dir
+from ..store.models import User
+
+SESSION_USER = "signed_in_user"
+
+
+@st.cache_resource(show_spinner="Starting the review service…")
+def services() -> Services:
+    """Connect, migrate when allowed, and seed demonstration data on an empty demo database."""
+    db = Database.connect()
+    db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
+    svc = Services(db)
+    if os.environ.get("REVIEW_DEMO") == "1":
+        seed_demo_once(svc)
+    return svc
+
+
+def seed_demo_once(svc: Services) -> None:
+    with svc.db.session() as session:
+        users = session.scalar(select(func.count()).select_from(User)) or 0
+    if users:
+        return
+    passwords = demo.seed(svc)
+    lines = [f"  {name:<10} {secret}" for name, secret in passwords.items()]
+    text = "Demonstration accounts (username, password):\n" + "\n".join(lines) + "\n"
+    note = data_dir() / "demo-accounts.txt"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    sys.stdout.write("\n" + text + f"(also written to {note})\n\n")
+    sys.stdout.flush()
+
+
+def actor(svc: Services) -> Actor | None:
+    """The signed-in user with their current roles, or None."""
+    username = st.session_state.get(SESSION_USER)
+    if username is None:
+        token = st.context.cookies.get(sessions.COOKIE) if _has_context() else None
+        if token:
+            username = sessions.verify(token, svc.now())
+            if username:
+                st.session_state[SESSION_USER] = username
+    if username is None:
+        return None
+    try:
+        return accounts.get_actor(svc, username)
+    except (NotFound, PermissionDenied):
+        sign_out()
+        return None
+
+
+def _has_context() -> bool:
+    try:
+        return st.context.cookies is not None
+    except Exception:  # pragma: no cover - outside a Streamlit session
+        return False
+
+
+def sign_in(svc: Services, username: str, password: str) -> Actor | None:
+    found = accounts.authenticate(svc, username.strip(), password)
+    if found is None:
+        return None
+    st.session_state[SESSION_USER] = found.username
+    st.session_state[_PENDING_COOKIE] = (
+        sessions.issue(found.username, svc.now()),
+        int(sessions.LIFETIME.total_seconds()),
+    )
+    return found
+
+
+def sign_out() -> None:
+    st.session_state.pop(SESSION_USER, None)
+    st.session_state[_PENDING_COOKIE] = ("", 0)
+
+
+_PENDING_COOKIE = "pending_session_cookie"
+
+
+def flush_cookie() -> None:
+    """Streamlit reads cookies but cannot set them; a tiny same-origin script does, on the
+    first run after sign-in or sign-out (a rerun right after the click would drop it)."""
+    pending = st.session_state.pop(_PENDING_COOKIE, None)
+    if pending is None:
+        return
+    value, max_age = pending
+    script = (
+        "<script>window.parent.document.cookie = "
+        f"'{sessions.COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';</script>"
+    )
+    components.html(script, height=0)
+
+
+PAGES = Path(__file__).resolve().parent / "pages"
