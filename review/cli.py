@@ -19,7 +19,12 @@ import typer
 import yaml
 from rich.console import Console
 
-from .errors import ConfigurationError, EngineError, InputError, ReviewError
+from .errors import (
+    ConfigurationError,
+    EngineError,
+    InputError,
+    ReviewError,
+)
 
 EXIT_INPUT = 2
 EXIT_CONFIG = 3
@@ -39,16 +44,15 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(standards_app, name="standards")
 
 
-def _register_workflow() -> None:
-    """The review workflow's commands live in their own module (review/cli_workflow.py)."""
-    try:
-        from .cli_workflow import register
-    except ImportError:  # pragma: no cover - only while the module is being written
-        return
-    register(app)
+def _register_commands() -> None:
+    """The workflow's commands live in their own module, registered in this one place."""
+    from . import cli_packet, cli_workflow
+
+    cli_workflow.register(app)
+    cli_packet.register(app)
 
 
-_register_workflow()
+_register_commands()
 
 
 class OutputFormat(StrEnum):
@@ -204,8 +208,8 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv)  # click itself prints usage errors and exits 2
     except InputError as exc:
         _exit(str(exc), EXIT_INPUT)
-    except ConfigurationError as exc:
-        _exit(f"standards or rules are inconsistent: {exc}", EXIT_CONFIG)
+    except ConfigurationError as exc:  # standards, rules or database: the message says which
+        _exit(str(exc), EXIT_CONFIG)
     except EngineError as exc:
         _exit(f"rules engine failed: {exc}", EXIT_ENGINE)
     except ReviewError as exc:

@@ -155,3 +155,11 @@ def list_users(services: Services, by: str) -> list[UserView]:
 def get_actor(services: Services, username: str) -> Actor:
     with services.transaction(username) as tx:
         return tx.who
+
+
+def user_count(services: Services) -> int:
+    """How many accounts exist (the first one may be created without an admin)."""
+    from sqlalchemy import func
+
+    with services.transaction() as tx:
+        return int(tx.session.scalar(select(func.count(User.id))) or 0)

@@ -48,17 +48,24 @@ def decide(
                 "them or, where waivable, waive them before approval (GEN-8)"
             )
         majors = [f for f in open_findings if f["severity"] == "major"]
-        if outcome == "approve" and majors:
+        bare = [f.key for f in majors if not f.conditions]
+        contract = State(proposal.state) is State.CONTRACT_READY
+        if outcome == "approve" and bare:
             raise Refused(
-                f"{ref(proposal)} has open major findings ({', '.join(f.key for f in majors)}): "
-                "approve with conditions instead (GEN-8)"
+                f"{ref(proposal)} has open major findings without a condition of approval "
+                f"({', '.join(bare)}): add conditions"
+                + ("" if contract else " and approve with conditions")
+                + " (GEN-8)"
+            )
+        if outcome == "approve" and majors and not contract:
+            raise Refused(
+                f"{ref(proposal)} has conditioned major findings: approve with conditions (GEN-8)"
             )
         if outcome == "approve_with_conditions":
-            if State(proposal.state) in (State.CONTRACT_READY,):
+            if contract:
                 raise Refused(
-                    "a contract is approved or rejected; its conditions were set at approval"
+                    "a contract is approved (its conditions stay attached) or rejected; approve it"
                 )
-            bare = [f.key for f in majors if not f.conditions]
             if bare:
                 raise Refused(
                     f"every open major finding needs a condition with an owner and due date "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import Refused
 from ..safeyaml import load_file
 from . import accounts, conditions, decisions, proposals, reviews, signoffs, waivers
 from .context import Services
@@ -97,6 +98,8 @@ def _without_contract(record: dict[str, Any]) -> dict[str, Any]:
 
 def seed(services: Services, *, password: str | None = None) -> dict[str, str]:
     """Create the demo users and requests; returns each username's password."""
+    if accounts.user_count(services):
+        raise Refused("the database already has users; demonstration data needs an empty one")
     passwords: dict[str, str] = {}
     for user in USERS:
         secret = password or secrets.token_urlsafe(12)

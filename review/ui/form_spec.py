@@ -35,8 +35,8 @@ Kind = Literal[
 ]
 
 
-def _values(enum: Any) -> list[str]:
-    return [str(member.value) for member in enum]
+def _values(enum: Any) -> tuple[str, ...]:
+    return tuple(str(member.value) for member in enum)
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ STEPS: tuple[Step, ...] = (
                 "TECH-4: list each with its method; database-level or undocumented ones are major.",
                 columns=(
                     Column("system", "System (erp, gis, permitting, identity, ...)"),
-                    Column("method", "Method", "enum", tuple(_values(IntegrationMethod))),
+                    Column("method", "Method", "enum", (_values(IntegrationMethod))),
                 ),
             ),
         ),
@@ -261,7 +261,7 @@ STEPS: tuple[Step, ...] = (
                 "table",
                 "PRIV-2: each personal data type collected states its purpose.",
                 columns=(
-                    Column("data_type", "Data type", "enum", tuple(_values(DataType))),
+                    Column("data_type", "Data type", "enum", (_values(DataType))),
                     Column("purpose", "Purpose"),
                 ),
             ),
@@ -329,7 +329,7 @@ STEPS: tuple[Step, ...] = (
                 "table",
                 "SEC-1, SEC-8, SEC-9, SEC-10: type and date of each.",
                 columns=(
-                    Column("type", "Type", "enum", tuple(_values(CertificationType))),
+                    Column("type", "Type", "enum", (_values(CertificationType))),
                     Column("date", "Date", "date"),
                 ),
             ),
@@ -571,7 +571,7 @@ STEPS: tuple[Step, ...] = (
                 "table",
                 "Kind and file name of each document (uploads below are stored with the request).",
                 columns=(
-                    Column("kind", "Kind", "enum", tuple(_values(AttachmentKind))),
+                    Column("kind", "Kind", "enum", (_values(AttachmentKind))),
                     Column("path", "File"),
                 ),
             ),
@@ -626,20 +626,17 @@ def rows_to_value(spec: Field, rows: list[dict[str, Any]]) -> Any:
     """A table's rows as the record wants them (data_purposes is a mapping)."""
     cleaned = []
     for row in rows:
-        item = {
-            c.name: (
-                row.get(c.name).isoformat()
-                if isinstance(row.get(c.name), dt.date)
-                else row.get(c.name)
-            )
-            for c in spec.columns
-        }
+        item = {c.name: _json_value(row.get(c.name)) for c in spec.columns}
         item = {k: v for k, v in item.items() if v is not None and v != ""}
         if item:
             cleaned.append(item)
     if spec.path.endswith("data_purposes"):
         return {r["data_type"]: r.get("purpose", "") for r in cleaned if "data_type" in r}
     return cleaned
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def value_to_rows(spec: Field, value: Any) -> list[dict[str, Any]]:

@@ -75,7 +75,7 @@ def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
             return None
         return int(value) if integer else float(value)
     if spec.kind == "date":
-        picked = st.date_input(
+        chosen = st.date_input(
             label,
             value=_date(current),
             key=key,
@@ -84,13 +84,13 @@ def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
             max_value=dt.date(2100, 12, 31),
             disabled=disabled,
         )
-        return picked.isoformat() if isinstance(picked, dt.date) else None
+        return chosen.isoformat() if isinstance(chosen, dt.date) else None
     if spec.kind == "multi":
-        chosen = [v for v in (current or []) if v in spec.options]
+        selected = [v for v in (current or []) if v in spec.options]
         return st.multiselect(
             label,
             list(spec.options),
-            default=chosen,
+            default=selected,
             key=key,
             help=help_text,
             format_func=lambda v: str(v).replace("_", " "),

@@ -70,6 +70,16 @@ def actor(svc: Services) -> Actor | None:
         return None
 
 
+def require_actor(svc: Services) -> Actor:
+    """The signed-in actor; pages are only offered to signed-in users, so stop otherwise."""
+    found = actor(svc)
+    if found is None:
+        st.warning("Please sign in.")
+        st.stop()
+        raise RuntimeError("unreachable: st.stop() ends the run")
+    return found
+
+
 def _has_context() -> bool:
     try:
         return st.context.cookies is not None

@@ -12,9 +12,7 @@ from review.services.lifecycle import State
 from review.ui import components, runtime
 
 svc = runtime.services()
-actor = runtime.actor(svc)
-if actor is None:  # pragma: no cover
-    st.stop()
+actor = runtime.require_actor(svc)
 
 st.title("My requests")
 st.caption(f"Requests of the {actor.department or 'your'} department.")

@@ -19,9 +19,7 @@ from review.ui.form_spec import CONTRACT_STEP, STEPS, preview_record, prune
 DRAFT = "intake_draft"  # {"id": int | None, "version": int | None, "record": dict, "mode": str}
 
 svc = runtime.services()
-actor = runtime.actor(svc)
-if actor is None:  # pragma: no cover - the navigation only offers this page when signed in
-    st.stop()
+actor = runtime.require_actor(svc)
 
 
 def _fresh() -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""``review packet``: build, preview and verify approval packets; show the signing key.
+
+Exit codes of ``review packet verify``: 0 valid, 10 altered, 11 signed by a key this
+deployment does not trust, 12 an unsigned DRAFT preview, 2 not a readable packet.
+Other commands follow ``review``'s codes (0 done, 2 refused or bad input).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_VALID = 0
+EXIT_ALTERED = 10
+EXIT_UNKNOWN_KEY = 11
+EXIT_DRAFT = 12
+EXIT_INPUT = 2
+
+packet_app = typer.Typer(
+    help="Signed-off approval packets (Word documents) and their verification.",
+    no_args_is_help=True,
+)
+
+AsUser = Annotated[
+    str | None,
+    typer.Option("--as", help="Act as this user (default: $REVIEW_USER).", show_default=False),
+]
+Output = Annotated[Path, typer.Option("--output", "-o", help="Where to write the .docx.")]
+
+
+def _user(value: str | None) -> str:
+    user = value or os.environ.get("REVIEW_USER")
+    if not user:
+        sys.stderr.write("review: say who you are: --as USER (or set REVIEW_USER)\n")
+        raise typer.Exit(EXIT_INPUT)
+    return user
+
+
+def _services() -> object:
+    from .services.context import Services
+    from .store.database import Database
+
+    db = Database.connect()
+    db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
+    return Services(db)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.partial")
+    temp.write_bytes(data)
+    temp.replace(path)
+
+
+@packet_app.command("build")
+def build(
+    proposal_id: Annotated[int, typer.Argument(help="The proposal's number (P-12 is 12).")],
+    output: Output,
+    as_user: AsUser = None,
+    draft_ok: Annotated[
+        bool, typer.Option("--draft-ok", help="Write a DRAFT preview if it is not decided yet.")
+    ] = False,
+) -> None:
+    """Issue (or re-issue) the signed approval packet of a decided request."""
+    from .packet import issue_packet
+
+    built = issue_packet(_services(), _user(as_user), proposal_id, draft_ok=draft_ok)  # type: ignore[arg-type]
+    _write(output, built.data)
+    if built.draft:
+        sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output} (not signed)\n")
+        return
+    state = "issued" if built.newly_issued else "already issued; same packet"
+    sys.stdout.write(
+        f"packet {built.packet_id} {state}: {output}\n"
+        f"digest {built.digest}\nsigned by {built.fingerprint}\n"
+    )
+
+
+@packet_app.command("preview")
+def preview(
+    proposal_id: Annotated[int, typer.Argument(help="The proposal's number.")],
+    output: Output,
+    as_user: AsUser = None,
+) -> None:
+    """Write a DRAFT preview (marked on every page; nothing is issued or recorded)."""
+    from .packet import preview_packet
+
+    built = preview_packet(_services(), _user(as_user), proposal_id)  # type: ignore[arg-type]
+    _write(output, built.data)
+    sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output}\n")
+
+
+@packet_app.command("verify")
+def verify(
+    file: Annotated[Path, typer.Argument(help="A packet (.docx).")],
+) -> None:
+    """Check a packet: valid (0), altered (10), unknown key (11), unsigned draft (12)."""
+    from .errors import FileProblem
+    from .packet import Outcome, verify_packet
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        sys.stderr.write(f"review: cannot read {file}: {exc.strerror}\n")
+        raise typer.Exit(EXIT_INPUT) from None
+    try:
+        result = verify_packet(data)
+    except FileProblem as exc:
+        sys.stderr.write(f"review: {file}: {exc}\n")
+        raise typer.Exit(EXIT_INPUT) from None
+    codes = {
+        Outcome.VALID: EXIT_VALID,
+        Outcome.ALTERED: EXIT_ALTERED,
+        Outcome.UNKNOWN_KEY: EXIT_UNKNOWN_KEY,
+        Outcome.DRAFT: EXIT_DRAFT,
+    }
+    sys.stdout.write(
+        f"{result.outcome.value}: {file}\npacket {result.packet_id or '(none)'}\n{result.message}\n"
+    )
+    raise typer.Exit(codes[result.outcome])
+
+
+@packet_app.command("key")
+def key(
+    pem: Annotated[bool, typer.Option("--pem/--no-pem", help="Print the public key PEM.")] = True,
+) -> None:
+    """The deployment's packet-signing public key (created on first use) and trusted keys."""
+    from .packet.keys import signing_key, trusted_keys
+
+    current = signing_key()
+    sys.stdout.write(f"fingerprint {current.fingerprint}\nprivate key {current.path}\n")
+    others = [f for f in trusted_keys() if f != current.fingerprint]
+    for fingerprint in others:
+        sys.stdout.write(f"also trusted {fingerprint}\n")
+    if pem:
+        sys.stdout.write(current.public_pem)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``review packet ...`` to the ``review`` command."""
+    app.add_typer(packet_app, name="packet")
