@@ -36,7 +36,7 @@ import durable_rules_engine as _dre
 
 from . import conditions
 from .errors import EngineError
-from .facts import FactSet
+from .facts import FACT_KINDS, FactSet
 from .rules import Rule, RuleBook
 
 MAX_RULES = 24
@@ -228,9 +228,18 @@ def encode_fact(fact: dict[str, Any], sid: str) -> str:
             f"fact {fact.get('id')!r} has {len(fact) + 1} properties; durable_rules takes at "
             f"most {MAX_PROPERTIES}"
         )
-    if any(type(v) is float and v != 0 and not 1e-4 <= abs(v) < 1e15 for v in fact.values()):
-        return _plain_numbers({**fact, "sid": sid})
+    for name in _FLOAT_FIELDS.get(fact["kind"], ()):
+        v = fact.get(name)
+        if v is not None and v != 0 and not 1e-4 <= abs(v) < 1e15:
+            return _plain_numbers({**fact, "sid": sid})
     return _ENCODE({**fact, "sid": sid})
+
+
+# the float fields of each fact kind: the only values that can need positional notation
+_FLOAT_FIELDS = {
+    kind: tuple(name for name, kind_type in cls.field_types().items() if kind_type is float)
+    for kind, cls in FACT_KINDS.items()
+}
 
 
 def _plain_numbers(fact: dict[str, Any]) -> str:

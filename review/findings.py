@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import TypedDict
@@ -31,10 +30,10 @@ class Evidence(TypedDict):
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One distinct problem. A plain dataclass: an evaluation creates dozens of them, and
-    every value comes from checked rule data and facts, so there is nothing to validate."""
+class Finding(NamedTuple):
+    """One distinct problem. A named tuple: an evaluation creates dozens of them (the
+    cheapest immutable record to build), and every value comes from checked rule data and
+    facts, so there is nothing to validate."""
 
     rule_id: str
     domain: str
@@ -158,22 +157,44 @@ def make_finding(
     standards: Standards,
     values: dict[str, Any] | None = None,
 ) -> Finding:
-    sources = FACT_KINDS[rule.kind].sources()
+    rule_id, domain, severity, title, citations, remediation, waivable, evidence = _static(rule)
     return Finding(
-        rule_id=rule.id,
-        domain=rule.domain,
-        severity=rule.spec.severity.value,
-        title=rule.spec.title,
-        message=render_message(rule.spec.message, fact, standards, values),
-        citations=tuple(rule.spec.citations),
-        remediation=rule.spec.remediation,
-        waivable=rule.spec.waivable,
-        subject=fact.get("subject"),
-        evidence=tuple(
-            Evidence(field=name, source=sources.get(name, name), value=fact.get(name))
-            for name in rule.evidence_fields
+        rule_id,
+        domain,
+        severity,
+        title,
+        render_message(rule.spec.message, fact, standards, values),
+        citations,
+        remediation,
+        waivable,
+        fact.get("subject"),
+        tuple(
+            Evidence(field=name, source=source, value=fact.get(name)) for name, source in evidence
         ),
     )
+
+
+_STATIC: dict[int, tuple[Rule, tuple[Any, ...]]] = {}
+
+
+def _static(rule: Rule) -> tuple[Any, ...]:
+    """A rule's unchanging finding parts, computed once per rule (keyed by identity)."""
+    cached = _STATIC.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    sources = FACT_KINDS[rule.kind].sources()
+    parts = (
+        rule.id,
+        rule.domain,
+        rule.spec.severity.value,
+        rule.spec.title,
+        tuple(rule.spec.citations),
+        rule.spec.remediation,
+        rule.spec.waivable,
+        tuple((name, sources.get(name, name)) for name in rule.evidence_fields),
+    )
+    _STATIC[id(rule)] = (rule, parts)
+    return parts
 
 
 def sort_key(finding: Finding) -> tuple[int, int, str, str]:

@@ -211,6 +211,8 @@ def refresh(tx: Tx, proposal: Proposal) -> None:
                 )
             )
         else:
+            if status == "open" and task.status != "open":
+                task.opened_at = tx.services.now()  # waiting again from now, not from before
             task.status = status
             task.severity_rank = worst
     state = State(proposal.state)

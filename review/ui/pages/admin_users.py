@@ -78,7 +78,10 @@ st.dataframe(
 )
 
 # --- add a user -----------------------------------------------------------------------------
-with st.expander("Add a user", key="users-add-expander"), st.form("users-add", clear_on_submit=True):
+with (
+    st.expander("Add a user", key="users-add-expander"),
+    st.form("users-add", clear_on_submit=True),
+):
     new_username = st.text_input(
         "Username (letters, digits, '.' and '-')", key="users-new-username"
     )
@@ -188,9 +191,7 @@ with revoke_col:
 active_col, password_col = st.columns(2)
 with active_col:
     st.markdown("**Account status**")
-    st.caption(
-        "A deactivated account cannot sign in and loses access at once; its history stays."
-    )
+    st.caption("A deactivated account cannot sign in and loses access at once; its history stays.")
     if st.button(
         "Deactivate account" if user.active else "Activate account",
         key="users-active-toggle",
