@@ -37,7 +37,7 @@ from review.evaluate import EngineName, Evaluator, _signoffs, _tier, evaluator  
 from review.facts import build_facts  # noqa: E402
 from review.findings import Evaluation, disposition_of  # noqa: E402
 from review.records import Submission  # noqa: E402
-from tests.generators import random_submission  # noqa: E402
+from tests.generators import random_submission, realistic_submission  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 27)
 ENGINES: tuple[EngineName, ...] = ("durable", "reference")
@@ -63,9 +63,13 @@ class Result:
     stages_ms: dict[str, float] = field(default_factory=dict)
 
 
-def generate(n: int, seed: int) -> list[Submission]:
+WORKLOADS = {"realistic": realistic_submission, "adversarial": random_submission}
+
+
+def generate(n: int, seed: int, workload: str = "realistic") -> list[Submission]:
     rng = random.Random(seed)
-    return [Submission.model_validate(random_submission(rng)) for _ in range(n)]
+    make = WORKLOADS[workload]
+    return [Submission.model_validate(make(rng)) for _ in range(n)]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -238,14 +242,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=int, default=2_000, help="proposals for latency")
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--profile", action="store_true", help="cProfile 2,000 evaluations")
+    parser.add_argument(
+        "--workload",
+        choices=sorted(WORKLOADS),
+        default="realistic",
+        help="realistic: complete example records with a few answers changed; adversarial: "
+        "every answer random (about 30 findings each, the rules' edges)",
+    )
     args = parser.parse_args(argv)
+    print(f"workload: {args.workload}")
 
-    lat_records = generate(args.latency, args.seed)
+    lat_records = generate(args.latency, args.seed, args.workload)
     if args.profile:
         print(profile(lat_records[:2_000]))
         return 0
     start = time.perf_counter()
-    bulk = generate(args.n, args.seed + 1)
+    bulk = generate(args.n, args.seed + 1, args.workload)
     validate_s = time.perf_counter() - start
     results: dict[str, Result] = {e: run(e, lat_records, bulk) for e in ENGINES}
     print(report(results, validate_s, len(lat_records)))

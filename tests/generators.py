@@ -14,9 +14,11 @@ Every record is a plain dict that ``Submission.model_validate`` accepts.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
@@ -746,3 +748,65 @@ def worst_case_submission() -> dict[str, Any]:
         },
     }
     return {"proposal": proposal, "contract": contract}
+
+
+# --- realistic workload (benchmarks) ---------------------------------------------------------
+
+_REALISTIC_BASES: list[dict[str, Any]] = []
+
+
+def _bases() -> list[dict[str, Any]]:
+    """The bundled examples and rule-case bases: complete records as departments file them."""
+    if not _REALISTIC_BASES:
+        from review.safeyaml import load_file
+
+        root = Path(__file__).resolve().parent.parent
+        paths = sorted((root / "examples").glob("*.yaml")) + sorted(
+            (root / "tests" / "data" / "bases").glob("*.yaml")
+        )
+        _REALISTIC_BASES.extend(load_file(p) for p in paths)
+    return _REALISTIC_BASES
+
+
+_TWEAKS: list[tuple[str, Callable[[random.Random], Any]]] = [
+    ("cost.annual", lambda r: round(r.uniform(500, 60_000), 2)),
+    ("cost.one_time", lambda r: round(r.uniform(0, 40_000), 2)),
+    ("cost.term_years", lambda r: r.choice([1, 2, 3, 5, 6])),
+    ("users.public_facing", lambda r: r.random() < 0.4),
+    ("hosting", lambda r: r.choice(["vendor_cloud", "city_data_center", "hybrid"])),
+    ("incident_notification_hours", lambda r: r.choice([24, 48, 72, 96])),
+    ("cyber_insurance_usd", lambda r: r.choice([500_000, 1_000_000, 2_000_000, 5_000_000])),
+    ("encryption.tls_min_version", lambda r: r.choice(["1.1", "1.2", "1.3"])),
+    ("authentication.mfa", lambda r: r.random() < 0.8),
+    ("accessibility.wcag_version", lambda r: r.choice(["2.0", "2.1", "2.2"])),
+    (
+        "accessibility.partially_supports",
+        lambda r: r.sample(["1.4.3", "1.4.10", "2.4.7", "1.3.1"], r.randint(0, 2)),
+    ),
+    (
+        "procurement_method",
+        lambda r: r.choice(["direct", "informal_quotes", "formal_rfp", "cooperative_agreement"]),
+    ),
+    ("pen_test_date", lambda r: f"{r.choice([2025, 2026])}-{r.randint(1, 12):02d}-15"),
+    (
+        "data_types",
+        lambda r: r.sample(
+            ["personal_information", "employee_records", "financial"], r.randint(0, 2)
+        ),
+    ),
+]
+
+
+def realistic_submission(rng: random.Random) -> dict[str, Any]:
+    """A complete record as departments file them (an example or base), with zero to three
+    answers changed: the shape of day-to-day traffic, unlike the adversarial generator above,
+    which answers every question at random to reach the rules' edges."""
+    record = copy.deepcopy(rng.choice(_bases()))
+    proposal_record = record["proposal"]
+    for path, make in rng.sample(_TWEAKS, rng.randint(0, 3)):
+        node = proposal_record
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = make(rng)
+    return record
