@@ -307,3 +307,12 @@ def list_proposals(
             )
             for p in tx.session.scalars(query.limit(limit))
         ]
+
+
+def version_records(
+    services: Services, by: str, proposal_id: int, numbers: list[int]
+) -> dict[int, dict[str, Any]]:
+    """Stored records of the given versions, to compare them (anyone who may see it)."""
+    with services.transaction(by) as tx:
+        proposal = access.load(tx, proposal_id)
+        return {n: dict(evaluations.version(tx, proposal, n).record) for n in numbers}

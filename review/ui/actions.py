@@ -8,15 +8,12 @@ as the service's message, never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
-from typing import Any, cast
 
 import streamlit as st
 
 from ..errors import ReviewError
-from ..services import access, evaluations
-from ..services.context import Actor, Services
+from ..services.context import Actor
 from ..services.lifecycle import REEVALUATED, State
 from ..services.roles import Role, review_domain, waiver_title
 from ..services.signoffs import SIGNABLE
@@ -202,35 +199,11 @@ def months_later(day: dt.date, months: int) -> dt.date:
     return latest_expiry(day, months)
 
 
-# --- reads the service layer does not offer yet -------------------------------------------
+# --- the approval packet ---------------------------------------------------------------------
 
 
-def version_records(
-    svc: Services, by: str, proposal_id: int, numbers: list[int]
-) -> dict[int, dict[str, Any]]:
-    """Stored records of earlier versions, for comparing them.
+def packet_builder() -> Callable[..., bytes]:
+    """``build_packet(services, by, proposal_id, *, draft_ok=False) -> bytes``."""
+    from ..packet import build_packet
 
-    Stopgap: no service returns an earlier version's record, so this reads it in a service
-    transaction after ``access.load`` (the same visibility check as every service read).
-    """
-    with svc.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id)
-        return {n: dict(evaluations.version(tx, proposal, n).record) for n in numbers}
-
-
-# --- the approval packet (another module; may not be there yet) ---------------------------
-
-PacketBuilder = Callable[..., bytes]
-
-
-def packet_builder() -> PacketBuilder | None:
-    """``build_packet(services, by, proposal_id, *, draft_ok=False) -> bytes`` if present."""
-    for name in ("review.packet.build", "review.packet"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        found = getattr(module, "build_packet", None)
-        if callable(found):
-            return cast(PacketBuilder, found)
-    return None
+    return build_packet

@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 import streamlit.components.v1 as components
 from sqlalchemy import func, select
+from streamlit.errors import StreamlitSecretNotFoundError
 
-from ..errors import NotFound, PermissionDenied
-from ..services import accounts, demo, sessions
+from ..errors import NotFound, PermissionDenied, ReviewError
+from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
 from ..store.database import Database, data_dir
 from ..store.models import User
@@ -52,8 +54,49 @@ def seed_demo_once(svc: Services) -> None:
     sys.stdout.flush()
 
 
+def oidc_settings() -> dict[str, Any] | None:
+    """The identity-provider settings, when the deployment configured ``[auth]`` and the
+    group-to-role mapping ``[review.group_roles]`` in ``.streamlit/secrets.toml``."""
+    try:
+        if "auth" not in st.secrets:
+            return None
+        review = st.secrets.get("review", {})
+        return {
+            "group_roles": dict(review.get("group_roles", {})),
+            "groups_claim": review.get("groups_claim", "groups"),
+        }
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return None
+
+
+def _oidc_actor(svc: Services, settings: dict[str, Any]) -> Actor | None:
+    user = st.user
+    if not user.get("is_logged_in"):
+        return None
+    username = str(user.get("preferred_username") or user.get("email") or user.get("sub"))
+    claim: Any = user.get(settings["groups_claim"]) or []
+    groups = [str(g) for g in claim] if isinstance(claim, list) else [str(claim)]
+    grants = identity.grants_for(groups, settings["group_roles"])
+    return identity.sync_user(
+        svc,
+        username=username,
+        display_name=str(user.get("name") or username),
+        email=str(user.get("email") or username),
+        grants=grants,
+    )
+
+
 def actor(svc: Services) -> Actor | None:
     """The signed-in user with their current roles, or None."""
+    settings = oidc_settings()
+    if settings is not None and st.session_state.get(SESSION_USER) is None:
+        try:
+            found = _oidc_actor(svc, settings)
+        except ReviewError as exc:
+            st.error(str(exc))
+            return None
+        if found is not None:
+            return found
     username = st.session_state.get(SESSION_USER)
     if username is None:
         token = st.context.cookies.get(sessions.COOKIE) if _has_context() else None
@@ -102,6 +145,8 @@ def sign_in(svc: Services, username: str, password: str) -> Actor | None:
 def sign_out() -> None:
     st.session_state.pop(SESSION_USER, None)
     st.session_state[_PENDING_COOKIE] = ("", 0)
+    if oidc_settings() is not None and st.user.get("is_logged_in"):
+        st.logout()
 
 
 _PENDING_COOKIE = "pending_session_cookie"

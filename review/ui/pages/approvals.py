@@ -1,5 +1,189 @@
-"""Placeholder."""
+"""Approvals: requests with every sign-off, the decision form, and decided requests' packets."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("approvals")
+from review.errors import ReviewError
+from review.services import decisions, proposals
+from review.services.context import Actor, Services
+from review.services.proposals import Summary
+from review.services.views import ProposalView
+from review.ui import actions as ui
+from review.ui import components, runtime
+
+REQUEST_PAGE = "review/ui/pages/request.py"
+READY_STATES = ("ready_for_approval", "contract_ready")
+DECIDED_STATES = (
+    "approved",
+    "approved_with_conditions",
+    "rejected",
+    "contract_approved",
+    "contract_rejected",
+)
+
+
+def summaries(svc: Services, actor: Actor, states: tuple[str, ...]) -> list[Summary]:
+    found: list[Summary] = []
+    for state in states:
+        found += proposals.list_proposals(svc, actor.username, state=state)
+    return sorted(found, key=lambda s: s.id)
+
+
+def open_button(view_id: int, key: str) -> None:
+    if st.button("Open request", key=key):
+        st.session_state["proposal_id"] = view_id
+        st.switch_page(REQUEST_PAGE, query_params={"id": str(view_id)})
+
+
+def packet_preview(view: ProposalView) -> None:
+    """What the packet will say, in brief: disposition, sign-offs, findings to decide on."""
+    components.disposition(view.disposition)
+    signed = [s for s in view.signoffs if s.valid and s.stage == view.stage]
+    if signed:
+        st.markdown(
+            "**Sign-offs:** "
+            + "; ".join(f"{ui.domain_title(s.domain)} by {s.reviewer_name}" for s in signed)
+        )
+    if view.missing_signoffs:
+        st.markdown(
+            "**Missing sign-offs:** " + ", ".join(ui.domain_title(d) for d in view.missing_signoffs)
+        )
+    live = [f for f in view.findings if f["severity"] in ("blocker", "major", "minor")]
+    if not live:
+        st.markdown("**Findings:** none above information level.")
+    for f in live:
+        subject = f" ({f.finding['subject']})" if f.finding.get("subject") else ""
+        line = (
+            f"{components.severity_label(f['severity'])} · {components.STATUS_TEXT[f.status]} · "
+            f"{f['rule_id']}{subject} — {f['title']}"
+        )
+        if f.waiver is not None:
+            line += f" · waived until {f.waiver.expires_on}"
+        for c in f.conditions:
+            line += f" · condition ({c.status}): {c.text}, owner {c.owner}, due {c.due_date}"
+        st.markdown(line)
+
+
+def packet_download(svc: Services, actor: Actor, view: ProposalView, *, draft: bool) -> None:
+    """Build the packet on request and offer it for download."""
+    build = ui.packet_builder()
+    kind = "draft" if draft else "final"
+    store = f"packet-bytes-{kind}-{view.id}-{view.row_version}"
+    label = "Preview packet (DRAFT)" if draft else "Prepare packet"
+    if st.button(label, key=f"packet-{kind}-{view.id}"):
+        try:
+            st.session_state[store] = build(svc, actor.username, view.id, draft_ok=draft)
+        except ReviewError as exc:
+            st.error(str(exc))
+    data = st.session_state.get(store)
+    if isinstance(data, bytes):
+        suffix = "-DRAFT" if draft else ""
+        st.download_button(
+            "Download draft packet" if draft else "Download packet",
+            data=data,
+            file_name=f"{view.ref}-approval-packet{suffix}.docx",
+            mime=ui.DOCX_MIME,
+            key=f"download-{kind}-{view.id}",
+            on_click="ignore",
+        )
+
+
+def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
+    lock_key = f"approvals-{view.id}"
+    version = ui.seen_version(lock_key, view.row_version)
+    outcomes = [
+        a for a in ("approve", "approve_with_conditions", "reject") if a in view.allowed_actions
+    ]
+    with st.form(f"decide-form-{view.id}"):
+        st.markdown("**Decision**")
+        outcome = st.radio(
+            "Outcome",
+            outcomes,
+            format_func=lambda o: ui.OUTCOME_TEXT[o],
+            key=f"decide-outcome-{view.id}",
+        )
+        reason = st.text_area("Reason (required to reject)", key=f"decide-reason-{view.id}")
+        if st.form_submit_button("Record decision", key=f"decide-submit-{view.id}"):
+            ui.run_action(
+                lambda: decisions.decide(
+                    svc,
+                    actor.username,
+                    view.id,
+                    str(outcome),
+                    reason=reason or None,
+                    expected_version=version,
+                ),
+                f"{view.ref}: {ui.OUTCOME_TEXT[str(outcome)].lower()} recorded.",
+            )
+    ui.remember_version(lock_key, view.row_version)
+
+
+def ready_section(svc: Services, actor: Actor) -> None:
+    st.subheader("Ready for approval")
+    ready = summaries(svc, actor, READY_STATES)
+    if not ready:
+        st.info("No request is waiting for a decision.")
+        return
+    for summary in ready:
+        try:
+            view = proposals.get(svc, actor.username, summary.id)
+        except ReviewError as exc:
+            st.error(str(exc))
+            continue
+        with st.container(border=True, key=f"ready-{view.id}"):
+            components.proposal_header(view)
+            with st.expander("Packet preview", expanded=True):
+                packet_preview(view)
+                packet_download(svc, actor, view, draft=True)
+            decision_form(svc, actor, view)
+            open_button(view.id, f"open-ready-{view.id}")
+
+
+def decided_section(svc: Services, actor: Actor) -> None:
+    st.subheader("Decided")
+    decided = summaries(svc, actor, DECIDED_STATES)
+    if not decided:
+        st.caption("No decided requests yet.")
+        return
+    for summary in decided:
+        try:
+            view = proposals.get(svc, actor.username, summary.id)
+        except ReviewError as exc:
+            st.error(str(exc))
+            continue
+        with st.container(border=True, key=f"decided-{view.id}"):
+            st.markdown(f"**{view.ref}: {view.title}** — {components.state_text(view.state)}")
+            last = view.decisions[-1] if view.decisions else None
+            if last is not None:
+                reason = f": {last.reason}" if last.reason else ""
+                st.caption(
+                    f"Decided by {last.approver} on {components.when(last.at)} "
+                    f"({last.stage}){reason}"
+                )
+            cols = st.columns(2)
+            with cols[0]:
+                packet_download(svc, actor, view, draft=False)
+            with cols[1]:
+                open_button(view.id, f"open-decided-{view.id}")
+
+
+def main() -> None:
+    svc = runtime.services()
+    actor = runtime.actor(svc)
+    st.title("Approvals")
+    if actor is None:
+        st.error("Sign in to see approvals.")
+        return
+    if not actor.is_approver:
+        st.error("Approvals are only for contract approvers.")
+        return
+    ui.show_flash()
+    try:
+        ready_section(svc, actor)
+        decided_section(svc, actor)
+    except ReviewError as exc:
+        st.error(str(exc))
+
+
+main()

@@ -1,5 +1,217 @@
-"""Placeholder."""
+"""The review queue: what waits for my sign-off, and (for waiver authorities) what I may waive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
-st.title("queue")
+from review.errors import ReviewError
+from review.services import proposals
+from review.services import queue as review_queue
+from review.services.context import Actor, Services
+from review.services.lifecycle import QUEUE_STATES
+from review.services.roles import Role
+from review.ui import actions as ui
+from review.ui import components, runtime
+
+REQUEST_PAGE = "review/ui/pages/request.py"
+PER_PAGE = 25
+SEVERITY_ORDER = ("blocker", "major", "minor", "info")
+STATE_ORDER = [s for s in components.STATE_TEXT if s in {q.value for q in QUEUE_STATES}]
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    ref: str
+    title: str
+    department: str
+    domain: str
+    state: str
+    tier: int | None
+    worst: str
+    since: str
+    note: str = ""
+
+
+def open_button(row: Row) -> None:
+    if st.button("Open", key=f"open-{row.ref}-{row.domain}", help=f"Open {row.ref}"):
+        st.session_state["proposal_id"] = row.id
+        st.switch_page(REQUEST_PAGE, query_params={"id": str(row.id)})
+
+
+def show_rows(rows: list[Row], *, domain_heading: str = "Domain") -> None:
+    widths = [1, 4, 2, 2, 2, 1, 2, 2, 1]
+    head = st.columns(widths)
+    for col, text in zip(
+        head,
+        [
+            "Ref",
+            "Title",
+            "Department",
+            domain_heading,
+            "State",
+            "Tier",
+            "Worst severity",
+            "Waiting since",
+            "",
+        ],
+        strict=True,
+    ):
+        col.markdown(f"**{text}**" if text else " ")
+    for row in rows:
+        cols = st.columns(widths)
+        cols[0].write(row.ref)
+        cols[1].write(row.title + (f"  \n{row.note}" if row.note else ""))
+        cols[2].write(row.department)
+        cols[3].write(ui.domain_title(row.domain))
+        cols[4].write(components.state_text(row.state))
+        cols[5].write("—" if row.tier is None else str(row.tier))
+        cols[6].markdown(components.severity_label(row.worst))
+        cols[7].write(row.since)
+        with cols[8]:
+            open_button(row)
+
+
+def reviewer_section(svc: Services, actor: Actor) -> None:
+    mine = actor.domains(Role.REVIEWER)
+    st.subheader("Waiting for my sign-off")
+    cols = st.columns([3, 2, 2])
+    domains = cols[0].multiselect(
+        "My domains",
+        mine,
+        default=mine,
+        format_func=ui.domain_title,
+        key="queue-domains",
+    )
+    state = cols[1].selectbox(
+        "State",
+        [None, *STATE_ORDER],
+        format_func=lambda s: "Any queue state" if s is None else components.state_text(s),
+        key="queue-state",
+    )
+    sort_choice = cols[2].radio(
+        "Sort by",
+        ["age", "severity"],
+        format_func=lambda s: "Oldest first" if s == "age" else "Most severe first",
+        horizontal=True,
+        key="queue-sort",
+    )
+    sort: Literal["age", "severity"] = "severity" if sort_choice == "severity" else "age"
+    if not domains:
+        st.info("Choose at least one of your domains.")
+        return
+    page = int(st.number_input("Page", min_value=1, value=1, step=1, key="queue-page", format="%d"))
+    try:
+        items = review_queue.reviewer_queue(
+            svc,
+            actor.username,
+            domains=list(domains),
+            sort=sort,
+            state=state,
+            limit=PER_PAGE + 1,
+            offset=(page - 1) * PER_PAGE,
+        )
+    except ReviewError as exc:
+        st.error(str(exc))
+        return
+    has_more = len(items) > PER_PAGE
+    items = items[:PER_PAGE]
+    if not items:
+        st.success("Nothing waits for you here." if page == 1 else "No more items.")
+        return
+    rows = [
+        Row(
+            i.id,
+            i.ref,
+            i.title,
+            i.department,
+            i.domain,
+            i.state,
+            i.tier,
+            i.worst_severity,
+            components.when(i.waiting_since),
+        )
+        for i in items
+    ]
+    show_rows(rows)
+    first = (page - 1) * PER_PAGE + 1
+    more = " — more on the next page" if has_more else ""
+    st.caption(f"Items {first}–{first + len(rows) - 1}{more}.")
+
+
+def waiver_section(svc: Services, actor: Actor) -> None:
+    authority = set(actor.domains(Role.WAIVER_AUTHORITY))
+    st.subheader("Findings I may waive")
+    st.caption(
+        "Requests under review with open, waivable findings of your domains: "
+        + ", ".join(ui.domain_title(d) for d in sorted(authority))
+    )
+    try:
+        summaries = proposals.list_proposals(svc, actor.username)
+    except ReviewError as exc:
+        st.error(str(exc))
+        return
+    rows: list[Row] = []
+    for summary in summaries:
+        if summary.state not in {q.value for q in QUEUE_STATES}:
+            continue
+        try:
+            view = proposals.get(svc, actor.username, summary.id)
+        except ReviewError as exc:
+            st.error(str(exc))
+            continue
+        per_domain: dict[str, list[str]] = {}
+        for finding in ui.waivable_findings(actor, view):
+            per_domain.setdefault(finding["domain"], []).append(finding["severity"])
+        for domain, severities in sorted(per_domain.items()):
+            worst = min(severities, key=SEVERITY_ORDER.index)
+            rows.append(
+                Row(
+                    view.id,
+                    view.ref,
+                    view.title,
+                    view.department,
+                    domain,
+                    view.state,
+                    view.tier,
+                    worst,
+                    components.when(view.submitted_at),
+                    note=f"{len(severities)} waivable finding(s)",
+                )
+            )
+    if not rows:
+        st.success("No open waivable findings in your domains.")
+        return
+    page = int(
+        st.number_input("Page", min_value=1, value=1, step=1, key="waiver-page", format="%d")
+    )
+    shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
+    if not shown:
+        st.info("No more items.")
+        return
+    show_rows(shown, domain_heading="Finding domain")
+    st.caption(f"{len(rows)} request/domain pair(s) in all.")
+
+
+def main() -> None:
+    svc = runtime.services()
+    actor = runtime.actor(svc)
+    st.title("Review queue")
+    if actor is None:
+        st.error("Sign in to see the review queue.")
+        return
+    reviewer = actor.is_reviewer
+    authority = bool(actor.domains(Role.WAIVER_AUTHORITY))
+    if not (reviewer or authority):
+        st.error("The review queue is only for reviewers and waiver authorities.")
+        return
+    if reviewer:
+        reviewer_section(svc, actor)
+    if authority:
+        waiver_section(svc, actor)
+
+
+main()

@@ -12,6 +12,11 @@ st.write(
     "reviewers, approvers and administrators sign in to do their part."
 )
 svc = runtime.services()
+if runtime.oidc_settings() is not None:
+    st.button(
+        "Sign in with your City account", key="sign-in-oidc", on_click=st.login, type="primary"
+    )
+    st.caption("Or, with a local account:")
 with st.form("sign-in", clear_on_submit=False):
     username = st.text_input("Username", key="sign-in-username", autocomplete="username")
     password = st.text_input(
