@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..errors import NotFound, PermissionDenied, StaleUpdate
 from ..store.models import Proposal
@@ -29,9 +30,19 @@ def can_view(actor: Actor, proposal: Proposal) -> bool:
     return actor.is_requester and actor.department == proposal.department
 
 
-def load(tx: Tx, proposal_id: int, *, expected_version: int | None = None) -> Proposal:
-    """The proposal, if the actor may see it, locked to the version the caller loaded."""
-    proposal = tx.session.get(Proposal, proposal_id)
+def load(
+    tx: Tx, proposal_id: int, *, expected_version: int | None = None, lock: bool = False
+) -> Proposal:
+    """The proposal, if the actor may see it, checked against the version the caller loaded.
+
+    ``lock`` (every action that changes it) takes the row lock on PostgreSQL, so concurrent
+    writers queue as they do on SQLite (BEGIN IMMEDIATE) instead of failing spuriously.
+    """
+    if lock:  # lock the proposal's row only (its requester is joined in)
+        query = select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
+        proposal = tx.session.scalars(query).unique().one_or_none()
+    else:
+        proposal = tx.session.get(Proposal, proposal_id)
     # Someone who may not see a proposal is told it does not exist (no probing of ids).
     if proposal is None or (tx.actor is not None and not can_view(tx.actor, proposal)):
         raise NotFound(f"no proposal {ref(proposal_id)} that you can see")
@@ -41,6 +52,13 @@ def load(tx: Tx, proposal_id: int, *, expected_version: int | None = None) -> Pr
             f"{proposal.row_version}); reload it and try again"
         )
     return proposal
+
+
+def touch(tx: Tx, proposal: Proposal) -> None:
+    """Record that the proposal changed: always an UPDATE, so the optimistic lock (its row
+    version) moves even when two actions fall in the same clock tick."""
+    proposal.updated_at = tx.services.now()
+    flag_modified(proposal, "updated_at")
 
 
 def all_proposal_ids(tx: Tx) -> list[int]:
@@ -65,11 +83,17 @@ def require_department(actor: Actor, department: str) -> None:
         )
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def require_reviewer(actor: Actor, proposal: Proposal, domain: str, what: str) -> None:
+    """``what`` is the action on the proposal, e.g. "sign off on it"."""
     if not actor.has(Role.REVIEWER, domain):
         held = ", ".join(actor.domains(Role.REVIEWER)) or "none"
+        action = what.removesuffix(" on it").removesuffix(" it")
         raise PermissionDenied(
-            f"{actor.username} cannot {what} for {domain}: not a {domain} reviewer "
+            f"{actor.username} cannot {action} for {domain}: not {_a(domain)} reviewer "
             f"(reviews: {held})"
         )
     require_not_requester(actor, proposal, what)
@@ -82,9 +106,10 @@ def require_any_reviewer(actor: Actor, proposal: Proposal, what: str) -> None:
 
 
 def require_not_requester(actor: Actor, proposal: Proposal, what: str) -> None:
+    """``what`` reads after "cannot", e.g. "approve it", "waive its findings"."""
     if actor.id == proposal.requester_id:
         raise PermissionDenied(
-            f"{actor.username} requested {ref(proposal)} and so cannot {what} it "
+            f"{actor.username} requested {ref(proposal)} and so cannot {what} "
             "(separation of duties, GEN-4)"
         )
 
@@ -95,10 +120,10 @@ def require_waiver_authority(actor: Actor, proposal: Proposal, finding_domain: s
             f"{actor.username} cannot waive a {finding_domain} finding: only the "
             f"{waiver_title(finding_domain)} can (GEN-5)"
         )
-    require_not_requester(actor, proposal, "waive findings of")
+    require_not_requester(actor, proposal, "waive its findings")
 
 
 def require_approver(actor: Actor, proposal: Proposal) -> None:
     if not actor.is_approver:
         raise PermissionDenied(f"{actor.username} is not a contract approver")
-    require_not_requester(actor, proposal, "approve")
+    require_not_requester(actor, proposal, "approve it")

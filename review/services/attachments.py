@@ -69,7 +69,7 @@ def add(
         raise FileProblem(f"{filename}: kind {kind!r}; expected one of {', '.join(KINDS)}")
     extracted = read(kind, filename, data)  # refuses bad files before anything is stored
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "attach documents to")
         if State(proposal.state) not in EDITABLE:
             raise InvalidTransition(
@@ -94,7 +94,7 @@ def add(
             uploaded_at=services.now(),
         )
         tx.session.add(row)
-        proposal.updated_at = services.now()
+        access.touch(tx, proposal)
         tx.session.flush()
         tx.audit(
             "attachment.add",

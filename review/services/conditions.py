@@ -37,7 +37,7 @@ def add(
     if problems:
         raise RecordInvalid(problems)
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         if State(proposal.state) not in REEVALUATED:
             raise InvalidTransition(f"{ref(proposal)} is {proposal.state}; it takes no conditions")
         finding = evaluations.current_finding(tx, proposal, rule_id, subject)
@@ -48,7 +48,7 @@ def add(
                 f"{actor.username} cannot add conditions to {domain} findings: only a "
                 f"{review_domain(domain)} reviewer or an approver can"
             )
-        access.require_not_requester(actor, proposal, "add conditions to")
+        access.require_not_requester(actor, proposal, "add conditions to it")
         if finding["severity"] != "major":
             raise RecordInvalid(
                 [
@@ -75,7 +75,7 @@ def add(
             updated_at=services.now(),
         )
         tx.session.add(condition)
-        proposal.updated_at = services.now()
+        access.touch(tx, proposal)
         tx.session.flush()
         tx.audit(
             "condition.add",
@@ -103,7 +103,7 @@ def set_status(
             [FieldProblem("status", f"{status!r}; expected one of {', '.join(STATUSES)}")]
         )
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         condition = tx.session.get(Condition, condition_id)
         if condition is None or condition.proposal_id != proposal.id:
             raise NotFound(f"no condition {condition_id} on {ref(proposal)}")
@@ -112,11 +112,11 @@ def set_status(
             raise PermissionDenied(
                 f"{actor.username} cannot change conditions of {condition.domain} findings"
             )
-        access.require_not_requester(actor, proposal, "change conditions of")
+        access.require_not_requester(actor, proposal, "change its conditions")
         before = condition.status
         condition.status = status
         condition.updated_at = services.now()
-        proposal.updated_at = services.now()
+        access.touch(tx, proposal)
         tx.audit(
             "condition.status",
             "proposal",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ..errors import FieldProblem, PermissionDenied, RecordInvalid, Refused
-from ..store.models import Decision
+from ..store.models import Decision, SignOff
 from . import access, evaluations
 from .access import ref
 from .context import Services
@@ -30,10 +32,19 @@ def decide(
     if outcome == "reject" and not (reason and reason.strip()):
         raise RecordInvalid([FieldProblem("reason", "a rejection needs a reason")])
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         actor = tx.who
         access.require_approver(actor, proposal)
-        signed = [s for s in evaluations.valid_signoffs(tx, proposal) if s.reviewer_id == actor.id]
+        # GEN-4: the packet holds every stage's sign-offs, so any of them disqualifies
+        signed = list(
+            tx.session.scalars(
+                select(SignOff).where(
+                    SignOff.proposal_id == proposal.id,
+                    SignOff.reviewer_id == actor.id,
+                    SignOff.invalidated_at.is_(None),
+                )
+            )
+        )
         if signed:
             raise PermissionDenied(
                 f"{actor.username} signed off {', '.join(s.domain for s in signed)} on "

@@ -17,6 +17,7 @@ from ..errors import NotFound, Refused
 from ..findings import Evaluation as Result
 from ..records import Submission
 from ..store.models import Evaluation, Proposal, RecordVersion, ReviewTask, SignOff
+from . import access
 from .audit import canonical
 from .context import Tx
 from .lifecycle import QUEUE_STATES, State, next_state
@@ -228,7 +229,7 @@ def move(tx: Tx, proposal: Proposal, action: str, **details: Any) -> State:
     before = State(proposal.state)
     after = next_state(before, action, label=f"proposal P-{proposal.id}")
     proposal.state = after.value
-    proposal.updated_at = tx.services.now()
+    access.touch(tx, proposal)
     tx.audit(
         "proposal.state",
         "proposal",

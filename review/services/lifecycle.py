@@ -105,8 +105,13 @@ QUEUE_STATES = frozenset(
 )
 
 
+# Transitions the system takes by itself, never offered to a person.
+AUTOMATIC = frozenset({"all_signed", "signoff_lost"})
+
+
 def allowed_actions(state: State) -> list[str]:
-    return [action for action, moves in TRANSITIONS.items() if state in moves]
+    """What a person may do in ``state`` (the automatic transitions left out)."""
+    return [a for a, moves in TRANSITIONS.items() if state in moves and a not in AUTOMATIC]
 
 
 def next_state(state: State, action: str, *, label: str = "this proposal") -> State:

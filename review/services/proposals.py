@@ -67,7 +67,7 @@ def _add_version(
     )
     tx.session.add(version)
     proposal.current_version = number
-    proposal.updated_at = tx.services.now()
+    access.touch(tx, proposal)
     proposal.title = _title(record)
     tx.session.flush()
     return version
@@ -107,7 +107,7 @@ def save_draft(
     """Save a new version of the record while it is editable; a bad value changes nothing."""
     record, missing = validate_draft(record)
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "edit")
         state = State(proposal.state)
         if state not in EDITABLE:
@@ -166,7 +166,7 @@ def submit(
 ) -> ProposalView:
     """Submit for early consultation: the record must be complete; it is evaluated now."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "submit")
         return _submit_current(tx, proposal, "submit", "proposal")
 
@@ -181,7 +181,7 @@ def resubmit(
 ) -> ProposalView:
     """Answer a change request: the latest saved version goes back to review."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "resubmit")
         if response:
             from .reviews import add_comment
@@ -203,7 +203,7 @@ def submit_contract(
     if submission.contract is None:
         raise RecordInvalid([FieldProblem("contract", "required to submit the contract stage")])
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "submit the contract of")
         if State(proposal.state) not in (State.APPROVED, State.APPROVED_WITH_CONDITIONS):
             from .lifecycle import next_state
@@ -243,7 +243,7 @@ def withdraw(
     if not reason.strip():
         raise RecordInvalid([FieldProblem("reason", "say why the request is withdrawn")])
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "withdraw")
         evaluations.move(tx, proposal, "withdraw", reason=reason)
         evaluations.refresh(tx, proposal)

@@ -34,7 +34,7 @@ def add_comment(tx: Tx, proposal: Proposal, body: str, *, kind: str, domain: str
         created_at=tx.services.now(),
     )
     tx.session.add(comment)
-    proposal.updated_at = tx.services.now()  # bumps the optimistic lock
+    access.touch(tx, proposal)
     tx.audit(f"comment.{kind}", "proposal", proposal.id, domain=domain, length=len(comment.body))
     return comment
 
@@ -56,7 +56,7 @@ def comment(
 ) -> ProposalView:
     """Anyone who can see a proposal may comment on it; the requester answers this way too."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         add_comment(tx, proposal, body, kind="comment", domain=domain)
         return proposal_view(tx, proposal)
 
@@ -72,8 +72,8 @@ def request_changes(
 ) -> ProposalView:
     """A reviewer sends the request back to the department with what to change."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
-        access.require_reviewer(tx.who, proposal, domain, "request changes")
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
+        access.require_reviewer(tx.who, proposal, domain, "request changes on it")
         if State(proposal.state) not in UNDER_REVIEW:
             raise InvalidTransition(f"{ref(proposal)} is {proposal.state}, not under review")
         add_comment(tx, proposal, reason, kind="change_request", domain=domain)
@@ -86,8 +86,8 @@ def start_review(
     services: Services, by: str, proposal_id: int, *, expected_version: int | None = None
 ) -> ProposalView:
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
-        access.require_any_reviewer(tx.who, proposal, "review")
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
+        access.require_any_reviewer(tx.who, proposal, "review it")
         evaluations.move(tx, proposal, "start_review")
         evaluations.refresh(tx, proposal)
         return proposal_view(tx, proposal)

@@ -25,8 +25,8 @@ def sign_off(
 ) -> ProposalView:
     """Sign off one domain of the current version; complete sign-offs make it ready."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
-        access.require_reviewer(tx.who, proposal, domain, "sign off")
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
+        access.require_reviewer(tx.who, proposal, domain, "sign off on it")
         if State(proposal.state) not in SIGNABLE:
             raise InvalidTransition(
                 f"cannot sign off {ref(proposal)}: it is {proposal.state.replace('_', ' ')}; "
@@ -55,7 +55,7 @@ def sign_off(
             created_at=services.now(),
         )
         tx.session.add(signoff)
-        proposal.updated_at = services.now()
+        access.touch(tx, proposal)
         tx.session.flush()
         tx.audit(
             "signoff.add",

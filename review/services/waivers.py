@@ -51,7 +51,7 @@ def grant(
     if problems:
         raise RecordInvalid(problems)
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         if State(proposal.state) not in REEVALUATED:
             raise InvalidTransition(f"{ref(proposal)} is {proposal.state}; nothing to waive")
         finding = evaluations.current_finding(tx, proposal, rule_id, subject)
@@ -90,7 +90,7 @@ def grant(
             expires_on=expires_on,
         )
         tx.session.add(waiver)
-        proposal.updated_at = services.now()
+        access.touch(tx, proposal)
         tx.session.flush()
         tx.audit(
             "waiver.grant",
@@ -114,7 +114,7 @@ def revoke(
     expected_version: int | None = None,
 ) -> ProposalView:
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version)
+        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         waiver = tx.session.get(Waiver, waiver_id)
         if waiver is None or waiver.proposal_id != proposal.id:
             raise NotFound(f"no waiver {waiver_id} on {ref(proposal)}")
@@ -123,7 +123,7 @@ def revoke(
             raise Refused(f"waiver {waiver_id} is already revoked")
         waiver.revoked_at = services.now()
         waiver.revoked_by = tx.who.id
-        proposal.updated_at = services.now()
+        access.touch(tx, proposal)
         tx.audit("waiver.revoke", "proposal", proposal.id, waiver=waiver_id, reason=reason)
         return proposal_view(tx, proposal)
 
