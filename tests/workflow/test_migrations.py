@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from review.errors import DatabaseNotReady
 from review.store.database import Database
 from review.store.models import Base
 
-from .conftest import BACKENDS, PG_URL, _postgres
+from .conftest import BACKENDS, _admin_sql, _with_database
 
 TABLES = {"alembic_version"} | set(Base.metadata.tables)
 
@@ -27,15 +26,12 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         yield db
         db.engine.dispose()
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    db = _postgres(schema)
+    name = f"review_fresh_{uuid.uuid4().hex[:10]}"
+    _admin_sql(f'CREATE DATABASE "{name}"')
+    db = Database.connect(_with_database(name))
     yield db
     db.engine.dispose()
-    assert PG_URL is not None
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_fresh_database_is_not_migrated(fresh: Database) -> None:
