@@ -58,8 +58,10 @@ _NoAliasLoader.yaml_implicit_resolvers = {
 }
 
 
-def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> str:
-    """Read a UTF-8 file no larger than ``max_bytes``; refuse empty files."""
+def read_limited(path: Path, *, max_bytes: int, what: str = "file") -> bytes:
+    """A file's bytes, refused (naming the file and the limit) when missing or too large.
+
+    The size is checked before reading and again while reading (the file may grow)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -74,7 +76,12 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "fi
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise FileProblem(f"{path}: {what} is larger than the limit of {max_bytes:,} bytes")
-    return decode(raw, source=str(path))
+    return raw
+
+
+def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> str:
+    """Read a UTF-8 file no larger than ``max_bytes``; refuse empty files."""
+    return decode(read_limited(path, max_bytes=max_bytes, what=what), source=str(path))
 
 
 def decode(raw: bytes, *, source: str) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -40,17 +40,8 @@ Domain = Literal[
     "technology",
     "procurement",
 ]
-DOMAINS: tuple[str, ...] = (
-    "general",
-    "data",
-    "security",
-    "accessibility",
-    "open_source",
-    "privacy",
-    "ai",
-    "technology",
-    "procurement",
-)
+# the domains in the order intake.md lists them (findings are ordered by it)
+DOMAINS: tuple[str, ...] = get_args(Domain)
 
 
 class Schema(BaseModel):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import FileProblem
+from ..safeyaml import read_limited
 from .acr import MAX_BYTES as ACR_MAX_BYTES
 from .acr import parse_acr
 from .sbom import MAX_BYTES as SBOM_MAX_BYTES
@@ -63,17 +64,7 @@ def extract(kind: str, data: bytes, filename: str) -> tuple[dict[str, Any], list
 
 def read_file(kind: str, path: Path) -> bytes:
     limit = ACR_MAX_BYTES if kind == "acr" else SBOM_MAX_BYTES
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise FileProblem(f"{path}: no such attachment file") from None
-    except OSError as exc:
-        raise FileProblem(f"{path}: cannot read attachment ({exc.strerror})") from None
-    if path.is_dir():
-        raise FileProblem(f"{path}: is a directory, expected a file")
-    if size > limit:
-        raise FileProblem(f"{path}: attachment is {size:,} bytes; the limit is {limit:,} bytes")
-    return path.read_bytes()
+    return read_limited(path, max_bytes=limit, what="attachment")
 
 
 def merge(section: dict[str, Any], found: dict[str, Any]) -> tuple[list[str], list[str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ..standards import DOMAINS
+
 
 class Role(StrEnum):
     REQUESTER = "requester"  # a department's staff: their own department's requests
@@ -37,17 +39,7 @@ WAIVER_AUTHORITY_TITLE = {
 }
 DEFAULT_WAIVER_AUTHORITY_TITLE = "Director of Digital Service"
 
-FINDING_DOMAINS = (
-    "general",
-    "data",
-    "security",
-    "accessibility",
-    "open_source",
-    "privacy",
-    "ai",
-    "technology",
-    "procurement",
-)
+FINDING_DOMAINS = DOMAINS
 
 
 def review_domain(finding_domain: str) -> str:
