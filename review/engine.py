@@ -232,7 +232,8 @@ def encode_fact(fact: dict[str, Any], sid: str) -> str:
         v = fact.get(name)
         if v is not None and v != 0 and not 1e-4 <= abs(v) < 1e15:
             return _plain_numbers({**fact, "sid": sid})
-    return _ENCODE({**fact, "sid": sid})
+    # the session id is digits: splice it in rather than copy the fact to add it
+    return _ENCODE(fact)[:-1] + ',"sid":"' + sid + '"}'
 
 
 # the float fields of each fact kind: the only values that can need positional notation
