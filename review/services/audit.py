@@ -57,8 +57,22 @@ def event_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def record(
+Head = tuple[int, str]  # (sequence number, hash) of the last event
+
+
+def head(session: Session) -> Head:
+    """Take the chain (serialise writers) and read its last link."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def append(
     session: Session,
+    after: Head,
     *,
     actor: str,
     action: str,
@@ -67,14 +81,8 @@ def record(
     details: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction (it commits or rolls back with it)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq = (last[0] + 1) if last else 1
-    prev = last[1] if last else GENESIS
+    """Add the event that follows ``after``; the caller holds the chain (see ``head``)."""
+    seq, prev = after[0] + 1, after[1]
     moment = _utc(at or dt.datetime.now(dt.UTC))
     clean = json.loads(canonical(details or {}))  # exactly what the database will return
     event = AuditEvent(
@@ -89,6 +97,30 @@ def record(
         hash=event_hash(seq, moment, actor, action, entity, str(entity_id), clean, prev),
     )
     session.add(event)
+    return event
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | int,
+    details: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction (it commits or rolls back with it)."""
+    event = append(
+        session,
+        head(session),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=details,
+        at=at,
+    )
     session.flush()
     return event
 

@@ -104,6 +104,7 @@ class Tx:
     session: Session
     actor: Actor | None
     services: Services
+    _chain: audit.Head | None = None  # the audit chain's last link, once this Tx holds it
 
     @property
     def who(self) -> Actor:
@@ -112,16 +113,21 @@ class Tx:
         return self.actor
 
     def audit(self, action: str, entity: str, entity_id: str | int, **details: Any) -> AuditEvent:
-        name = self.actor.username if self.actor else "system"
-        return audit.record(
+        """Append an event; the chain is taken (and its head read) once per transaction."""
+        if self._chain is None:
+            self._chain = audit.head(self.session)
+        event = audit.append(
             self.session,
-            actor=name,
+            self._chain,
+            actor=self.actor.username if self.actor else "system",
             action=action,
             entity=entity,
             entity_id=entity_id,
             details=details,
             at=self.services.now(),
         )
+        self._chain = (event.seq, event.hash)
+        return event
 
 
 def _load_actor(session: Session, username: str) -> Actor:

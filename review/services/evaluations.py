@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from .. import __version__
 from ..errors import NotFound, Refused
@@ -69,7 +70,12 @@ def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVers
 
 
 def evaluate_version(
-    tx: Tx, proposal: Proposal, record: RecordVersion, trigger: str
+    tx: Tx,
+    proposal: Proposal,
+    record: RecordVersion,
+    trigger: str,
+    *,
+    signoffs: list[SignOff] | None = None,
 ) -> tuple[Evaluation, list[str]]:
     """Evaluate a stored version and store the snapshot; sign-offs that no longer match what
     was reviewed are invalidated. Returns the evaluation and the invalidated domains."""
@@ -96,7 +102,7 @@ def evaluate_version(
     tx.session.flush()
     proposal.tier = result.tier
     proposal.disposition = result.disposition
-    return evaluation, invalidate_signoffs(tx, proposal, record, evaluation)
+    return evaluation, invalidate_signoffs(tx, proposal, record, evaluation, signoffs)
 
 
 def current_finding(
@@ -128,13 +134,19 @@ def current_finding(
 def valid_signoffs(tx: Tx, proposal: Proposal) -> list[SignOff]:
     return list(
         tx.session.scalars(
-            select(SignOff).where(
+            select(SignOff)
+            .where(
                 SignOff.proposal_id == proposal.id,
                 SignOff.stage == proposal.stage,
                 SignOff.invalidated_at.is_(None),
             )
+            .options(lazyload(SignOff.reviewer))
         )
     )
+
+
+def _current(signoffs: list[SignOff], proposal: Proposal) -> list[SignOff]:
+    return [s for s in signoffs if s.invalidated_at is None and s.stage == proposal.stage]
 
 
 def invalidate(tx: Tx, signoff: SignOff, reason: str) -> None:
@@ -151,11 +163,19 @@ def invalidate(tx: Tx, signoff: SignOff, reason: str) -> None:
 
 
 def invalidate_signoffs(
-    tx: Tx, proposal: Proposal, record: RecordVersion, evaluation: Evaluation
+    tx: Tx,
+    proposal: Proposal,
+    record: RecordVersion,
+    evaluation: Evaluation,
+    signoffs: list[SignOff] | None = None,
 ) -> list[str]:
-    """Invalidate sign-offs that no longer match what was reviewed; returns their domains."""
+    """Invalidate sign-offs that no longer match what was reviewed; returns their domains.
+
+    ``signoffs`` are the proposal's sign-offs when the caller loaded them already (batches).
+    """
     domains: list[str] = []
-    for signoff in valid_signoffs(tx, proposal):
+    current = valid_signoffs(tx, proposal) if signoffs is None else _current(signoffs, proposal)
+    for signoff in current:
         if signoff.record_hash != record.record_hash:
             before = version(tx, proposal, signoff.version_number)
             fields = changed_fields(before.record, record.record)
@@ -178,15 +198,29 @@ def invalidate_signoffs(
     return sorted(domains)
 
 
-def refresh(tx: Tx, proposal: Proposal) -> None:
-    """Bring review tasks and the ready/not-ready state in line with the latest evaluation."""
-    evaluation = latest_evaluation(tx, proposal)
+def refresh(
+    tx: Tx,
+    proposal: Proposal,
+    *,
+    evaluation: Evaluation | None = None,
+    signoffs: list[SignOff] | None = None,
+    tasks: dict[str, ReviewTask] | None = None,
+) -> None:
+    """Bring review tasks and the ready/not-ready state in line with the latest evaluation.
+
+    A batch passes what it loaded already (the latest evaluation, sign-offs, tasks)."""
+    if evaluation is None:
+        evaluation = latest_evaluation(tx, proposal)
     required = list(evaluation.required_signoffs) if evaluation else []
-    signed = {s.domain for s in valid_signoffs(tx, proposal)}
-    tasks = {
-        t.domain: t
-        for t in tx.session.scalars(select(ReviewTask).where(ReviewTask.proposal_id == proposal.id))
-    }
+    current = valid_signoffs(tx, proposal) if signoffs is None else _current(signoffs, proposal)
+    signed = {s.domain for s in current}
+    if tasks is None:
+        tasks = {
+            t.domain: t
+            for t in tx.session.scalars(
+                select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
+            )
+        }
     in_queue = State(proposal.state) in QUEUE_STATES
     for domain in set(required) | set(tasks):
         task = tasks.get(domain)

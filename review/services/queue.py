@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..errors import PermissionDenied
 from ..store.models import Proposal, ReviewTask
@@ -72,6 +73,7 @@ def reviewer_queue(
             .order_by(*order)
             .limit(limit)
             .offset(offset)
+            .options(lazyload(Proposal.requester))  # the queue never shows the requester
         )
         return [
             QueueItem(

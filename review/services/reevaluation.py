@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import lazyload
 
 from ..errors import PermissionDenied
-from ..store.models import Proposal
+from ..store.models import Evaluation, Proposal, RecordVersion, ReviewTask, SignOff
 from . import evaluations
 from .access import ref
-from .context import Services
+from .context import Services, Tx
 from .lifecycle import REEVALUATED
 
 BATCH = 200
@@ -56,42 +57,86 @@ def reevaluate_all(services: Services, by: str | None) -> list[Impact]:
     impacts: list[Impact] = []
     for start in range(0, len(ids), BATCH):
         with services.transaction(by) as tx:
-            for proposal in tx.session.scalars(
-                select(Proposal)
-                .where(Proposal.id.in_(ids[start : start + BATCH]))
-                .order_by(Proposal.id)
-            ):
-                before = evaluations.latest_evaluation(tx, proposal)
-                record = evaluations.version(
-                    tx, proposal, before.version_number if before else None
-                )
-                after, invalidated = evaluations.evaluate_version(
-                    tx, proposal, record, trigger="reevaluate"
-                )
-                old = _keys(before.findings if before else [])
-                new = _keys(after.findings)
-                impact = Impact(
-                    proposal=ref(proposal),
-                    title=proposal.title,
-                    state=proposal.state,
-                    standards_before=before.standards_version if before else None,
-                    standards_after=after.standards_version,
-                    new=sorted(k for k in new if k not in old),
-                    cleared=sorted(k for k in old if k not in new),
-                    disposition_before=before.disposition if before else None,
-                    disposition_after=after.disposition,
-                    invalidated_signoffs=invalidated,
-                )
-                tx.audit(
-                    "proposal.reevaluate",
-                    "proposal",
-                    proposal.id,
-                    evaluation=after.id,
-                    standards=after.standards_version,
-                    new=impact.new,
-                    cleared=impact.cleared,
-                    invalidated=invalidated,
-                )
-                evaluations.refresh(tx, proposal)
-                impacts.append(impact)
+            impacts.extend(_batch(tx, ids[start : start + BATCH]))
     return impacts
+
+
+def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
+    """Re-evaluate a batch, loading what it needs in a handful of queries (not per record)."""
+    session = tx.session
+    proposals = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(ids))
+            .order_by(Proposal.id)
+            .options(lazyload(Proposal.requester))
+        )
+    )
+    latest_ids = (
+        select(func.max(Evaluation.id))
+        .where(Evaluation.proposal_id.in_(ids))
+        .group_by(Evaluation.proposal_id)
+    )
+    latest = {
+        e.proposal_id: e
+        for e in session.scalars(select(Evaluation).where(Evaluation.id.in_(latest_ids)))
+    }
+    wanted = [
+        (p.id, latest[p.id].version_number if p.id in latest else p.current_version)
+        for p in proposals
+    ]
+    versions = {
+        (v.proposal_id, v.number): v
+        for v in session.scalars(
+            select(RecordVersion).where(
+                tuple_(RecordVersion.proposal_id, RecordVersion.number).in_(wanted)
+            )
+        )
+    }
+    signoffs: dict[int, list[SignOff]] = {}
+    for signoff in session.scalars(
+        select(SignOff)
+        .where(SignOff.proposal_id.in_(ids), SignOff.invalidated_at.is_(None))
+        .options(lazyload(SignOff.reviewer))
+    ):
+        signoffs.setdefault(signoff.proposal_id, []).append(signoff)
+    tasks: dict[int, dict[str, ReviewTask]] = {}
+    for task in session.scalars(select(ReviewTask).where(ReviewTask.proposal_id.in_(ids))):
+        tasks.setdefault(task.proposal_id, {})[task.domain] = task
+
+    out: list[Impact] = []
+    for proposal, key in zip(proposals, wanted, strict=True):
+        before = latest.get(proposal.id)
+        own = signoffs.get(proposal.id, [])
+        after, invalidated = evaluations.evaluate_version(
+            tx, proposal, versions[key], trigger="reevaluate", signoffs=own
+        )
+        old = _keys(before.findings if before else [])
+        new = _keys(after.findings)
+        impact = Impact(
+            proposal=ref(proposal),
+            title=proposal.title,
+            state=proposal.state,
+            standards_before=before.standards_version if before else None,
+            standards_after=after.standards_version,
+            new=sorted(k for k in new if k not in old),
+            cleared=sorted(k for k in old if k not in new),
+            disposition_before=before.disposition if before else None,
+            disposition_after=after.disposition,
+            invalidated_signoffs=invalidated,
+        )
+        tx.audit(
+            "proposal.reevaluate",
+            "proposal",
+            proposal.id,
+            evaluation=after.id,
+            standards=after.standards_version,
+            new=impact.new,
+            cleared=impact.cleared,
+            invalidated=invalidated,
+        )
+        evaluations.refresh(
+            tx, proposal, evaluation=after, signoffs=own, tasks=tasks.setdefault(proposal.id, {})
+        )
+        out.append(impact)
+    return out

@@ -145,6 +145,9 @@ class ReviewTask(Base):
     __table_args__ = (
         UniqueConstraint("proposal_id", "domain", name="uq_review_tasks_domain"),
         Index("ix_review_tasks_queue", "domain", "status", "opened_at"),
+        Index(
+            "ix_review_tasks_queue_severity", "domain", "status", "severity_rank", "opened_at", "id"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 from sqlalchemy import func, select
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -100,7 +99,9 @@ def actor(svc: Services) -> Actor | None:
     username = st.session_state.get(SESSION_USER)
     if username is None:
         token = st.context.cookies.get(sessions.COOKIE) if _has_context() else None
-        if token:
+        # the browser keeps sending the cookie it loaded the page with until the next
+        # reload, so a token signed out in this session must not sign it in again
+        if token and token != st.session_state.get(_SIGNED_OUT):
             username = sessions.verify(token, svc.now())
             if username:
                 st.session_state[SESSION_USER] = username
@@ -142,9 +143,14 @@ def sign_in(svc: Services, username: str, password: str) -> Actor | None:
     return found
 
 
+_SIGNED_OUT = "signed_out_token"
+
+
 def sign_out() -> None:
     st.session_state.pop(SESSION_USER, None)
     st.session_state[_PENDING_COOKIE] = ("", 0)
+    if _has_context():
+        st.session_state[_SIGNED_OUT] = st.context.cookies.get(sessions.COOKIE)
     if oidc_settings() is not None and st.user.get("is_logged_in"):
         st.logout()
 
@@ -163,7 +169,7 @@ def flush_cookie() -> None:
         "<script>window.parent.document.cookie = "
         f"'{sessions.COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';</script>"
     )
-    components.html(script, height=0)
+    st.iframe(script, height=1)  # our own constant markup: no user input reaches it
 
 
 PAGES = Path(__file__).resolve().parent / "pages"

@@ -1,0 +1,441 @@
+"""Benchmark the review workspace's pages as Streamlit runs them (AppTest, no browser).
+
+    python bench/ui.py [--proposals 10000] [--runs 7] [--changes 12] [--waiver-runs 2]
+                       [--seed 7]
+
+(a) The reviewer queue page for a security reviewer (sam) over --proposals stored proposals:
+    a fresh SQLite database with the demo users and requests (review.services.demo, cheap
+    password hashes), then --proposals proposals inserted with SQLAlchemy core, each with one
+    record version, one evaluation and its review tasks as ``evaluations.refresh`` leaves
+    them (records: the example intake files, evaluated by the real engine; states: mostly
+    waiting for review). The time is the page's script run (``at.run()`` of app.py and the
+    queue page, the rerun a click causes), median of --runs runs after a first, warm-up run;
+    the service call alone (``reviewer_queue``) is shown beside it, and the first opening
+    of the page after sign-in (switch_page, not counted). The same page for a
+    waiver authority (iso) is timed too (--waiver-runs), as it reads far more.
+(b) The live findings preview of the New request page: one change of the intake form (a text
+    input or a selectbox, alternately) and ``at.run()``, median over --changes changes after a
+    warm-up change; and the evaluation part alone, as the page reports it ("Checked in N ms").
+
+Targets: queue page under 1 s; a form change under 200 ms. The database lives in a temporary
+directory removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from review.evaluate import Evaluator, evaluator  # noqa: E402
+from review.records import Submission  # noqa: E402
+from review.safeyaml import load_file  # noqa: E402
+from review.services import demo  # noqa: E402
+from review.services.context import Services  # noqa: E402
+from review.services.evaluations import (  # noqa: E402
+    ENGINE_VERSION,
+    SEVERITY_RANK,
+    all_findings_hash,
+)
+from review.services.lifecycle import QUEUE_STATES, State  # noqa: E402
+from review.services.queue import reviewer_queue  # noqa: E402
+from review.services.records import normalised, record_hash, validate_for_submit  # noqa: E402
+from review.services.roles import review_domain  # noqa: E402
+from review.store.database import Database  # noqa: E402
+from review.store.models import (  # noqa: E402
+    Evaluation,
+    Proposal,
+    RecordVersion,
+    ReviewTask,
+    User,
+)
+
+# AppTest's session state, set between runs, warns "missing ScriptRunContext": expected here
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
+
+APP = str(ROOT / "app.py")
+QUEUE_PAGE = "review/ui/pages/queue.py"
+NEW_PAGE = "review/ui/pages/new_request.py"
+REVIEWER = "sam"  # security
+WAIVER_AUTHORITY = "iso"  # security findings
+REQUESTER = "dana"  # Library
+PASSWORD = "bench-password-1"
+FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+QUEUE_TARGET_MS = 1000.0
+CHANGE_TARGET_MS = 200.0
+CHUNK = 2_000
+S = State
+# Mostly waiting for review, as a busy queue would be; the rest decided, drafts or withdrawn.
+STATE_MIX: dict[State, float] = {
+    S.SUBMITTED: 0.25,
+    S.IN_REVIEW: 0.30,
+    S.READY: 0.05,
+    S.CHANGES_REQUESTED: 0.08,
+    S.APPROVED: 0.12,
+    S.APPROVED_WITH_CONDITIONS: 0.08,
+    S.REJECTED: 0.04,
+    S.DRAFT: 0.05,
+    S.WITHDRAWN: 0.03,
+}
+
+
+# --- the stored proposals ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One example record, validated and normalised, and its evaluation."""
+
+    record: dict[str, Any]
+    record_hash: str
+    department: str
+    title: str
+    result: dict[str, Any]  # the evaluations row's columns taken from the engine's result
+    worst: dict[str, int]  # review domain -> severity rank, as refresh computes it
+
+
+def example_entries(ev: Evaluator, as_of: dt.date) -> list[Entry]:
+    entries = []
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        raw = load_file(path)
+        if not isinstance(raw, dict) or "proposal" not in raw:
+            continue
+        record = normalised(validate_for_submit({"proposal": raw["proposal"]}))
+        result = ev.evaluate(Submission.model_validate(record), as_of)
+        findings = [f.to_dict() for f in result.findings]
+        worst: dict[str, int] = {}
+        for finding in findings:
+            domain = review_domain(finding["domain"])
+            worst[domain] = min(worst.get(domain, 3), SEVERITY_RANK[finding["severity"]])
+        entries.append(
+            Entry(
+                record=record,
+                record_hash=record_hash(record),
+                department=record["proposal"]["department"],
+                title=record["proposal"]["title"],
+                result={
+                    "standards_version": result.standards_version,
+                    "rules_version": result.rules_version,
+                    "engine_version": ENGINE_VERSION,
+                    "tier": result.tier,
+                    "tcv": result.tcv,
+                    "disposition": result.disposition,
+                    "required_signoffs": list(result.required_signoffs),
+                    "findings": findings,
+                    "findings_hash": all_findings_hash(findings),
+                },
+                worst=worst,
+            )
+        )
+    if not entries:
+        raise SystemExit("no example intake files under examples/")
+    return entries
+
+
+def insert_proposals(db: Database, n: int, seed: int, ev: Evaluator) -> dict[str, int]:
+    """``n`` proposals after the demo ones; returns how many rows each table got."""
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC)
+    entries = example_entries(ev, now.date())
+    states, weights = list(STATE_MIX), list(STATE_MIX.values())
+    with db.engine.begin() as connection:
+        users = {
+            row.username: (row.id, row.department)
+            for row in connection.execute(select(User.username, User.id, User.department))
+        }
+        first = (connection.scalar(select(func.max(Proposal.id))) or 0) + 1
+        next_version = (connection.scalar(select(func.max(RecordVersion.id))) or 0) + 1
+        next_evaluation = (connection.scalar(select(func.max(Evaluation.id))) or 0) + 1
+    requesters = {dept: users[name][0] for dept, name in demo.REQUESTERS.items() if name in users}
+    fallback = users[REQUESTER][0]
+    counts = {"proposals": 0, "record_versions": 0, "evaluations": 0, "review_tasks": 0}
+    for start in range(first, first + n, CHUNK):
+        proposals: list[dict[str, Any]] = []
+        versions: list[dict[str, Any]] = []
+        evaluations: list[dict[str, Any]] = []
+        tasks: list[dict[str, Any]] = []
+        for pid in range(start, min(first + n, start + CHUNK)):
+            state = rng.choices(states, weights)[0]
+            entry = rng.choice(entries)
+            draft = state is S.DRAFT
+            submitted = now - dt.timedelta(days=rng.uniform(0.1, 700))
+            created = submitted - dt.timedelta(days=rng.uniform(1, 30))
+            requester = requesters.get(entry.department, fallback)
+            proposals.append(
+                {
+                    "id": pid,
+                    "title": f"{entry.title} #{pid}",
+                    "department": entry.department,
+                    "requester_id": requester,
+                    "state": state.value,
+                    "stage": "proposal",
+                    "current_version": 1,
+                    "tier": None if draft else entry.result["tier"],
+                    "disposition": None if draft else entry.result["disposition"],
+                    "created_at": created,
+                    "submitted_at": None if draft else submitted,
+                    "updated_at": created if draft else submitted,
+                    "decided_at": submitted if state in (S.APPROVED, S.REJECTED) else None,
+                    "row_version": 1 if draft else rng.randint(3, 9),
+                }
+            )
+            versions.append(
+                {
+                    "id": next_version,
+                    "proposal_id": pid,
+                    "number": 1,
+                    "record": entry.record,
+                    "record_hash": entry.record_hash,
+                    "stage": "proposal",
+                    "submitted": not draft,
+                    "note": None,
+                    "created_by": requester,
+                    "created_at": created if draft else submitted,
+                }
+            )
+            next_version += 1
+            if draft:
+                continue
+            evaluations.append(
+                {
+                    "id": next_evaluation,
+                    "proposal_id": pid,
+                    "version_number": 1,
+                    "trigger": "submit",
+                    "as_of": submitted.date(),
+                    "created_at": submitted,
+                    **entry.result,
+                }
+            )
+            next_evaluation += 1
+            in_queue = state in QUEUE_STATES
+            signed_all = state is S.READY
+            for domain in entry.result["required_signoffs"]:
+                signed = signed_all or (state is S.IN_REVIEW and rng.random() < 0.3)
+                tasks.append(
+                    {
+                        "proposal_id": pid,
+                        "domain": domain,
+                        "status": "closed" if not in_queue else "signed" if signed else "open",
+                        "severity_rank": entry.worst.get(domain, 3),
+                        "opened_at": submitted,
+                    }
+                )
+        with db.engine.begin() as connection:
+            batches: list[tuple[Any, list[dict[str, Any]]]] = [
+                (Proposal, proposals),
+                (RecordVersion, versions),
+                (Evaluation, evaluations),
+                (ReviewTask, tasks),
+            ]
+            for model, rows in batches:
+                if rows:
+                    connection.execute(insert(model), rows)
+                    counts[model.__tablename__] += len(rows)
+    return counts
+
+
+# --- timing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    label: str
+    values_ms: list[float]
+    target_ms: float | None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values_ms)
+
+    @property
+    def worst(self) -> float:
+        return max(self.values_ms)
+
+    @property
+    def verdict(self) -> str:
+        if self.target_ms is None:
+            return ""
+        return "ok" if self.median < self.target_ms else "OVER"
+
+
+def ms(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return 1000 * (time.perf_counter() - started)
+
+
+def checked(at: AppTest) -> AppTest:
+    if at.exception:
+        raise SystemExit(f"the page raised: {[e.value for e in at.exception]}")
+    return at
+
+
+def open_app(user: str, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["signed_in_user"] = user
+    checked(at.run())
+    at.switch_page(page)
+    return checked(at.run())
+
+
+def bench_queue(svc: Services, runs: int) -> list[Timing]:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["signed_in_user"] = REVIEWER
+    checked(at.run())  # the dashboard, as after signing in
+    at.switch_page(QUEUE_PAGE)
+    first = ms(lambda: checked(at.run()))
+    rows = [b for b in at.button if (b.key or "").startswith("open-P-")]
+    if not rows:
+        raise SystemExit("the queue page shows no items")
+    caption = next((c.value for c in at.caption if c.value.startswith("Items ")), "?")
+    print(f"queue page for {REVIEWER}: {len(rows)} rows shown ({caption})")
+    page_runs = [ms(lambda: checked(at.run())) for _ in range(runs)]
+    at.radio(key="queue-sort").set_value("severity")
+    checked(at.run())
+    severity = [ms(lambda: checked(at.run())) for _ in range(runs)]
+
+    def query(sort: Literal["age", "severity"]) -> Callable[[], object]:
+        return lambda: reviewer_queue(svc, REVIEWER, domains=["security"], sort=sort, limit=26)
+
+    query("age")()
+    return [
+        Timing(f"queue page ({REVIEWER}), first open (not counted)", [first], None),
+        Timing(f"queue page ({REVIEWER}), oldest first", page_runs, QUEUE_TARGET_MS),
+        Timing("  of which reviewer_queue() alone", [ms(query("age")) for _ in range(runs)], None),
+        Timing(f"queue page ({REVIEWER}), most severe first", severity, QUEUE_TARGET_MS),
+        Timing(
+            "  of which reviewer_queue() alone", [ms(query("severity")) for _ in range(runs)], None
+        ),
+    ]
+
+
+def bench_waiver_queue(runs: int) -> list[Timing]:
+    """The same page for a waiver authority: its second section reads every request under
+    review in full (``proposals.get`` for each), so it grows with the whole queue."""
+    at = open_app(WAIVER_AUTHORITY, QUEUE_PAGE)
+    caption = next((c.value for c in at.caption if "pair(s) in all" in c.value), "?")
+    print(f"queue page for {WAIVER_AUTHORITY}: {caption}")
+    values = [ms(lambda: checked(at.run())) for _ in range(runs)]
+    return [Timing(f"queue page ({WAIVER_AUTHORITY}, waiver authority)", values, QUEUE_TARGET_MS)]
+
+
+CHECKED = re.compile(r"^Checked in (\d+) ms")
+
+
+def preview_ms(at: AppTest) -> float:
+    for caption in at.caption:
+        found = CHECKED.match(caption.value)
+        if found:
+            return float(found.group(1))
+    warnings = [w.value for w in at.warning]
+    raise SystemExit(f"no 'Checked in N ms' caption on the New request page; warnings: {warnings}")
+
+
+def bench_intake(changes: int) -> list[Timing]:
+    at = open_app(REQUESTER, NEW_PAGE)
+    title = at.text_input(key="f-proposal-title")
+    title.input("Digital signage for branch libraries")
+    checked(at.run())
+    acquisition = at.selectbox(key="f-proposal-acquisition_type")
+    options = [o for o in acquisition.options if o != "— not answered —"]
+    trips: list[float] = []
+    evaluations: list[float] = []
+    for index in range(changes + 1):
+        if index % 2:
+            widget: Any = at.selectbox(key="f-proposal-acquisition_type")
+            widget.select(options[index % len(options)].replace(" ", "_"))
+        else:
+            at.text_input(key="f-proposal-title").input(f"Digital signage, revision {index}")
+        trip = ms(lambda: checked(at.run()))
+        if index:  # the first change warms up
+            trips.append(trip)
+            evaluations.append(preview_ms(at))
+    return [
+        Timing("New request: one change + at.run()", trips, CHANGE_TARGET_MS),
+        Timing("  of which evaluation ('Checked in N ms')", evaluations, CHANGE_TARGET_MS),
+    ]
+
+
+def table(timings: list[Timing]) -> str:
+    lines = [
+        f"{'measurement':<44} {'median ms':>10} {'max ms':>8} {'n':>3} {'target ms':>10}  ",
+        "-" * 84,
+    ]
+    for t in timings:
+        target = "" if t.target_ms is None else f"< {t.target_ms:.0f}"
+        lines.append(
+            f"{t.label:<44} {t.median:>10.1f} {t.worst:>8.1f} {len(t.values_ms):>3} "
+            f"{target:>10}  {t.verdict}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--proposals", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=7, help="timed queue page runs")
+    parser.add_argument("--changes", type=int, default=12, help="timed form changes")
+    parser.add_argument(
+        "--waiver-runs", type=int, default=2, help="timed runs for the waiver authority (0: skip)"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-ui-") as directory:
+        db = Database.connect(f"sqlite:///{Path(directory) / 'review.db'}")
+        db.upgrade()
+        started = time.perf_counter()
+        demo.seed(Services(db, hasher=FAST), password=PASSWORD)
+        seeded = time.perf_counter() - started
+        started = time.perf_counter()
+        counts = insert_proposals(db, args.proposals, args.seed, evaluator())
+        inserted = time.perf_counter() - started
+        with db.engine.connect() as connection:
+            open_security = connection.scalar(
+                select(func.count())
+                .select_from(ReviewTask)
+                .where(ReviewTask.domain == "security", ReviewTask.status == "open")
+            )
+        print(
+            f"demo seed {seeded:.1f} s; inserted {counts} in {inserted:.1f} s; "
+            f"{open_security} open security review tasks"
+        )
+        os.environ["REVIEW_DATA_DIR"] = directory
+        os.environ["REVIEW_AUTO_MIGRATE"] = "1"
+        for name in ("REVIEW_DATABASE_URL", "REVIEW_DEMO"):
+            os.environ.pop(name, None)
+        st.cache_resource.clear()
+        svc = Services(db)
+        timings = bench_queue(svc, args.runs)
+        if args.waiver_runs:
+            timings += bench_waiver_queue(args.waiver_runs)
+        timings += bench_intake(args.changes)
+        db.engine.dispose()
+    print()
+    print(table(timings))
+    return 0 if all(t.verdict != "OVER" for t in timings) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
