@@ -6,15 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from ..errors import PermissionDenied
-from ..store.models import Proposal, ReviewTask
+from ..store.models import Evaluation, Proposal, ReviewTask, Waiver
 from .access import ref
 from .context import Services
 from .lifecycle import QUEUE_STATES
-from .roles import Role
+from .roles import Role, review_domain
 
 SEVERITY = ("blocker", "major", "minor", "info")
 
@@ -90,3 +90,106 @@ def reviewer_queue(
             )
             for task, proposal in tx.session.execute(query)
         ]
+
+
+@dataclass(frozen=True)
+class WaivableItem:
+    id: int
+    ref: str
+    title: str
+    department: str
+    domain: str  # the finding domain the actor may waive
+    state: str
+    tier: int | None
+    worst_severity: str
+    count: int
+    waiting_since: dt.datetime
+
+
+def waiver_queue(
+    services: Services, by: str, *, limit: int = 25, offset: int = 0
+) -> list[WaivableItem]:
+    """Requests under review with open, waivable findings in the actor's waiver domains.
+
+    Candidates come from the review tasks index (oldest first); their latest findings and
+    active waivers are read a chunk at a time, so the cost follows the page, not the queue.
+    """
+    with services.transaction(by) as tx:
+        authority = set(tx.who.domains(Role.WAIVER_AUTHORITY))
+        if not authority:
+            raise PermissionDenied(f"{tx.who.username} holds no waiver authority")
+        review_domains = sorted({review_domain(d) for d in authority})
+        candidates = (
+            select(ReviewTask.proposal_id, func.min(ReviewTask.opened_at).label("since"))
+            .join(Proposal, Proposal.id == ReviewTask.proposal_id)
+            .where(
+                ReviewTask.domain.in_(review_domains),
+                ReviewTask.status.in_(("open", "signed")),
+                ReviewTask.severity_rank <= 2,
+                Proposal.state.in_([s.value for s in QUEUE_STATES]),
+                Proposal.requester_id != tx.who.id,
+            )
+            .group_by(ReviewTask.proposal_id)
+            .order_by("since", ReviewTask.proposal_id)
+        )
+        today = services.today()
+        found: list[WaivableItem] = []
+        chunk, start = 200, 0
+        while len(found) < offset + limit:
+            rows = list(tx.session.execute(candidates.limit(chunk).offset(start)))
+            if not rows:
+                break
+            start += chunk
+            ids = [r[0] for r in rows]
+            since = {r[0]: r[1] for r in rows}
+            latest = select(func.max(Evaluation.id)).where(Evaluation.proposal_id.in_(ids))
+            latest = latest.group_by(Evaluation.proposal_id)
+            evaluations = {
+                e.proposal_id: e
+                for e in tx.session.scalars(select(Evaluation).where(Evaluation.id.in_(latest)))
+            }
+            waived = {
+                (w.proposal_id, w.finding_key)
+                for w in tx.session.scalars(
+                    select(Waiver).where(
+                        Waiver.proposal_id.in_(ids),
+                        Waiver.revoked_at.is_(None),
+                        Waiver.expires_on >= today,
+                    )
+                )
+            }
+            proposals = {
+                p.id: p
+                for p in tx.session.scalars(
+                    select(Proposal)
+                    .where(Proposal.id.in_(ids))
+                    .options(lazyload(Proposal.requester))
+                )
+            }
+            for pid in ids:
+                evaluation = evaluations.get(pid)
+                if evaluation is None:
+                    continue
+                per_domain: dict[str, list[str]] = {}
+                for f in evaluation.findings:
+                    key = f"{f['rule_id']}|{f.get('subject') or ''}"
+                    live = f["waivable"] and f["severity"] != "info" and (pid, key) not in waived
+                    if live and f["domain"] in authority:
+                        per_domain.setdefault(f["domain"], []).append(f["severity"])
+                proposal = proposals[pid]
+                for domain, severities in sorted(per_domain.items()):
+                    found.append(
+                        WaivableItem(
+                            id=pid,
+                            ref=ref(proposal),
+                            title=proposal.title,
+                            department=proposal.department,
+                            domain=domain,
+                            state=proposal.state,
+                            tier=proposal.tier,
+                            worst_severity=min(severities, key=SEVERITY.index),
+                            count=len(severities),
+                            waiting_since=since[pid],
+                        )
+                    )
+        return found[offset : offset + limit]

@@ -138,11 +138,11 @@ def conditionable_findings(actor: Actor, view: ProposalView) -> list[FindingView
     if is_own_request(actor, view) or _state(view) not in REEVALUATED:
         return []
     mine = set(actor.domains(Role.REVIEWER))
-    return [
+    return [  # not yet conditioned: offering a conditioned one again invites duplicates
         f
         for f in view.findings
         if f["severity"] == "major"
-        and _live(f)
+        and f.status == "open"
         and (actor.is_approver or review_domain(f["domain"]) in mine)
     ]
 

@@ -8,7 +8,6 @@ from typing import Literal
 import streamlit as st
 
 from review.errors import ReviewError
-from review.services import proposals
 from review.services import queue as review_queue
 from review.services.context import Actor, Services
 from review.services.lifecycle import QUEUE_STATES
@@ -149,51 +148,35 @@ def waiver_section(svc: Services, actor: Actor) -> None:
         "Requests under review with open, waivable findings of your domains: "
         + ", ".join(ui.domain_title(d) for d in sorted(authority))
     )
-    try:
-        summaries = proposals.list_proposals(svc, actor.username)
-    except ReviewError as exc:
-        st.error(str(exc))
-        return
-    rows: list[Row] = []
-    for summary in summaries:
-        if summary.state not in {q.value for q in QUEUE_STATES}:
-            continue
-        try:
-            view = proposals.get(svc, actor.username, summary.id)
-        except ReviewError as exc:
-            st.error(str(exc))
-            continue
-        per_domain: dict[str, list[str]] = {}
-        for finding in ui.waivable_findings(actor, view):
-            per_domain.setdefault(finding["domain"], []).append(finding["severity"])
-        for domain, severities in sorted(per_domain.items()):
-            worst = min(severities, key=SEVERITY_ORDER.index)
-            rows.append(
-                Row(
-                    view.id,
-                    view.ref,
-                    view.title,
-                    view.department,
-                    domain,
-                    view.state,
-                    view.tier,
-                    worst,
-                    components.when(view.submitted_at),
-                    note=f"{len(severities)} waivable finding(s)",
-                )
-            )
-    if not rows:
-        st.success("No open waivable findings in your domains.")
-        return
     page = int(
         st.number_input("Page", min_value=1, value=1, step=1, key="waiver-page", format="%d")
     )
-    shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
-    if not shown:
-        st.info("No more items.")
+    try:
+        items = review_queue.waiver_queue(
+            svc, actor.username, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+        )
+    except ReviewError as exc:
+        st.error(str(exc))
         return
-    show_rows(shown, domain_heading="Finding domain")
-    st.caption(f"{len(rows)} request/domain pair(s) in all.")
+    rows = [
+        Row(
+            i.id,
+            i.ref,
+            i.title,
+            i.department,
+            i.domain,
+            i.state,
+            i.tier,
+            i.worst_severity,
+            components.when(i.waiting_since),
+            note=f"{i.count} waivable finding(s)",
+        )
+        for i in items
+    ]
+    if not rows:
+        st.success("No open waivable findings in your domains." if page == 1 else "No more items.")
+        return
+    show_rows(rows, domain_heading="Finding domain")
 
 
 def main() -> None:

@@ -425,7 +425,7 @@ def action_forms(svc: Services, actor: Actor, view: ProposalView, version: int) 
         shown = True
         labels_m = {f.key: ui.finding_label(f) for f in majors}
         majors_by_key = {f.key: f for f in majors}
-        with st.form("condition-form"):
+        with st.form("condition-form", clear_on_submit=True):
             st.markdown("**Add a condition of approval** to a major finding (GEN-8)")
             picked_m = st.selectbox(
                 "Major finding",
