@@ -43,12 +43,9 @@ def age_in_months(issued: dt.date, as_of: dt.date) -> int:
     if issued >= as_of:
         return 0
     months = (as_of.year - issued.year) * 12 + (as_of.month - issued.month)
-    # months is an upper bound; step down while the earlier cutoff still includes the date
-    while months > 0 and issued >= months_before(as_of, months - 1):
-        months -= 1
-    while issued < months_before(as_of, months):
-        months += 1
-    return months
+    # months_before(as_of, months) falls in issued's own month: on or before issued, N is
+    # ``months``; after it (a later day of that month), one more month is needed
+    return months if issued >= months_before(as_of, months) else months + 1
 
 
 def add_years(day: dt.date, years: float) -> dt.date:
@@ -136,11 +133,11 @@ def _term_years(submission: Submission) -> float | None:
 
 
 def _platform(written: str, standards: Standards, as_of: dt.date) -> PlatformStatus:
-    for platform, patterns in standards.compiled_platforms:
-        if any(p.search(written) for p in patterns):
-            end = platform.end_of_support
-            return PlatformStatus(written, platform, None if end is None else (end - as_of).days)
-    return PlatformStatus(written, None, None)
+    platform = standards.platform_for(written)
+    if platform is None:
+        return PlatformStatus(written, None, None)
+    end = platform.end_of_support
+    return PlatformStatus(written, platform, None if end is None else (end - as_of).days)
 
 
 def derive(submission: Submission, standards: Standards, as_of: dt.date) -> Derived:

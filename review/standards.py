@@ -271,6 +271,27 @@ class Standards(Schema):
     def compiled_platforms(self) -> list[tuple[Platform, list[re.Pattern[str]]]]:
         return [(p, [re.compile(m, re.IGNORECASE) for m in p.match]) for p in self.platforms]
 
+    def platform_for(self, written: str) -> Platform | None:
+        """The first platform whose pattern matches what the intake wrote (memoised: the same
+        few operating systems recur in every proposal)."""
+        cache: dict[str, Platform | None] = self._platform_cache
+        if written not in cache:
+            cache[written] = next(
+                (
+                    p
+                    for p, patterns in self.compiled_platforms
+                    if any(r.search(written) for r in patterns)
+                ),
+                None,
+            )
+            if len(cache) > 10_000:  # free text: keep the memo bounded
+                cache.clear()
+        return cache[written]
+
+    @cached_property
+    def _platform_cache(self) -> dict[str, Platform | None]:
+        return {}
+
     def value(self, dotted: str) -> Any:
         """Look up a parameter by dotted name; rules use this to refer to thresholds."""
         node: Any = self
@@ -286,6 +307,10 @@ class Standards(Schema):
         return node
 
     def ada_compliance(self) -> AdaDate:
+        return self._ada_compliance
+
+    @cached_property
+    def _ada_compliance(self) -> AdaDate:
         """The ADA Title II compliance date that applies to this City's population band."""
         bands = sorted(self.accessibility.ada_title_ii_compliance, key=lambda b: -b.population_from)
         if self.city.special_district:
