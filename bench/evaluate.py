@@ -236,6 +236,26 @@ def profile(records: Sequence[Submission]) -> str:
     return out.getvalue()
 
 
+def _rss_mb() -> float:
+    fields = Path("/proc/self/statm").read_text().split()
+    return int(fields[1]) * resource.getpagesize() / 2**20
+
+
+def memory_run(records: list[Submission], n: int) -> str:
+    """Resident memory over ``n`` durable evaluations: flat means sessions are all freed."""
+    durable = evaluator("durable")
+    marks: list[tuple[int, float]] = []
+    step = max(1, n // 10)
+    for index in range(n):
+        durable.evaluate(records[index % len(records)], AS_OF)
+        if (index + 1) % step == 0:
+            marks.append((index + 1, _rss_mb()))
+    first = marks[0][1]
+    lines = [f"resident memory over {n:,} durable evaluations (MB):"]
+    lines += [f"  after {count:>9,}: {mb:8.1f}  ({mb - first:+.1f})" for count, mb in marks]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--n", type=int, default=10_000, help="proposals for throughput")
@@ -249,8 +269,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="realistic: complete example records with a few answers changed; adversarial: "
         "every answer random (about 30 findings each, the rules' edges)",
     )
+    parser.add_argument(
+        "--memory", type=int, default=0, metavar="N", help="only: RSS over N evaluations"
+    )
     args = parser.parse_args(argv)
     print(f"workload: {args.workload}")
+    if args.memory:
+        print(memory_run(generate(500, args.seed, args.workload), args.memory))
+        return 0
 
     lat_records = generate(args.latency, args.seed, args.workload)
     if args.profile:
