@@ -1246,7 +1246,8 @@ def _check_zip(data: bytes, filename: str) -> None:
             try:
                 with archive.open(e) as handle:
                     raw = handle.read(MAX_UNCOMPRESSED - read + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+            # RuntimeError covers zipfile's refusal of an unsupported compression method
+            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
                 raise FileProblem(
                     f"{filename}: entry {e.filename!r} cannot be read ({exc})"
                 ) from None
