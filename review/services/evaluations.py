@@ -76,9 +76,13 @@ def evaluate_version(
     trigger: str,
     *,
     signoffs: list[SignOff] | None = None,
+    flush: bool = True,
 ) -> tuple[Evaluation, list[str]]:
     """Evaluate a stored version and store the snapshot; sign-offs that no longer match what
-    was reviewed are invalidated. Returns the evaluation and the invalidated domains."""
+    was reviewed are invalidated. Returns the evaluation and the invalidated domains.
+
+    A batch passes ``flush=False`` and flushes once for all its records (the evaluation's id
+    is known after the flush)."""
     submission = Submission.model_validate(record.record)
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
     findings = [f.to_dict() for f in result.findings]
@@ -99,7 +103,8 @@ def evaluate_version(
         created_at=tx.services.now(),
     )
     tx.session.add(evaluation)
-    tx.session.flush()
+    if flush:
+        tx.session.flush()
     proposal.tier = result.tier
     proposal.disposition = result.disposition
     return evaluation, invalidate_signoffs(tx, proposal, record, evaluation, signoffs)

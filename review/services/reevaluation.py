@@ -104,27 +104,38 @@ def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
     for task in session.scalars(select(ReviewTask).where(ReviewTask.proposal_id.in_(ids))):
         tasks.setdefault(task.proposal_id, {})[task.domain] = task
 
-    out: list[Impact] = []
-    for proposal, key in zip(proposals, wanted, strict=True):
-        before = latest.get(proposal.id)
-        own = signoffs.get(proposal.id, [])
-        after, invalidated = evaluations.evaluate_version(
-            tx, proposal, versions[key], trigger="reevaluate", signoffs=own
-        )
-        old = _keys(before.findings if before else [])
-        new = _keys(after.findings)
-        impact = Impact(
-            proposal=ref(proposal),
-            title=proposal.title,
-            state=proposal.state,
-            standards_before=before.standards_version if before else None,
-            standards_after=after.standards_version,
-            new=sorted(k for k in new if k not in old),
-            cleared=sorted(k for k in old if k not in new),
-            disposition_before=before.disposition if before else None,
-            disposition_after=after.disposition,
-            invalidated_signoffs=invalidated,
-        )
+    done: list[tuple[Proposal, Evaluation, Impact]] = []
+    with session.no_autoflush:  # one flush for the whole batch, below
+        for proposal, key in zip(proposals, wanted, strict=True):
+            before = latest.get(proposal.id)
+            own = signoffs.get(proposal.id, [])
+            after, invalidated = evaluations.evaluate_version(
+                tx, proposal, versions[key], trigger="reevaluate", signoffs=own, flush=False
+            )
+            old = _keys(before.findings if before else [])
+            new = _keys(after.findings)
+            impact = Impact(
+                proposal=ref(proposal),
+                title=proposal.title,
+                state=proposal.state,
+                standards_before=before.standards_version if before else None,
+                standards_after=after.standards_version,
+                new=sorted(k for k in new if k not in old),
+                cleared=sorted(k for k in old if k not in new),
+                disposition_before=before.disposition if before else None,
+                disposition_after=after.disposition,
+                invalidated_signoffs=invalidated,
+            )
+            evaluations.refresh(
+                tx,
+                proposal,
+                evaluation=after,
+                signoffs=own,
+                tasks=tasks.setdefault(proposal.id, {}),
+            )
+            done.append((proposal, after, impact))
+    session.flush()
+    for proposal, after, impact in done:
         tx.audit(
             "proposal.reevaluate",
             "proposal",
@@ -133,10 +144,6 @@ def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
             standards=after.standards_version,
             new=impact.new,
             cleared=impact.cleared,
-            invalidated=invalidated,
+            invalidated=impact.invalidated_signoffs,
         )
-        evaluations.refresh(
-            tx, proposal, evaluation=after, signoffs=own, tasks=tasks.setdefault(proposal.id, {})
-        )
-        out.append(impact)
-    return out
+    return [impact for _, _, impact in done]
