@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import FieldProblem, RecordInvalid
 from ..loading import submission_from_data
 from ..records import Submission
+from ..text import clean_data
 from .audit import canonical
 
 
@@ -27,7 +28,7 @@ def validate_draft(record: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
     Returns the record (as plain JSON data) and the missing required fields still to fill in.
     """
     if isinstance(record, dict):
-        record = json.loads(canonical(record))  # dates and the like become ISO text
+        record = clean_data(json.loads(canonical(record)))  # dates become ISO text
     try:
         submission_from_data(record, source="draft")
         return record, []
@@ -40,8 +41,8 @@ def validate_draft(record: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
 
 def normalised(submission: Submission) -> dict[str, Any]:
     """The stored form of a valid record: JSON types, unanswered fields left out."""
-    data: dict[str, Any] = submission.model_dump(
-        mode="json", exclude_none=True, exclude_defaults=True
+    data: dict[str, Any] = clean_data(
+        submission.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     )
     return data
 

@@ -26,6 +26,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from ..text import clean_text
+
+
+class CleanString(TypeDecorator[str]):
+    """Free text as every database accepts it (see review.text)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else clean_text(value)
+
+
+class CleanText(CleanString):
+    impl = Text
+    cache_ok = True
+
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -53,11 +72,11 @@ Timestamp = DateTime(timezone=True)
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
-    department: Mapped[str | None] = mapped_column(String(200))
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(CleanString(64), unique=True)
+    display_name: Mapped[str] = mapped_column(CleanString(200))
+    email: Mapped[str] = mapped_column(CleanString(320))
+    department: Mapped[str | None] = mapped_column(CleanString(200))
+    password_hash: Mapped[str | None] = mapped_column(CleanString(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     roles: Mapped[list[RoleGrant]] = relationship(
@@ -72,8 +91,8 @@ class RoleGrant(Base):
     __table_args__ = (UniqueConstraint("user_id", "role", "domain", name="uq_role_grants_grant"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(32))
-    domain: Mapped[str] = mapped_column(String(32), default="")
+    role: Mapped[str] = mapped_column(CleanString(32))
+    domain: Mapped[str] = mapped_column(CleanString(32), default="")
     granted_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     user: Mapped[User] = relationship(back_populates="roles")
 
@@ -82,14 +101,14 @@ class Proposal(Base):
     __tablename__ = "proposals"
     __table_args__ = (Index("ix_proposals_state_submitted", "state", "submitted_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
-    department: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(CleanString(500))
+    department: Mapped[str] = mapped_column(CleanString(200), index=True)
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    state: Mapped[str] = mapped_column(String(32))
-    stage: Mapped[str] = mapped_column(String(16), default="proposal")
+    state: Mapped[str] = mapped_column(CleanString(32))
+    stage: Mapped[str] = mapped_column(CleanString(16), default="proposal")
     current_version: Mapped[int] = mapped_column(Integer, default=0)
     tier: Mapped[int | None] = mapped_column(Integer)
-    disposition: Mapped[str | None] = mapped_column(String(16))
+    disposition: Mapped[str | None] = mapped_column(CleanString(16))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
@@ -109,10 +128,10 @@ class RecordVersion(Base):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     record: Mapped[dict[str, Any]] = mapped_column(JsonType)
-    record_hash: Mapped[str] = mapped_column(String(64))
-    stage: Mapped[str] = mapped_column(String(16))
+    record_hash: Mapped[str] = mapped_column(CleanString(64))
+    stage: Mapped[str] = mapped_column(CleanString(16))
     submitted: Mapped[bool] = mapped_column(Boolean, default=False)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(CleanText)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -124,17 +143,17 @@ class Evaluation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     version_number: Mapped[int] = mapped_column(Integer)
-    trigger: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(CleanString(32))
     as_of: Mapped[dt.date] = mapped_column(Date)
-    standards_version: Mapped[str] = mapped_column(String(100))
-    rules_version: Mapped[str] = mapped_column(String(64))
-    engine_version: Mapped[str] = mapped_column(String(100))
+    standards_version: Mapped[str] = mapped_column(CleanString(100))
+    rules_version: Mapped[str] = mapped_column(CleanString(64))
+    engine_version: Mapped[str] = mapped_column(CleanString(100))
     tier: Mapped[int] = mapped_column(Integer)
     tcv: Mapped[float] = mapped_column()
-    disposition: Mapped[str] = mapped_column(String(16))
+    disposition: Mapped[str] = mapped_column(CleanString(16))
     required_signoffs: Mapped[list[Any]] = mapped_column(JsonType)
     findings: Mapped[list[Any]] = mapped_column(JsonType)
-    findings_hash: Mapped[str] = mapped_column(String(64))
+    findings_hash: Mapped[str] = mapped_column(CleanString(64))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -151,8 +170,8 @@ class ReviewTask(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    domain: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))  # open | signed | closed
+    domain: Mapped[str] = mapped_column(CleanString(32))
+    status: Mapped[str] = mapped_column(CleanString(16))  # open | signed | closed
     severity_rank: Mapped[int] = mapped_column(Integer, default=3)
     opened_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -161,16 +180,16 @@ class SignOff(Base):
     __tablename__ = "signoffs"
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(16))
-    domain: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(CleanString(16))
+    domain: Mapped[str] = mapped_column(CleanString(32))
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     version_number: Mapped[int] = mapped_column(Integer)
-    record_hash: Mapped[str] = mapped_column(String(64))
-    findings_hash: Mapped[str] = mapped_column(String(64))
-    note: Mapped[str | None] = mapped_column(Text)
+    record_hash: Mapped[str] = mapped_column(CleanString(64))
+    findings_hash: Mapped[str] = mapped_column(CleanString(64))
+    note: Mapped[str | None] = mapped_column(CleanText)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     invalidated_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
-    invalidated_reason: Mapped[str | None] = mapped_column(Text)
+    invalidated_reason: Mapped[str | None] = mapped_column(CleanText)
     reviewer: Mapped[User] = relationship(lazy="joined")
 
 
@@ -178,13 +197,13 @@ class Waiver(Base):
     __tablename__ = "waivers"
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    finding_key: Mapped[str] = mapped_column(String(600))
-    rule_id: Mapped[str] = mapped_column(String(100))
-    subject: Mapped[str | None] = mapped_column(String(500))
-    domain: Mapped[str] = mapped_column(String(32))
+    finding_key: Mapped[str] = mapped_column(CleanString(600))
+    rule_id: Mapped[str] = mapped_column(CleanString(100))
+    subject: Mapped[str | None] = mapped_column(CleanString(500))
+    domain: Mapped[str] = mapped_column(CleanString(32))
     granted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    justification: Mapped[str] = mapped_column(Text)
-    compensating_controls: Mapped[str] = mapped_column(Text)
+    justification: Mapped[str] = mapped_column(CleanText)
+    compensating_controls: Mapped[str] = mapped_column(CleanText)
     granted_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
@@ -199,14 +218,14 @@ class Condition(Base):
     __tablename__ = "conditions"
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    finding_key: Mapped[str] = mapped_column(String(600))
-    rule_id: Mapped[str] = mapped_column(String(100))
-    subject: Mapped[str | None] = mapped_column(String(500))
-    domain: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(200))
+    finding_key: Mapped[str] = mapped_column(CleanString(600))
+    rule_id: Mapped[str] = mapped_column(CleanString(100))
+    subject: Mapped[str | None] = mapped_column(CleanString(500))
+    domain: Mapped[str] = mapped_column(CleanString(32))
+    text: Mapped[str] = mapped_column(CleanText)
+    owner: Mapped[str] = mapped_column(CleanString(200))
     due_date: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | met | cancelled
+    status: Mapped[str] = mapped_column(CleanString(16), default="open")  # open | met | cancelled
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
@@ -217,9 +236,9 @@ class Comment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(32))  # comment | change_request | response
-    domain: Mapped[str | None] = mapped_column(String(32))
-    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(CleanString(32))  # comment | change_request | response
+    domain: Mapped[str | None] = mapped_column(CleanString(32))
+    body: Mapped[str] = mapped_column(CleanText)
     version_number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     author: Mapped[User] = relationship(lazy="joined")
@@ -229,10 +248,10 @@ class Decision(Base):
     __tablename__ = "decisions"
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(CleanString(16))
     approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    outcome: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(CleanString(32))
+    reason: Mapped[str | None] = mapped_column(CleanText)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     approver: Mapped[User] = relationship(lazy="joined")
@@ -244,7 +263,7 @@ class Contract(Base):
     __tablename__ = "contracts"
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), unique=True)
-    vendor: Mapped[str | None] = mapped_column(String(500))
+    vendor: Mapped[str | None] = mapped_column(CleanString(500))
     value_usd: Mapped[float | None] = mapped_column()
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -256,11 +275,11 @@ class Attachment(Base):
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    filename: Mapped[str] = mapped_column(String(500))
-    media_type: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(CleanString(32))
+    filename: Mapped[str] = mapped_column(CleanString(500))
+    media_type: Mapped[str | None] = mapped_column(CleanString(200))
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(CleanString(64))
     content: Mapped[bytes] = mapped_column()
     extracted: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -274,10 +293,10 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
     at: Mapped[dt.datetime] = mapped_column(Timestamp)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64))
-    entity: Mapped[str] = mapped_column(String(32))
-    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(CleanString(64))
+    action: Mapped[str] = mapped_column(CleanString(64))
+    entity: Mapped[str] = mapped_column(CleanString(32))
+    entity_id: Mapped[str] = mapped_column(CleanString(64), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JsonType)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(CleanString(64))
+    hash: Mapped[str] = mapped_column(CleanString(64))

@@ -20,10 +20,21 @@ from tests.workflow.conftest import FAST_HASHER, Clock
 # the workflow tests' fixtures, by name: a fresh migrated database, a settable clock,
 # services over them, and a user for every role
 database = workflow.database
+sqlite_template = workflow.sqlite_template
+pg_template = workflow.pg_template
 clock = workflow.clock
 services = workflow.services
 people = workflow.people
-__all__ = ["FAST_HASHER", "Clock", "clock", "database", "people", "services"]
+__all__ = [
+    "FAST_HASHER",
+    "Clock",
+    "clock",
+    "database",
+    "people",
+    "pg_template",
+    "services",
+    "sqlite_template",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEWER = {
