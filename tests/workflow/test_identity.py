@@ -11,7 +11,7 @@ from review.services.context import Services
 from review.services.roles import Role
 from review.store.models import AuditEvent
 
-MAPPING = {
+MAPPING: dict[str, str | list[str]] = {
     "g-lib": "requester:Library",
     "g-sec": ["reviewer:security", "waiver_authority:security"],
     "g-approve": "approver",
