@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ..evaluate import SIGNOFF_ORDER
 from ..standards import DOMAINS
 
 
@@ -16,15 +17,8 @@ class Role(StrEnum):
 
 
 # The sign-off domains of GEN-3.
-SIGNOFF_DOMAINS = (
-    "technology",
-    "security",
-    "accessibility",
-    "privacy",
-    "open_source",
-    "ai",
-    "procurement",
-)
+# (the evaluator's order; general and data findings are read by the technology reviewer)
+SIGNOFF_DOMAINS = tuple(d for d in SIGNOFF_ORDER if d not in ("general", "data"))
 
 # Findings of the general and data domains are read by the technology (Digital Service
 # intake) reviewer; every other finding domain has a sign-off domain of its own name.
