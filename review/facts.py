@@ -353,12 +353,21 @@ class FactSet:
             yield from facts
 
     def with_tier(self, tier: int) -> FactSet:
-        return FactSet({k: [{**f, "tier": tier} for f in v] for k, v in self.by_kind.items()})
+        """The phase-two facts: each fact learns the tier phase one decided.
+
+        Sets it in place: a FactSet belongs to one evaluation, and phase one has finished
+        with the facts before this is called.
+        """
+        for facts in self.by_kind.values():
+            for fact in facts:
+                fact["tier"] = tier
+        return self
 
 
 def _join(values: Any) -> str | None:
-    items = [getattr(v, "value", v) for v in values]
-    return ", ".join(str(i) for i in items) if items else None
+    # every enum of the records is a StrEnum, whose str() is its value
+    items = list(map(str, values))
+    return ", ".join(items) if items else None
 
 
 def _iso(value: Any) -> str | None:
