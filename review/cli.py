@@ -87,7 +87,9 @@ def _as_of(value: str | None) -> dt.date | None:
 
 
 def _console() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    # piped output is 120 columns wide unless COLUMNS says otherwise
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return Console(soft_wrap=False, width=None if wide else 120)
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -57,19 +58,22 @@ def _disposition(result: Evaluation) -> str:
 
 
 def rules_table(rules: Iterable[Rule], console: Console) -> None:
-    table = Table(expand=True)
-    for column in ("Rule", "Domain", "Severity", "Waivable", "Cites", "Title"):
-        table.add_column(column, no_wrap=column not in ("Title",))
+    # each rule's title under its id: long ids and titles side by side left a piped
+    # 120-column table a title column a dozen characters wide
+    table = Table(expand=True, box=box.SIMPLE_HEAD, leading=1)
+    table.add_column("Rule", ratio=1, overflow="fold")  # never cut an id short
+    for column in ("Domain", "Severity", "Waivable"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Cites", max_width=24)
     count = 0
     for rule in rules:
         count += 1
         table.add_row(
-            rule.id,
+            Text.assemble((rule.id, "bold"), "\n", rule.spec.title),
             rule.domain,
             rule.spec.severity.value,
             "yes" if rule.spec.waivable else "no",
             ", ".join(rule.spec.citations),
-            rule.spec.title,
         )
     console.print(table)
     console.print(f"{count} rules")

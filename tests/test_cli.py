@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -27,7 +28,9 @@ def timed_run(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
     return done, cpu
 
 
-def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "review.cli", *args],
         capture_output=True,
@@ -35,6 +38,7 @@ def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         timeout=timeout,
         cwd=ROOT,
         check=False,
+        env=env,
     )
 
 
@@ -129,6 +133,21 @@ def test_rules_list_and_standards_show() -> None:
     assert standards["security"]["incident_notification_max_hours"] == 72
     table = run("standards", "show")
     assert "SEC-4" in table.stdout
+
+
+def test_rules_list_table_keeps_titles_readable_when_piped() -> None:
+    """Piped output is 120 columns: every rule's id and whole title still fit, the title
+    wrapped in a few lines rather than squeezed a word per line."""
+    piped = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    done = run("rules", "list", "--domain", "security", env=piped)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(run("rules", "list", "--domain", "security", "--format", "json").stdout)
+    text = " ".join(done.stdout.split())
+    for rule in listed:
+        assert rule["id"] in done.stdout
+        assert rule["title"] in text, rule["title"]
+    assert max(len(line) for line in done.stdout.splitlines()) <= 120
+    assert f"{len(listed)} rules" in done.stdout
 
 
 def test_rules_list_refuses_unknown_domain() -> None:
