@@ -5,7 +5,7 @@ any difference is either a durable_rules edge the compiler does not design aroun
 on an absent field, ``true == 1``, OR branches firing twice, a matcher stack overflow) or a
 compiler bug. Either way it is a bug, never a tolerance.
 
-``REVIEW_DIFFERENTIAL_EXAMPLES`` overrides the number of examples (1,500 by default). The run
+``REVIEW_DIFFERENTIAL_EXAMPLES`` overrides the number of examples (3,000 by default). The run
 is derandomized, so CI sees the same records every time.
 """
 
@@ -22,7 +22,7 @@ from review.records import Submission
 from .conftest import AS_OF
 from .generators import submissions
 
-EXAMPLES = int(os.environ.get("REVIEW_DIFFERENTIAL_EXAMPLES", "1500"))
+EXAMPLES = int(os.environ.get("REVIEW_DIFFERENTIAL_EXAMPLES", "3000"))
 
 
 def _explain(durable: Any, reference: Any) -> str:
