@@ -89,7 +89,7 @@ class _Ruleset:
     name: str
     handle: int
     phase: int
-    kinds: frozenset[str]
+    kind: str  # partition() keeps one fact kind per ruleset
     rule_ids: frozenset[str]
     fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
 
@@ -124,7 +124,7 @@ def _register(book: RuleBook) -> list[_Ruleset]:
                     name=name,
                     handle=handle,
                     phase=group[0].phase,
-                    kinds=frozenset(rule.kind for rule in group),
+                    kind=group[0].kind,
                     rule_ids=frozenset(rule.id for rule in group),
                     fields=fields,
                 )
@@ -156,10 +156,9 @@ class DurableMatcher:
     def __init__(self, book: RuleBook) -> None:
         self.book = book
         self._rulesets = _register(book)
-        self._by_phase: dict[int, list[tuple[_Ruleset, str]]] = {}
+        self._by_phase: dict[int, list[_Ruleset]] = {}
         for ruleset in self._rulesets:
-            (kind,) = ruleset.kinds  # partition() keeps one fact kind per ruleset
-            self._by_phase.setdefault(ruleset.phase, []).append((ruleset, kind))
+            self._by_phase.setdefault(ruleset.phase, []).append(ruleset)
 
     @property
     def ruleset_count(self) -> int:
@@ -169,8 +168,8 @@ class DurableMatcher:
         fired: Fired = []
         seen: set[tuple[str, str]] = set()
         by_kind = facts.by_kind
-        for ruleset, kind in self._by_phase.get(phase, ()):
-            batch = by_kind.get(kind)
+        for ruleset in self._by_phase.get(phase, ()):
+            batch = by_kind.get(ruleset.kind)
             if batch:
                 self._run(ruleset, batch, fired, seen)
         return fired
