@@ -47,9 +47,9 @@ from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from review.evaluate import Evaluator, evaluator  # noqa: E402
-from review.records import Submission  # noqa: E402
-from review.safeyaml import load_file  # noqa: E402
+from review.core.evaluate import Evaluator, evaluator  # noqa: E402
+from review.core.records import Submission  # noqa: E402
+from review.core.safeyaml import load_file  # noqa: E402
 from review.services import demo  # noqa: E402
 from review.services.context import Services  # noqa: E402
 from review.services.evaluations import (  # noqa: E402
@@ -59,14 +59,14 @@ from review.services.evaluations import (  # noqa: E402
 )
 from review.services.lifecycle import QUEUE_STATES, State  # noqa: E402
 from review.services.queue import reviewer_queue  # noqa: E402
-from review.services.records import normalised, record_hash, validate_for_submit  # noqa: E402
+from review.services.record_versions import normalised, record_hash, validate_for_submit  # noqa: E402
 from review.services.roles import review_domain  # noqa: E402
 from review.store.database import Database  # noqa: E402
 from review.store.models import (  # noqa: E402
-    Evaluation,
     Proposal,
     RecordVersion,
     ReviewTask,
+    StoredEvaluation,
     User,
 )
 
@@ -165,7 +165,7 @@ def insert_proposals(db: Database, n: int, seed: int, ev: Evaluator) -> dict[str
         }
         first = (connection.scalar(select(func.max(Proposal.id))) or 0) + 1
         next_version = (connection.scalar(select(func.max(RecordVersion.id))) or 0) + 1
-        next_evaluation = (connection.scalar(select(func.max(Evaluation.id))) or 0) + 1
+        next_evaluation = (connection.scalar(select(func.max(StoredEvaluation.id))) or 0) + 1
     requesters = {dept: users[name][0] for dept, name in demo.REQUESTERS.items() if name in users}
     fallback = users[REQUESTER][0]
     counts = {"proposals": 0, "record_versions": 0, "evaluations": 0, "review_tasks": 0}
@@ -245,7 +245,7 @@ def insert_proposals(db: Database, n: int, seed: int, ev: Evaluator) -> dict[str
             batches: list[tuple[Any, list[dict[str, Any]]]] = [
                 (Proposal, proposals),
                 (RecordVersion, versions),
-                (Evaluation, evaluations),
+                (StoredEvaluation, evaluations),
                 (ReviewTask, tasks),
             ]
             for model, rows in batches:

@@ -48,9 +48,9 @@ from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import Engine, create_engine, event, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from review.evaluate import Evaluator, evaluator  # noqa: E402
-from review.findings import Evaluation as Result  # noqa: E402
-from review.records import Submission  # noqa: E402
+from review.core.evaluate import Evaluator, evaluator  # noqa: E402
+from review.core.findings import Evaluation as Result  # noqa: E402
+from review.core.records import Submission  # noqa: E402
 from review.services import evaluations  # noqa: E402
 from review.services.context import Services, Tx  # noqa: E402
 from review.services.evaluations import (  # noqa: E402
@@ -61,17 +61,17 @@ from review.services.evaluations import (  # noqa: E402
 )
 from review.services.lifecycle import QUEUE_STATES, REEVALUATED, State  # noqa: E402
 from review.services.queue import reviewer_queue  # noqa: E402
-from review.services.records import normalised, record_hash, validate_for_submit  # noqa: E402
+from review.services.record_versions import normalised, record_hash, validate_for_submit  # noqa: E402
 from review.services.reevaluation import reevaluate_all  # noqa: E402
 from review.services.roles import Role, review_domain  # noqa: E402
 from review.store.database import Database  # noqa: E402
 from review.store.models import (  # noqa: E402
-    Evaluation,
     Proposal,
     RecordVersion,
     ReviewTask,
     RoleGrant,
     SignOff,
+    StoredEvaluation,
     User,
 )
 from tests.generators import (  # noqa: E402
@@ -266,7 +266,7 @@ class Rows:
         return [
             (Proposal.__table__, self.proposals),
             (RecordVersion.__table__, self.versions),
-            (Evaluation.__table__, self.evaluations),
+            (StoredEvaluation.__table__, self.evaluations),
             (ReviewTask.__table__, self.tasks),
             (SignOff.__table__, self.signoffs),
         ]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from review.evaluate import Evaluator, evaluator
+from review.core.evaluate import Evaluator, evaluator
 
 AS_OF = dt.date(2026, 11, 27)
 

@@ -23,8 +23,8 @@ from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
 
-from review.derived import months_before
-from review.records import (
+from review.core.derived import months_before
+from review.core.records import (
     AcquisitionType,
     AttachmentKind,
     CertificationType,
@@ -43,7 +43,7 @@ from review.records import (
     VpatEdition,
     WcagVersion,
 )
-from review.standards import load_standards
+from review.core.standards import load_standards
 
 T = TypeVar("T")
 
@@ -758,7 +758,7 @@ _REALISTIC_BASES: list[dict[str, Any]] = []
 def _bases() -> list[dict[str, Any]]:
     """The bundled examples and rule-case bases: complete records as departments file them."""
     if not _REALISTIC_BASES:
-        from review.safeyaml import load_file
+        from review.core.safeyaml import load_file
 
         root = Path(__file__).resolve().parent.parent
         paths = sorted((root / "examples").glob("*.yaml")) + sorted(

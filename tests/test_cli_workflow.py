@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
-from review import cli_workflow
-from review.cli import main
+from review.cli import workflow as cli_workflow
+from review.cli.main import main
 from review.services.context import Services
 from review.store.database import Database
 

@@ -1,9 +1,10 @@
 """durable_rules and the plain-Python reference decide identically on generated submissions.
 
-The reference evaluator reads the same compiled conditions with :func:`review.conditions.holds`;
-any difference is either a durable_rules edge the compiler does not design around (``$neq``
-on an absent field, ``true == 1``, OR branches firing twice, a matcher stack overflow) or a
-compiler bug. Either way it is a bug, never a tolerance.
+The reference evaluator reads the same compiled conditions with
+:func:`review.core.conditions.holds`; any difference is either a durable_rules edge the
+compiler does not design around (``$neq`` on an absent field, ``true == 1``, OR branches
+firing twice, a matcher stack overflow) or a compiler bug. Either way it is a bug, never a
+tolerance.
 
 ``REVIEW_DIFFERENTIAL_EXAMPLES`` overrides the number of examples (3,000 by default). The run
 is derandomized, so CI sees the same records every time.
@@ -16,8 +17,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from review.evaluate import Evaluator
-from review.records import Submission
+from review.core.evaluate import Evaluator
+from review.core.records import Submission
 
 from .conftest import AS_OF
 from .generators import submissions

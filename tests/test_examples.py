@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from review.evaluate import evaluator
-from review.findings import Evaluation
-from review.loading import load_submission
-from review.records import Submission
+from review.core.evaluate import evaluator
+from review.core.findings import Evaluation
+from review.core.loading import load_submission
+from review.core.records import Submission
 
 AS_OF = dt.date(2026, 11, 27)
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
-from review.engine import DurableMatcher
-from review.evaluate import Evaluator
-from review.facts import FactSet
-from review.records import Submission
+from review.core.evaluate import Evaluator
+from review.core.facts import FactSet
+from review.core.matcher import DurableMatcher
+from review.core.records import Submission
 
 from .casefiles import BASES
 from .conftest import AS_OF
@@ -125,10 +125,10 @@ import json
 
 import durable_rules_engine
 
-from review.engine import DurableMatcher, _register, encode_fact
+from review.core.matcher import DurableMatcher, _register, encode_fact
 from review.errors import EngineError
-from review.evaluate import evaluator
-from review.facts import FactSet
+from review.core.evaluate import evaluator
+from review.core.facts import FactSet
 
 durable = evaluator("durable")
 matcher = durable.matcher
@@ -235,8 +235,8 @@ def test_numbers_in_exponent_notation(durable: Evaluator, reference: Evaluator) 
 def test_implausible_numbers_are_refused_at_intake(path: tuple[str, ...], value: float) -> None:
     """Values no record can mean (a typo) are refused by the intake schema, naming the field,
     before date arithmetic could overflow or the engine see them."""
+    from review.core.loading import submission_from_data
     from review.errors import RecordInvalid
-    from review.loading import submission_from_data
 
     record: dict[str, Any] = {"proposal": dict(MINIMAL["proposal"])}
     node = record["proposal"]

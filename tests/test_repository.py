@@ -6,8 +6,8 @@ from collections import defaultdict
 
 import yaml
 
-from review.evaluate import Evaluator
-from review.rules import ID_PATTERN
+from review.core.evaluate import Evaluator
+from review.core.rules import ID_PATTERN
 
 from .casefiles import CASES, load_cases
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from review.evaluate import Evaluator
-from review.records import Submission
+from review.core.evaluate import Evaluator
+from review.core.records import Submission
 
 from .casefiles import Case, load_cases
 

@@ -8,7 +8,7 @@ lists (id, name, level, conformance, each component's term, remarks, "Also appli
 (docs: shared/spec/intake.md).
 
 Formats (chosen by content first, then by extension)
-    OpenACR YAML (``chapters:``; read with ``review.safeyaml``: no aliases, no duplicate keys),
+    OpenACR YAML (``chapters:``; read with ``review.core.safeyaml``: no aliases, no duplicate keys),
     Word ``.docx`` (python-docx), HTML (the standard library's parser), Markdown tables and
     PDF (pypdf text extraction, read line by line: tables lose their columns there, so a
     warning asks the reviewer to check the rows). A legacy Word ``.doc`` (an OLE file) is
@@ -80,10 +80,10 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
+from ..core.safeyaml import decode as _decode_utf8
+from ..core.safeyaml import parse as _parse_yaml
+from ..core.standards import DEFAULT_DIR as _STANDARDS_DIR
 from ..errors import FileProblem
-from ..safeyaml import decode as _decode_utf8
-from ..safeyaml import parse as _parse_yaml
-from ..standards import DEFAULT_DIR as _STANDARDS_DIR
 
 Conformance = Literal[
     "supports", "partially_supports", "does_not_support", "not_applicable", "not_evaluated"

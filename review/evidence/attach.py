@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..core.safeyaml import read_limited
 from ..errors import FileProblem
-from ..safeyaml import read_limited
 from .acr import MAX_BYTES as ACR_MAX_BYTES
 from .acr import parse_acr
 from .sbom import MAX_BYTES as SBOM_MAX_BYTES

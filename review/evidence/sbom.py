@@ -2,7 +2,7 @@
 
 ``parse_sbom(data, filename=...)`` accepts the bytes of an attached SBOM and returns an
 ``SbomResult``: the document's format, spec version, name and tool, every component with its
-license expression classified by ``review.spdx.classify`` (OSS-3), the services of a SaaSBOM,
+license expression classified by ``review.core.spdx.classify`` (OSS-3), the services of a SaaSBOM,
 counts per license class and warnings. ``SbomResult.to_open_source_section()`` is the
 ``open_source`` mapping of the intake form (docs: shared/spec/intake.md).
 
@@ -71,9 +71,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..core.spdx import LicenseVerdict, _spdx, classify
+from ..core.standards import Licenses, load_standards
 from ..errors import FileProblem
-from ..spdx import LicenseVerdict, _spdx, classify
-from ..standards import Licenses, load_standards
 
 MAX_BYTES = 25_000_000
 """The largest SBOM accepted (25 MB); Keycloak's 903 components take 2.2 MB."""

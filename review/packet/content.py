@@ -18,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rules import DOMAIN_ORDER
+from ..core.rules import DOMAIN_ORDER
 from ..services.roles import waiver_title
 from ..services.views import ConditionView, FindingView, ProposalView, WaiverView
-from .text import clean
+from .xml_text import clean
 
 FORMAT = "city-tech-review/packet/v1"
 DECIDED_STATES = frozenset(

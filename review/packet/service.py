@@ -19,11 +19,10 @@ from ..errors import Refused
 from ..services import access
 from ..services.context import Services, Tx
 from ..services.views import proposal_view
-from ..store.models import AuditEvent, Decision, Proposal, User
+from ..store.models import AuditEvent, Decision, Packet, Proposal, User
 from .content import DECIDED_STATES, HistoryEvent, PacketData, compose, digest_of, utc
 from .content import canonical_items as _items
 from .keys import SigningKey, signing_key
-from .models import Packet
 from .render import Integrity, render
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..store.models import AuditEvent
-from ..text import clean_data
+from ..store.storable import clean_data
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_301_954  # any constant; identifies the audit chain's advisory lock
@@ -85,7 +85,7 @@ def append(
     """Add the event that follows ``after``; the caller holds the chain (see ``head``)."""
     seq, prev = after[0] + 1, after[1]
     moment = _utc(at or dt.datetime.now(dt.UTC))
-    # exactly what the database will return (JSON types; NUL shown as a symbol, see review.text)
+    # exactly what the database will return (JSON types; NUL as a symbol: review.store.storable)
     clean = clean_data(json.loads(canonical(details or {})))
     event = AuditEvent(
         seq=seq,

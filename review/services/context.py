@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.evaluate import Evaluator, evaluator
 from ..errors import NotFound, PermissionDenied, StaleUpdate
-from ..evaluate import Evaluator, evaluator
 from ..store.database import Database
 from ..store.models import AuditEvent, User
 from . import audit

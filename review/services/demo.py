@@ -6,14 +6,20 @@ and audit chain. Passwords are random unless given, and returned so the caller c
 
 from __future__ import annotations
 
+import os
 import secrets
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
+from ..core.safeyaml import load_file
 from ..errors import Refused
-from ..safeyaml import load_file
-from . import accounts, conditions, decisions, proposals, reviews, signoffs, waivers
+from ..store.database import data_dir
+from ..store.models import User
+from . import accounts, approval_conditions, decisions, proposals, reviews, signoffs, waivers
 from .context import Services
 from .roles import SIGNOFF_DOMAINS, Role
 
@@ -133,7 +139,7 @@ def _requests(services: Services) -> None:
     lib = proposals.submit(services, "dana", library.proposal.id)
     for finding in lib.findings:
         if finding["severity"] == "major":
-            conditions.add(
+            approval_conditions.add(
                 services,
                 "alex" if finding["domain"] == "accessibility" else "cara",
                 lib.id,
@@ -202,3 +208,21 @@ def _requests(services: Services) -> None:
     if outcome == "approve":
         decisions.decide(services, "cara", clerk_view.id, outcome)
         proposals.submit_contract(services, "clara", clerk_view.id, clerk_record)
+
+
+def seed_once(svc: Services) -> None:
+    """Seed an empty database and print the accounts (kept in ``demo-accounts.txt``, 0600)."""
+    with svc.db.session() as session:
+        users = session.scalar(select(func.count()).select_from(User)) or 0
+    if users:
+        return
+    passwords = seed(svc)
+    lines = [f"  {name:<10} {secret}" for name, secret in passwords.items()]
+    text = "Demonstration accounts (username, password):\n" + "\n".join(lines) + "\n"
+    note = data_dir() / "demo-accounts.txt"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    sys.stdout.write("\n" + text + f"(also written to {note})\n\n")
+    sys.stdout.flush()

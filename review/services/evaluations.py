@@ -14,15 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from .. import __version__
+from ..core.findings import Evaluation as Result
+from ..core.records import Submission
 from ..errors import NotFound, Refused
-from ..findings import Evaluation as Result
-from ..records import Submission
-from ..store.models import Evaluation, Proposal, RecordVersion, ReviewTask, SignOff
+from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
 from . import access
 from .audit import canonical
 from .context import Tx
 from .lifecycle import QUEUE_STATES, State, next_state
-from .records import changed_fields
+from .record_versions import changed_fields
 from .roles import review_domain
 
 SEVERITY_RANK = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
@@ -49,11 +49,11 @@ def all_findings_hash(findings: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical(findings).encode()).hexdigest()
 
 
-def latest_evaluation(tx: Tx, proposal: Proposal) -> Evaluation | None:
+def latest_evaluation(tx: Tx, proposal: Proposal) -> StoredEvaluation | None:
     return tx.session.scalar(
-        select(Evaluation)
-        .where(Evaluation.proposal_id == proposal.id)
-        .order_by(Evaluation.id.desc())
+        select(StoredEvaluation)
+        .where(StoredEvaluation.proposal_id == proposal.id)
+        .order_by(StoredEvaluation.id.desc())
         .limit(1)
     )
 
@@ -77,7 +77,7 @@ def evaluate_version(
     *,
     signoffs: list[SignOff] | None = None,
     flush: bool = True,
-) -> tuple[Evaluation, list[str]]:
+) -> tuple[StoredEvaluation, list[str]]:
     """Evaluate a stored version and store the snapshot; sign-offs that no longer match what
     was reviewed are invalidated. Returns the evaluation and the invalidated domains.
 
@@ -86,7 +86,7 @@ def evaluate_version(
     submission = Submission.model_validate(record.record)
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
     findings = [f.to_dict() for f in result.findings]
-    evaluation = Evaluation(
+    evaluation = StoredEvaluation(
         proposal_id=proposal.id,
         version_number=record.number,
         trigger=trigger,
@@ -171,7 +171,7 @@ def invalidate_signoffs(
     tx: Tx,
     proposal: Proposal,
     record: RecordVersion,
-    evaluation: Evaluation,
+    evaluation: StoredEvaluation,
     signoffs: list[SignOff] | None = None,
 ) -> list[str]:
     """Invalidate sign-offs that no longer match what was reviewed; returns their domains.
@@ -207,7 +207,7 @@ def refresh(
     tx: Tx,
     proposal: Proposal,
     *,
-    evaluation: Evaluation | None = None,
+    evaluation: StoredEvaluation | None = None,
     signoffs: list[SignOff] | None = None,
     tasks: dict[str, ReviewTask] | None = None,
 ) -> None:

@@ -13,7 +13,7 @@ from . import access, evaluations
 from .access import ref
 from .context import Services, Tx
 from .lifecycle import EDITABLE, State
-from .records import normalised, record_hash, validate_draft, validate_for_submit
+from .record_versions import normalised, record_hash, validate_draft, validate_for_submit
 from .views import ProposalView, proposal_view
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from ..errors import PermissionDenied
-from ..store.models import Evaluation, Proposal, ReviewTask, Waiver
+from ..store.models import Proposal, ReviewTask, StoredEvaluation, Waiver
 from .access import ref
 from .context import Services
 from .lifecycle import QUEUE_STATES
@@ -142,11 +142,15 @@ def waiver_queue(
             start += chunk
             ids = [r[0] for r in rows]
             since = {r[0]: r[1] for r in rows}
-            latest = select(func.max(Evaluation.id)).where(Evaluation.proposal_id.in_(ids))
-            latest = latest.group_by(Evaluation.proposal_id)
+            latest = select(func.max(StoredEvaluation.id)).where(
+                StoredEvaluation.proposal_id.in_(ids)
+            )
+            latest = latest.group_by(StoredEvaluation.proposal_id)
             evaluations = {
                 e.proposal_id: e
-                for e in tx.session.scalars(select(Evaluation).where(Evaluation.id.in_(latest)))
+                for e in tx.session.scalars(
+                    select(StoredEvaluation).where(StoredEvaluation.id.in_(latest))
+                )
             }
             waived = {
                 (w.proposal_id, w.finding_key)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import lazyload
 
 from ..errors import PermissionDenied
-from ..store.models import Evaluation, Proposal, RecordVersion, ReviewTask, SignOff
+from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
 from . import evaluations
 from .access import ref
 from .context import Services, Tx
@@ -73,13 +73,15 @@ def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
         )
     )
     latest_ids = (
-        select(func.max(Evaluation.id))
-        .where(Evaluation.proposal_id.in_(ids))
-        .group_by(Evaluation.proposal_id)
+        select(func.max(StoredEvaluation.id))
+        .where(StoredEvaluation.proposal_id.in_(ids))
+        .group_by(StoredEvaluation.proposal_id)
     )
     latest = {
         e.proposal_id: e
-        for e in session.scalars(select(Evaluation).where(Evaluation.id.in_(latest_ids)))
+        for e in session.scalars(
+            select(StoredEvaluation).where(StoredEvaluation.id.in_(latest_ids))
+        )
     }
     wanted = [
         (p.id, latest[p.id].version_number if p.id in latest else p.current_version)
@@ -104,7 +106,7 @@ def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
     for task in session.scalars(select(ReviewTask).where(ReviewTask.proposal_id.in_(ids))):
         tasks.setdefault(task.proposal_id, {})[task.domain] = task
 
-    done: list[tuple[Proposal, Evaluation, Impact]] = []
+    done: list[tuple[Proposal, StoredEvaluation, Impact]] = []
     with session.no_autoflush:  # one flush for the whole batch, below
         for proposal, key in zip(proposals, wanted, strict=True):
             before = latest.get(proposal.id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..evaluate import SIGNOFF_ORDER
-from ..standards import DOMAINS
+from ..core.evaluate import SIGNOFF_ORDER
+from ..core.standards import DOMAINS
 
 
 class Role(StrEnum):

@@ -18,10 +18,10 @@ from ..store.models import (
     Comment,
     Condition,
     Decision,
-    Evaluation,
     Proposal,
     RecordVersion,
     SignOff,
+    StoredEvaluation,
     Waiver,
 )
 from .access import ref
@@ -196,7 +196,7 @@ def effective_disposition(findings: list[FindingView]) -> str:
 
 
 def finding_views(
-    tx: Tx, proposal: Proposal, evaluation: Evaluation | None
+    tx: Tx, proposal: Proposal, evaluation: StoredEvaluation | None
 ) -> tuple[list[FindingView], list[FindingView], list[WaiverView], list[ConditionView]]:
     today = tx.services.today()
     waivers = [
@@ -228,9 +228,9 @@ def finding_views(
     resolved: dict[str, FindingView] = {}
     if evaluation is not None:
         for earlier in tx.session.scalars(
-            select(Evaluation)
-            .where(Evaluation.proposal_id == proposal.id, Evaluation.id < evaluation.id)
-            .order_by(Evaluation.id)
+            select(StoredEvaluation)
+            .where(StoredEvaluation.proposal_id == proposal.id, StoredEvaluation.id < evaluation.id)
+            .order_by(StoredEvaluation.id)
         ):
             for finding in earlier.findings:
                 key = finding_key(finding)

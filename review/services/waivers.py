@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..derived import months_before
+from ..core.derived import months_before
 from ..errors import FieldProblem, InvalidTransition, NotFound, RecordInvalid, Refused
 from ..store.models import Waiver
 from . import access, evaluations

@@ -28,11 +28,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from ..text import clean_text
+from .storable import clean_text
 
 
 class CleanString(TypeDecorator[str]):
-    """Free text as every database accepts it (see review.text)."""
+    """Free text as every database accepts it (see review.store.storable)."""
 
     impl = String
     cache_ok = True
@@ -136,7 +136,7 @@ class RecordVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
-class Evaluation(Base):
+class StoredEvaluation(Base):
     """A findings snapshot with everything needed to reproduce it."""
 
     __tablename__ = "evaluations"
@@ -300,3 +300,22 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JsonType)
     prev_hash: Mapped[str] = mapped_column(CleanString(64))
     hash: Mapped[str] = mapped_column(CleanString(64))
+
+
+class Packet(Base):
+    """A signed-off packet as issued: its id, what it covers, its digest and signature."""
+
+    __tablename__ = "packets"
+    __table_args__ = (UniqueConstraint("packet_id", name="uq_packets_packet_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[str] = mapped_column(String(64))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    outcome: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+    key_fingerprint: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..records import (
+from ..core.records import (
     AcquisitionType,
     AttachmentKind,
     CertificationType,

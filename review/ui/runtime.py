@@ -8,19 +8,16 @@ database on every run so a revoked role or a deactivated account takes effect at
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from sqlalchemy import func, select
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from ..errors import NotFound, PermissionDenied, ReviewError
 from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
-from ..store.database import Database, data_dir
-from ..store.models import User
+from ..store.database import Database
 
 SESSION_USER = "signed_in_user"
 
@@ -32,25 +29,8 @@ def services() -> Services:
     db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
     svc = Services(db)
     if os.environ.get("REVIEW_DEMO") == "1":
-        seed_demo_once(svc)
+        demo.seed_once(svc)
     return svc
-
-
-def seed_demo_once(svc: Services) -> None:
-    with svc.db.session() as session:
-        users = session.scalar(select(func.count()).select_from(User)) or 0
-    if users:
-        return
-    passwords = demo.seed(svc)
-    lines = [f"  {name:<10} {secret}" for name, secret in passwords.items()]
-    text = "Demonstration accounts (username, password):\n" + "\n".join(lines) + "\n"
-    note = data_dir() / "demo-accounts.txt"
-    note.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    sys.stdout.write("\n" + text + f"(also written to {note})\n\n")
-    sys.stdout.flush()
 
 
 def oidc_settings() -> dict[str, Any] | None:

@@ -24,8 +24,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from review.evaluate import evaluator
-from review.loading import submission_from_data
+from review.core.evaluate import evaluator
+from review.core.loading import submission_from_data
 from review.services import demo
 from review.services.roles import Role, review_domain
 from review.ui.components import DISPOSITION_TEXT, DOMAIN_TITLE

@@ -26,10 +26,10 @@ import pytest
 import yaml
 from docx.document import Document as DocxDocument
 
+from review.core.records import Accessibility
 from review.errors import FileProblem
 from review.evidence import acr
 from review.evidence.acr import AcrResult, normalise_term, parse_acr, parse_report_date
-from review.records import Accessibility
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "acr"
 GSA = "acr_section-508-what-is-it-and-why-is-it-important-20250429"

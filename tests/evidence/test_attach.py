@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from review.loading import load_with_attachments
+from review.core.loading import load_with_attachments
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

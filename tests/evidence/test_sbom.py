@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
+from review.core.records import OpenSource
 from review.errors import FileProblem
 from review.evidence.sbom import MAX_BYTES, MAX_DEPTH, MAX_ITEMS, SbomResult, parse_sbom
-from review.records import OpenSource
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sbom"
 CDX = DATA / "cyclonedx"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from review.safeyaml import load_file
-from review.services import conditions, decisions, proposals, signoffs, waivers
+from review.core.safeyaml import load_file
+from review.services import approval_conditions, decisions, proposals, signoffs, waivers
 from review.services.context import Services
 from review.services.views import ProposalView
 from tests.workflow import conftest as workflow
@@ -103,7 +103,7 @@ def waive_and_condition(
                 expires_on=today + dt.timedelta(days=180),
             )
         elif finding["severity"] == "major":
-            conditions.add(
+            approval_conditions.add(
                 services,
                 "cara",
                 driven.id,

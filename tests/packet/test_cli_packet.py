@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from review.cli_packet import EXIT_ALTERED, EXIT_DRAFT, EXIT_UNKNOWN_KEY, register
+from review.cli.packet import EXIT_ALTERED, EXIT_DRAFT, EXIT_UNKNOWN_KEY, register
 from review.services.context import Services
 
 from .conftest import Driven
@@ -25,7 +25,7 @@ def cli(decided: Driven, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
         """review"""
 
     register(app)
-    monkeypatch.setattr("review.cli_packet._services", lambda: decided.services)
+    monkeypatch.setattr("review.cli.packet._services", lambda: decided.services)
     return app
 
 

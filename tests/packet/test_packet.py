@@ -19,11 +19,10 @@ from sqlalchemy import select, text
 from review.errors import Refused
 from review.packet import Outcome, build_packet, issue_packet, preview_packet, verify_packet
 from review.packet.keys import SIGNATURE_CONTEXT, fingerprint, keys_dir, signing_key
-from review.packet.models import Packet
 from review.packet.render import DRAFT_HEADER
-from review.services import audit, conditions, proposals
+from review.services import approval_conditions, audit, proposals
 from review.services.context import Services
-from review.store.models import AuditEvent
+from review.store.models import AuditEvent, Packet
 
 from .conftest import Driven, decide, sign_all, submit, waive_and_condition
 from .reading import read
@@ -137,7 +136,7 @@ def test_issuing_records_the_packet_and_an_audit_event(decided: Driven) -> None:
 def test_changed_content_issues_a_new_revision(decided: Driven) -> None:
     first = issue_packet(decided.services, "cara", decided.id)
     condition = _stage_view(decided).conditions[0]
-    conditions.set_status(decided.services, "cara", decided.id, condition.id, "met")
+    approval_conditions.set_status(decided.services, "cara", decided.id, condition.id, "met")
     second = issue_packet(decided.services, "cara", decided.id)
     assert second.newly_issued and second.packet_id == f"{first.packet_id}-r2"
     assert second.digest != first.digest

@@ -11,8 +11,8 @@ from docx import Document
 from review.packet.content import canonical_items, compose, digest_of
 from review.packet.render import Integrity, render
 from review.packet.synthetic import packet_data
-from review.packet.text import clean
 from review.packet.verify import Outcome, extract, verify_packet
+from review.packet.xml_text import clean
 
 from .reading import read
 

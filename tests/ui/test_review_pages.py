@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from review.core.safeyaml import load_file
 from review.errors import PermissionDenied
-from review.safeyaml import load_file
 from review.services import demo, proposals, reviews, signoffs, waivers
 from review.services.context import Services
 from review.services.roles import Role

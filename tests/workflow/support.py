@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from review.evaluate import Evaluator, evaluator
-from review.safeyaml import load_file
-from review.services import conditions, decisions, proposals, reviews, signoffs
+from review.core.evaluate import Evaluator, evaluator
+from review.core.safeyaml import load_file
+from review.services import approval_conditions, decisions, proposals, reviews, signoffs
 from review.services.context import Services
 from review.services.views import ProposalView
 from review.store.database import Database
@@ -89,7 +89,7 @@ def condition_majors(services: Services, view: ProposalView, by: str = "cara") -
     due = services.today() + dt.timedelta(days=90)
     for finding in view.findings:
         if finding["severity"] == "major" and finding.status == "open":
-            view = conditions.add(
+            view = approval_conditions.add(
                 services,
                 by,
                 view.id,

@@ -9,10 +9,10 @@ from typing import Any, cast
 
 import pytest
 
+from review.core.evaluate import Evaluator
+from review.core.findings import Evaluation
+from review.core.records import Submission
 from review.errors import InvalidTransition, RecordInvalid, Refused, ReviewError
-from review.evaluate import Evaluator
-from review.findings import Evaluation
-from review.records import Submission
 from review.services import decisions, proposals, reevaluation, reviews, signoffs, waivers
 from review.services.context import Services
 from review.store.database import Database

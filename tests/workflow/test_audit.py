@@ -12,8 +12,8 @@ from sqlalchemy import exc, select, text
 
 from review.services import (
     accounts,
+    approval_conditions,
     audit,
-    conditions,
     decisions,
     proposals,
     reevaluation,
@@ -52,7 +52,7 @@ def history(services: Services) -> int:
         expires_on=dt.date(2027, 6, 30),
     )
     view = sign(services, view.id, view.required_signoffs)
-    conditions.add(
+    approval_conditions.add(
         services,
         "alex",
         view.id,
@@ -115,7 +115,7 @@ def test_every_operation_writes_its_event(services: Services, database: Database
         ),
         (lambda: signoffs.sign_off(services, "sam", p(), "security"), "sam", ["signoff.add"]),
         (
-            lambda: conditions.add(
+            lambda: approval_conditions.add(
                 services,
                 "alex",
                 p(),
@@ -128,7 +128,7 @@ def test_every_operation_writes_its_event(services: Services, database: Database
             ["condition.add"],
         ),
         (
-            lambda: conditions.set_status(services, "alex", p(), 1, "met"),
+            lambda: approval_conditions.set_status(services, "alex", p(), 1, "met"),
             "alex",
             ["condition.status"],
         ),

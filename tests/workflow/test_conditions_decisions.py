@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from review.errors import RecordInvalid, Refused
-from review.services import conditions, decisions, proposals
+from review.services import approval_conditions, decisions, proposals
 from review.services.context import Services
 from review.services.views import ProposalView
 
@@ -39,7 +39,7 @@ def add(services: Services, view: ProposalView, rule: str, **overrides: Any) -> 
         "due_date": DUE,
     }
     arguments.update(overrides)
-    return conditions.add(
+    return approval_conditions.add(
         services, "alex" if rule == ACC_MAJOR else "cara", view.id, rule, **arguments
     )
 
@@ -103,7 +103,9 @@ def test_approve_with_conditions_needs_a_condition_for_every_open_major(
 
 def test_a_cancelled_condition_no_longer_counts(services: Services) -> None:
     view = add(services, ready(services), ACC_MAJOR)
-    view = conditions.set_status(services, "alex", view.id, view.conditions[0].id, "cancelled")
+    view = approval_conditions.set_status(
+        services, "alex", view.id, view.conditions[0].id, "cancelled"
+    )
     with pytest.raises(Refused, match="missing for"):
         decisions.decide(services, "cara", view.id, "approve_with_conditions")
 
@@ -145,4 +147,4 @@ def test_unknown_outcome_and_condition_status(services: Services) -> None:
         decisions.decide(services, "cara", view.id, "maybe")
     view = add(services, view, ACC_MAJOR)
     with pytest.raises(RecordInvalid, match="expected one of open, met, cancelled"):
-        conditions.set_status(services, "alex", view.id, view.conditions[0].id, "done")
+        approval_conditions.set_status(services, "alex", view.id, view.conditions[0].id, "done")

@@ -14,7 +14,7 @@ from review.services.context import Services
 from review.services.lifecycle import TRANSITIONS
 from review.services.views import ProposalView
 from review.store.database import Database
-from review.store.models import Evaluation, RecordVersion
+from review.store.models import RecordVersion, StoredEvaluation
 
 from .support import (
     ACC_MAJOR,
@@ -79,7 +79,7 @@ def test_submitting_evaluates_and_stores_the_findings(
     assert view.disposition == "conditions"
     assert ACC_MAJOR in {f["rule_id"] for f in view.findings}
     with database.session() as session:
-        stored = list(session.scalars(select(Evaluation)))
+        stored = list(session.scalars(select(StoredEvaluation)))
         assert len(stored) == 1
         assert stored[0].trigger == "submit"
         assert stored[0].version_number == view.current_version

@@ -14,7 +14,7 @@ from sqlalchemy import event, select
 from review.errors import NotFound
 from review.services import decisions, metrics, proposals, reevaluation, signoffs
 from review.services.context import Services
-from review.store.models import Evaluation
+from review.store.models import StoredEvaluation
 
 from .conftest import Clock
 from .support import condition_majors, ready, saas, submitted
@@ -113,9 +113,9 @@ def test_median_days_from_submission_to_decision(
 def _latest_counts(services: Services, proposal_id: int) -> Counter[tuple[str, str]]:
     with services.db.session() as session:
         evaluation = session.scalars(
-            select(Evaluation)
-            .where(Evaluation.proposal_id == proposal_id)
-            .order_by(Evaluation.id.desc())
+            select(StoredEvaluation)
+            .where(StoredEvaluation.proposal_id == proposal_id)
+            .order_by(StoredEvaluation.id.desc())
         ).first()
         assert evaluation is not None
         return Counter((f["severity"], f["domain"]) for f in evaluation.findings)

@@ -11,7 +11,7 @@ import pytest
 from review.errors import NotFound, PermissionDenied, Refused
 from review.services import (
     accounts,
-    conditions,
+    approval_conditions,
     decisions,
     proposals,
     queue,
@@ -235,7 +235,7 @@ def test_conditions_are_set_by_the_domains_reviewer_or_an_approver(services: Ser
     view = submitted(services)
 
     def add(who: str) -> None:
-        conditions.add(
+        approval_conditions.add(
             services,
             who,
             view.id,
@@ -333,6 +333,6 @@ def test_approved_request_conditions_still_need_the_right_role(services: Service
     view = approved(services)
     condition = view.conditions[0].id
     with pytest.raises(PermissionDenied, match="cannot change conditions"):
-        conditions.set_status(services, "sam", view.id, condition, "met")
-    view = conditions.set_status(services, "alex", view.id, condition, "met")
+        approval_conditions.set_status(services, "sam", view.id, condition, "met")
+    view = approval_conditions.set_status(services, "alex", view.id, condition, "met")
     assert view.conditions[0].status == "met"

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from review.evaluate import Evaluator, evaluator
+from review.core.evaluate import Evaluator, evaluator
 from review.services import audit, decisions, proposals, reevaluation, signoffs
 from review.services.context import Services
 from review.services.evaluations import ENGINE_VERSION
 from review.store.database import Database
-from review.store.models import AuditEvent, Evaluation
+from review.store.models import AuditEvent, StoredEvaluation
 
 from .conftest import Clock
 from .support import NEW_FINDING, approved, changed_standards, ready, saas, submitted
@@ -73,9 +73,9 @@ def test_reevaluate_all_reports_new_and_cleared_findings_per_record(
     with database.session() as session:
         triggers = list(
             session.scalars(
-                select(Evaluation.trigger)
-                .where(Evaluation.proposal_id == in_review.id)
-                .order_by(Evaluation.id)
+                select(StoredEvaluation.trigger)
+                .where(StoredEvaluation.proposal_id == in_review.id)
+                .order_by(StoredEvaluation.id)
             )
         )
     assert triggers == ["submit", "reevaluate", "reevaluate"]
@@ -94,7 +94,9 @@ def test_stored_evaluations_record_what_produced_them(
     reevaluation.reevaluate_all(services, "admin")
     with database.session() as session:
         first, second = session.scalars(
-            select(Evaluation).where(Evaluation.proposal_id == view.id).order_by(Evaluation.id)
+            select(StoredEvaluation)
+            .where(StoredEvaluation.proposal_id == view.id)
+            .order_by(StoredEvaluation.id)
         )
         assert first.as_of == dt.date(2026, 11, 27)
         assert second.as_of == dt.date(2026, 11, 30)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from review.evaluate import Evaluator
+from review.core.evaluate import Evaluator
 from review.services import proposals, reevaluation, reviews, signoffs
 from review.services.context import Services
 from review.services.evaluations import domain_hash
 from review.store.database import Database
-from review.store.models import Evaluation, SignOff
+from review.store.models import SignOff, StoredEvaluation
 
 from .support import NEW_FINDING, audit_actions, changed_standards, ready, saas, submitted
 
@@ -37,7 +37,7 @@ def test_signoff_records_the_version_and_the_findings_reviewed(
     assert shown.version_number == view.current_version
     with database.session() as session:
         stored = session.scalars(select(SignOff)).one()
-        evaluation = session.scalars(select(Evaluation)).one()
+        evaluation = session.scalars(select(StoredEvaluation)).one()
         assert stored.record_hash == view.versions[-1].record_hash
         assert stored.findings_hash == domain_hash(evaluation.findings, "security")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from review.errors import InvalidTransition, NotFound, RecordInvalid, Refused
-from review.services import conditions, decisions, proposals, waivers
+from review.services import approval_conditions, decisions, proposals, waivers
 from review.services.context import Services
 from review.services.views import ProposalView
 from review.store.database import Database
@@ -162,7 +162,7 @@ def test_waived_blocker_no_longer_blocks_approval_until_it_expires(
     with pytest.raises(Refused, match="open blocker findings"):
         decisions.decide(services, "cara", view.id, "approve_with_conditions")
     view = grant(services, view.id, expires_on=dt.date(2026, 12, 31))
-    view = conditions.add(
+    view = approval_conditions.add(
         services,
         "alex",
         view.id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from alembic import context
 
-import review.packet.models  # noqa: F401 - registers the packets table with the metadata
 from review.store.models import Base
 
 config = context.config

@@ -8,10 +8,10 @@ from typing import Any
 
 import streamlit as st
 
+from review.core.evaluate import Evaluator
+from review.core.rules import Rule
+from review.core.standards import DOMAINS, Section
 from review.errors import ReviewError
-from review.evaluate import Evaluator
-from review.rules import Rule
-from review.standards import DOMAINS, Section
 from review.ui import runtime
 from review.ui.components import DOMAIN_TITLE
 

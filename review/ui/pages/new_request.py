@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
+from review.core.evaluate import evaluator
+from review.core.loading import submission_from_data
 from review.errors import RecordInvalid, ReviewError
-from review.evaluate import evaluator
-from review.loading import submission_from_data
 from review.services import attachments, proposals
 from review.services.lifecycle import State
 from review.ui import components, runtime

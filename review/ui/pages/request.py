@@ -12,9 +12,9 @@ import streamlit as st
 import yaml
 
 from review.errors import ReviewError
-from review.services import conditions, proposals, reviews, signoffs, waivers
+from review.services import approval_conditions, proposals, reviews, signoffs, waivers
 from review.services.context import Actor, Services
-from review.services.records import changed_fields
+from review.services.record_versions import changed_fields
 from review.services.roles import Role
 from review.services.views import ProposalView
 from review.ui import actions as ui
@@ -444,7 +444,7 @@ def action_forms(svc: Services, actor: Actor, view: ProposalView, version: int) 
             if st.form_submit_button("Add condition", key="condition-submit"):
                 finding = majors_by_key[str(picked_m)]
                 ui.run_action(
-                    lambda: conditions.add(
+                    lambda: approval_conditions.add(
                         svc,
                         by,
                         pid,
@@ -479,7 +479,7 @@ def action_forms(svc: Services, actor: Actor, view: ProposalView, version: int) 
             )
             if st.form_submit_button("Update condition", key="condition-status-submit"):
                 ui.run_action(
-                    lambda: conditions.set_status(
+                    lambda: approval_conditions.set_status(
                         svc, by, pid, int(cid or 0), str(status), expected_version=version
                     ),
                     f"Condition #{cid} marked {status}.",

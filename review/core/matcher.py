@@ -35,8 +35,8 @@ from typing import Any, Protocol
 import durable_rules_engine as _dre
 import orjson
 
+from ..errors import EngineError
 from . import conditions
-from .errors import EngineError
 from .facts import FACT_KINDS, FactSet
 from .rules import Rule, RuleBook
 

@@ -6,10 +6,10 @@ import hashlib
 import json
 from typing import Any
 
+from ..core.loading import submission_from_data
+from ..core.records import Submission
 from ..errors import FieldProblem, RecordInvalid
-from ..loading import submission_from_data
-from ..records import Submission
-from ..text import clean_data
+from ..store.storable import clean_data
 from .audit import canonical
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
-from .errors import RuleError
+from ..errors import RuleError
 
 Scalar: TypeAlias = bool | int | float | str
 Op = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "missing", "present"]

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .derived import derive
-from .engine import DurableMatcher, Fired, Matcher, ReferenceMatcher
 from .facts import FactSet, build_facts
 from .findings import (
     Evaluation,
@@ -23,6 +22,7 @@ from .findings import (
     message_values,
     sort_key,
 )
+from .matcher import DurableMatcher, Fired, Matcher, ReferenceMatcher
 from .records import Submission
 from .rules import RuleBook, load_rules
 from .standards import Standards, load_standards

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import FileProblem
+from ..errors import FileProblem
 
 DEFAULT_MAX_BYTES = 1_000_000
 

@@ -3,7 +3,7 @@
 Models are strict about shape (unknown keys are errors naming their path) and lenient only
 where YAML itself is ambiguous: an unquoted ``1.2`` or ``2.1`` is read as the version text
 it obviously means. Derived facts (TCV, effective data classes, ...) live in
-:mod:`review.derived`, never here, so there is one place that computes them.
+:mod:`review.core.derived`, never here, so there is one place that computes them.
 """
 
 from __future__ import annotations

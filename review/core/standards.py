@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import StandardsError
+from ..errors import StandardsError
 from .records import (
     AcquisitionType,
     CertificationType,
@@ -27,7 +27,7 @@ from .records import (
 )
 from .safeyaml import load_file
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "standards"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "standards"
 
 Domain = Literal[
     "general",

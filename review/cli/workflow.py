@@ -33,14 +33,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .errors import InputError
-from .services.lifecycle import State  # light: enums only, needed to build the options
-from .services.roles import Role
+from ..errors import InputError
+from ..services.lifecycle import State  # light: enums only, needed to build the options
+from ..services.roles import Role
 
 if TYPE_CHECKING:  # the services and the database load on first use: `review --help` stays quick
-    from .services.context import Services
-    from .services.views import ProposalView, WaiverView
-    from .store.database import Database
+    from ..services.context import Services
+    from ..services.views import ProposalView, WaiverView
+    from ..store.database import Database
 
 
 class Format(StrEnum):
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _database() -> Iterator[Database]:
-    from .store.database import Database
+    from ..store.database import Database
 
     db = Database.connect()
     try:
@@ -158,7 +158,7 @@ def _services() -> Iterator[Services]:
 
 
 def _make_services(db: Database) -> Services:
-    from .services.context import Services
+    from ..services.context import Services
 
     return Services(db)
 
@@ -187,7 +187,7 @@ def _date(value: str, option: str) -> dt.date:
 
 
 def _record(path: Path) -> Any:
-    from .safeyaml import load_file
+    from ..core.safeyaml import load_file
 
     return load_file(path, what="intake file")
 
@@ -229,7 +229,7 @@ def demo_seed(
     ] = None,
 ) -> None:
     """Create a user for every role and example requests; prints each user's password."""
-    from .services import demo
+    from ..services import demo
 
     with _services() as services:
         passwords = demo.seed(services, password=password)
@@ -254,7 +254,7 @@ def users_add(
 
     On an empty database the first account needs no --as and is made an admin (bootstrap).
     """
-    from .services import accounts
+    from ..services import accounts
 
     with _services() as services:
         bootstrap = not user and accounts.user_count(services) == 0
@@ -278,7 +278,7 @@ def users_add(
 @users_app.command("list")
 def users_list(user: As = None, format: Fmt = Format.table) -> None:
     """Every account with its roles."""
-    from .services import accounts
+    from ..services import accounts
 
     by = _who(user)
     with _services() as services:
@@ -309,7 +309,7 @@ DomainOpt = Annotated[
 @users_app.command("grant")
 def users_grant(username: str, role: RoleArg, domain: DomainOpt = "", user: As = None) -> None:
     """Grant a role (reviewer and waiver_authority need --domain)."""
-    from .services import accounts
+    from ..services import accounts
 
     by = _who(user)
     with _services() as services:
@@ -320,7 +320,7 @@ def users_grant(username: str, role: RoleArg, domain: DomainOpt = "", user: As =
 @users_app.command("revoke")
 def users_revoke(username: str, role: RoleArg, domain: DomainOpt = "", user: As = None) -> None:
     """Take a role away."""
-    from .services import accounts
+    from ..services import accounts
 
     by = _who(user)
     with _services() as services:
@@ -341,7 +341,7 @@ def users_activate(username: str, user: As = None) -> None:
 
 
 def _set_active(username: str, active: bool, user: str | None) -> None:
-    from .services import accounts
+    from ..services import accounts
 
     by = _who(user)
     with _services() as services:
@@ -352,7 +352,7 @@ def _set_active(username: str, active: bool, user: str | None) -> None:
 @users_app.command("password")
 def users_password(username: str, password: Password = None, user: As = None) -> None:
     """Set a password (your own, or anyone's as an admin)."""
-    from .services import accounts
+    from ..services import accounts
 
     by = _who(user)
     secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -372,7 +372,7 @@ def proposal_create(
     file: IntakeFile, note: Note = None, user: As = None, format: Fmt = Format.table
 ) -> None:
     """Start a draft from an intake file; prints its id and the answers still missing."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     record = _record(file)
@@ -391,7 +391,7 @@ def proposal_save(
     format: Fmt = Format.table,
 ) -> None:
     """Save a new version of a draft (or of a request sent back for changes)."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     record = _record(file)
@@ -410,7 +410,7 @@ def proposal_submit(
     format: Fmt = Format.table,
 ) -> None:
     """Submit a complete draft; it is evaluated and goes to the reviewers."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     with _services() as services:
@@ -429,7 +429,7 @@ def proposal_resubmit(
     format: Fmt = Format.table,
 ) -> None:
     """Send the latest saved version back to review after a change request."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     with _services() as services:
@@ -448,7 +448,7 @@ def proposal_withdraw(
     format: Fmt = Format.table,
 ) -> None:
     """Withdraw a request before its decision."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     with _services() as services:
@@ -465,7 +465,7 @@ def proposal_show(proposal_id: ProposalId, user: As = None, format: Fmt = Format
     Findings with their status, waiver and conditions; sign-offs (invalidated ones with the
     reason); waivers, conditions, comments and decisions.
     """
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     with _services() as services:
@@ -486,7 +486,7 @@ def proposal_list(
     format: Fmt = Format.table,
 ) -> None:
     """Requests you can see, most recently active first."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     with _services() as services:
@@ -529,7 +529,7 @@ def proposal_history(
     format: Fmt = Format.table,
 ) -> None:
     """A request's record versions and its audit events."""
-    from .services import history, proposals
+    from ..services import history, proposals
 
     by = _who(user)
     with _services() as services:
@@ -562,7 +562,7 @@ def comment(
     format: Fmt = Format.table,
 ) -> None:
     """Comment on a request (anyone who can see it; requesters answer this way too)."""
-    from .services import reviews
+    from ..services import reviews
 
     by = _who(user)
     with _services() as services:
@@ -579,7 +579,7 @@ def start_review(
     format: Fmt = Format.table,
 ) -> None:
     """Take a submitted request into review (a first sign-off does this too)."""
-    from .services import reviews
+    from ..services import reviews
 
     by = _who(user)
     with _services() as services:
@@ -598,7 +598,7 @@ def request_changes(
     format: Fmt = Format.table,
 ) -> None:
     """Send a request back to its department with what to change."""
-    from .services import reviews
+    from ..services import reviews
 
     by = _who(user)
     with _services() as services:
@@ -622,7 +622,7 @@ def signoff(
     format: Fmt = Format.table,
 ) -> None:
     """Sign off your domain on the current record version."""
-    from .services import signoffs
+    from ..services import signoffs
 
     by = _who(user)
     with _services() as services:
@@ -650,7 +650,7 @@ def waive(
     format: Fmt = Format.table,
 ) -> None:
     """Waive a finding (the domain's waiver authority; never a non-waivable finding)."""
-    from .services import waivers
+    from ..services import waivers
 
     by = _who(user)
     expires_on = _date(expires, "--expires")
@@ -678,7 +678,7 @@ def waivers_list(
     format: Fmt = Format.table,
 ) -> None:
     """Waivers on one request, or on every request you can see."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     found: list[tuple[str, WaiverView]] = []
@@ -703,7 +703,7 @@ def waivers_expire(user: As = None, format: Fmt = Format.table) -> None:
     Each lapse is recorded in the audit log once. --as is optional: without it a scheduled
     job acts as "system".
     """
-    from .services import waivers
+    from ..services import waivers
 
     with _services() as services:
         lapsed = waivers.expire_report(services, user.strip() if user else None)
@@ -746,7 +746,7 @@ def waivers_revoke(
     format: Fmt = Format.table,
 ) -> None:
     """Revoke a waiver; its finding is open again."""
-    from .services import waivers
+    from ..services import waivers
 
     by = _who(user)
     with _services() as services:
@@ -774,7 +774,7 @@ def condition_add(
     format: Fmt = Format.table,
 ) -> None:
     """Attach a condition of approval to a major finding."""
-    from .services import conditions
+    from ..services import approval_conditions as conditions
 
     by = _who(user)
     due_date = _date(due, "--due")
@@ -803,7 +803,7 @@ def condition_set(
     format: Fmt = Format.table,
 ) -> None:
     """Mark a condition met, cancelled, or open again."""
-    from .services import conditions
+    from ..services import approval_conditions as conditions
 
     by = _who(user)
     with _services() as services:
@@ -827,7 +827,7 @@ def decide(
     format: Fmt = Format.table,
 ) -> None:
     """The approver's decision on a request (or contract) that has every sign-off."""
-    from .services import decisions
+    from ..services import decisions
 
     by = _who(user)
     with _services() as services:
@@ -851,7 +851,7 @@ def contract_submit(
     format: Fmt = Format.table,
 ) -> None:
     """Submit the contract of an approved request for contract review."""
-    from .services import proposals
+    from ..services import proposals
 
     by = _who(user)
     record = _record(file)
@@ -872,7 +872,7 @@ def queue(
     format: Fmt = Format.table,
 ) -> None:
     """Requests waiting for your sign-off, oldest (or most severe) first."""
-    from .services.queue import reviewer_queue
+    from ..services.queue import reviewer_queue
 
     by = _who(user)
     with _services() as services:
@@ -905,7 +905,7 @@ def queue(
 
 def reevaluate(user: As = None, format: Fmt = Format.table) -> None:
     """Re-run every open request and active contract against the current standards (admins)."""
-    from .services.reevaluation import reevaluate_all
+    from ..services.reevaluation import reevaluate_all
 
     by = _who(user)
     with _services() as services:
@@ -938,7 +938,7 @@ def _standards(before: str | None, after: str) -> str:
 @audit_app.command("verify")
 def audit_verify(user: As = None, format: Fmt = Format.table) -> None:
     """Recompute the hash chain (admins); exit 1 naming every altered or removed event."""
-    from .services import history
+    from ..services import history
 
     by = _who(user)
     with _services() as services:
@@ -968,7 +968,7 @@ def audit_log(
     format: Fmt = Format.table,
 ) -> None:
     """The latest audit events (admins; anyone who can see a proposal, with --proposal)."""
-    from .services import history
+    from ..services import history
 
     by = _who(user)
     with _services() as services:
@@ -987,7 +987,7 @@ def backup(
     path: Annotated[Path, typer.Argument(metavar="PATH", help="A new file for the copy.")],
 ) -> None:
     """Copy the live SQLite database to PATH (a consistent snapshot)."""
-    from .services.backup import backup as run_backup
+    from ..services.backup import backup as run_backup
 
     with _services() as services:
         target = run_backup(services, path)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, get_args
 from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from .evidence.attach import AttachmentReport
+    from ..evidence.attach import AttachmentReport
 
-from .errors import FieldProblem, FileProblem, RecordInvalid
+from ..errors import FieldProblem, FileProblem, RecordInvalid
 from .records import Submission
 from .safeyaml import DEFAULT_MAX_BYTES, load_file
 
@@ -132,7 +132,7 @@ def load_with_attachments(
 
     A bad attachment is reported, not fatal; the record itself must still be valid.
     """
-    from .evidence.attach import apply_attachments  # parsers load only when needed
+    from ..evidence.attach import apply_attachments  # parsers load only when needed
 
     data = load_file(path, max_bytes=max_bytes, what="intake file")
     data, reports = apply_attachments(data, path.resolve().parent)

@@ -19,7 +19,7 @@ import typer
 import yaml
 from rich.console import Console
 
-from .errors import (
+from ..errors import (
     ConfigurationError,
     EngineError,
     InputError,
@@ -46,10 +46,10 @@ app.add_typer(standards_app, name="standards")
 
 def _register_commands() -> None:
     """The workflow's commands live in their own module, registered in this one place."""
-    from . import cli_packet, cli_workflow
+    from . import packet, workflow
 
-    cli_workflow.register(app)
-    cli_packet.register(app)
+    workflow.register(app)
+    packet.register(app)
 
 
 _register_commands()
@@ -104,12 +104,12 @@ def evaluate(
     ),
 ) -> None:
     """Evaluate a proposal (and its contract, if any) and print the findings."""
-    from .loading import load_with_attachments
+    from ..core.loading import load_with_attachments
 
     day = _as_of(as_of)
     # before the engine loads: bad input fails fast; a bad attachment is only reported
     submission, attachments = load_with_attachments(file)
-    from .evaluate import evaluator
+    from ..core.evaluate import evaluator
 
     result = evaluator(engine.value).evaluate(submission, day)
     if format is OutputFormat.json:
@@ -118,7 +118,7 @@ def evaluate(
             payload["attachments"] = [a.to_dict() for a in attachments]
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
-        from .render import attachments_table, evaluation_table
+        from .output import attachments_table, evaluation_table
 
         console = _console()
         if attachments:
@@ -138,7 +138,7 @@ def import_evidence(
     format: Annotated[DataFormat, typer.Option("--format", "-f")] = DataFormat.yaml,
 ) -> None:
     """Read a vendor ACR or SBOM and print the intake section it fills in."""
-    from .evidence.attach import READ_KINDS, extract, read_file
+    from ..evidence.attach import READ_KINDS, extract, read_file
 
     section, warnings = extract(kind.value, read_file(kind.value, file), file.name)
     payload = {READ_KINDS[kind.value]: section}
@@ -156,8 +156,8 @@ def rules_list(
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
 ) -> None:
     """List every active rule with its severity and citations."""
-    from .evaluate import evaluator
-    from .standards import DOMAINS
+    from ..core.evaluate import evaluator
+    from ..core.standards import DOMAINS
 
     if domain is not None and domain not in DOMAINS:
         _fail(f"--domain: {domain!r} is not a domain; expected one of {', '.join(DOMAINS)}", 2)
@@ -178,7 +178,7 @@ def rules_list(
         ]
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
-        from .render import rules_table
+        from .output import rules_table
 
         rules_table(rules, _console())
 
@@ -188,12 +188,12 @@ def standards_show(
     format: Annotated[DataFormat, typer.Option("--format", "-f")] = DataFormat.table,
 ) -> None:
     """Show the standards version, its sections and the rules enforcing each."""
-    from .evaluate import evaluator
+    from ..core.evaluate import evaluator
 
     ev = evaluator()
     standards = ev.standards
     if format is DataFormat.table:
-        from .render import standards_table
+        from .output import standards_table
 
         standards_table(standards, ev.book.rules, _console())
         return

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .evidence.attach import AttachmentReport
-from .findings import Evaluation
-from .rules import Rule
-from .standards import Standards
+from ..core.findings import Evaluation
+from ..core.rules import Rule
+from ..core.standards import Standards
+from ..evidence.attach import AttachmentReport
 
 SEVERITY_STYLE = {"blocker": "bold red", "major": "yellow", "minor": "cyan", "info": "dim"}
 

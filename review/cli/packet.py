@@ -41,8 +41,8 @@ def _user(value: str | None) -> str:
 
 
 def _services() -> object:
-    from .services.context import Services
-    from .store.database import Database
+    from ..services.context import Services
+    from ..store.database import Database
 
     db = Database.connect()
     db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
@@ -66,7 +66,7 @@ def build(
     ] = False,
 ) -> None:
     """Issue (or re-issue) the signed approval packet of a decided request."""
-    from .packet import issue_packet
+    from ..packet import issue_packet
 
     built = issue_packet(_services(), _user(as_user), proposal_id, draft_ok=draft_ok)  # type: ignore[arg-type]
     _write(output, built.data)
@@ -87,7 +87,7 @@ def preview(
     as_user: AsUser = None,
 ) -> None:
     """Write a DRAFT preview (marked on every page; nothing is issued or recorded)."""
-    from .packet import preview_packet
+    from ..packet import preview_packet
 
     built = preview_packet(_services(), _user(as_user), proposal_id)  # type: ignore[arg-type]
     _write(output, built.data)
@@ -99,8 +99,8 @@ def verify(
     file: Annotated[Path, typer.Argument(help="A packet (.docx).")],
 ) -> None:
     """Check a packet: valid (0), altered (10), unknown key (11), unsigned draft (12)."""
-    from .errors import FileProblem
-    from .packet import Outcome, verify_packet
+    from ..errors import FileProblem
+    from ..packet import Outcome, verify_packet
 
     try:
         data = file.read_bytes()
@@ -129,7 +129,7 @@ def key(
     pem: Annotated[bool, typer.Option("--pem/--no-pem", help="Print the public key PEM.")] = True,
 ) -> None:
     """The deployment's packet-signing public key (created on first use) and trusted keys."""
-    from .packet.keys import signing_key, trusted_keys
+    from ..packet.keys import signing_key, trusted_keys
 
     current = signing_key()
     sys.stdout.write(f"fingerprint {current.fingerprint}\nprivate key {current.path}\n")

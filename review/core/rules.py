@@ -20,13 +20,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..errors import RuleError
 from . import conditions
-from .errors import RuleError
 from .facts import FACT_KINDS
 from .safeyaml import load_file
 from .standards import DOMAINS, Domain, Standards
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "rules"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "rules"
 ID_PATTERN = re.compile(
     r"^(GEN|DATA|SEC|ACC|OSS|PRIV|AI|TECH|PROC)-(\d{3})-[a-z0-9]+(-[a-z0-9]+)*$"
 )

@@ -1,0 +1,5 @@
+"""``python -m review.cli``."""
+
+from .main import main
+
+main()

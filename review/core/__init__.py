@@ -1,0 +1,2 @@
+"""The engine: records -> loading -> derived -> facts -> conditions -> rules -> matcher ->
+findings -> evaluate. Imports nothing from services, store, ui or packet."""
