@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _exit("interrupted", 130)
     except Exception as exc:
-        if os.environ.get("REVIEW_DEBUG"):
+        if _debug():
             raise
         _exit(f"internal error: {type(exc).__name__}: {exc} (set REVIEW_DEBUG=1 for details)", 70)
 
@@ -231,3 +231,12 @@ def _exit(message: str, code: int) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _debug() -> bool:
+    from ..settings import settings
+
+    try:
+        return settings().debug
+    except ReviewError:
+        return False

@@ -42,10 +42,11 @@ def _user(value: str | None) -> str:
 
 def _services() -> object:
     from ..services.context import Services
+    from ..settings import settings
     from ..store.database import Database
 
     db = Database.connect()
-    db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
+    db.require_migrated(migrate=settings().auto_migrate)
     return Services(db)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from rich.text import Text
 from ..errors import InputError
 from ..services.lifecycle import State  # light: enums only, needed to build the options
 from ..services.roles import Role
+from ..settings import settings
 
 if TYPE_CHECKING:  # the services and the database load on first use: `review --help` stays quick
     from ..services.context import Services
@@ -153,7 +153,7 @@ def _database() -> Iterator[Database]:
 def _services() -> Iterator[Services]:
     """The services on a database that is migrated (or is migrated now, when allowed)."""
     with _database() as db:
-        db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
+        db.require_migrated(migrate=settings().auto_migrate)
         yield _make_services(db)
 
 

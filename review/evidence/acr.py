@@ -73,7 +73,6 @@ import functools
 import html
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -84,6 +83,7 @@ from ..core.safeyaml import decode as _decode_utf8
 from ..core.safeyaml import parse as _parse_yaml
 from ..core.standards import DEFAULT_DIR as _STANDARDS_DIR
 from ..errors import FileProblem
+from ..safezip import WORD_MAIN, Limits, check_package
 
 Conformance = Literal[
     "supports", "partially_supports", "does_not_support", "not_applicable", "not_evaluated"
@@ -1203,75 +1203,18 @@ def _read_markdown(text: str, filename: str) -> _Doc:
 # --------------------------------------------------------------------------- DOCX
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_WORD_MAIN = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-)
 
 
 def _check_zip(data: bytes, filename: str) -> None:
     """Refuse zip bombs and XML with a DOCTYPE before python-docx sees the package."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileProblem(f"{filename}: not a readable .docx (ZIP) file ({exc})") from None
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise FileProblem(
-                f"{filename}: the .docx holds {len(entries):,} entries; the limit is "
-                f"{MAX_ZIP_ENTRIES:,}"
-            )
-        total = sum(e.file_size for e in entries)
-        if total > MAX_UNCOMPRESSED:
-            raise FileProblem(
-                f"{filename}: the .docx expands to {total:,} bytes; the limit is "
-                f"{MAX_UNCOMPRESSED:,} bytes (a ZIP bomb?)"
-            )
-        for e in entries:
-            if e.file_size > 1_000_000 and e.file_size > MAX_RATIO * max(e.compress_size, 1):
-                ratio = e.file_size // max(e.compress_size, 1)
-                raise FileProblem(
-                    f"{filename}: entry {e.filename!r} expands {ratio:,} "
-                    f"times ({e.compress_size:,} to {e.file_size:,} bytes); the limit is "
-                    f"{MAX_RATIO} times (a ZIP bomb?)"
-                )
-        names = {e.filename for e in entries}
-        if "[Content_Types].xml" not in names:
-            raise FileProblem(f"{filename}: not a Word document (no [Content_Types].xml)")
-        read = 0
-        for e in entries:
-            if not e.filename.endswith((".xml", ".rels")):
-                continue
-            try:
-                with archive.open(e) as handle:
-                    raw = handle.read(MAX_UNCOMPRESSED - read + 1)
-            # RuntimeError covers zipfile's refusal of an unsupported compression method
-            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
-                raise FileProblem(
-                    f"{filename}: entry {e.filename!r} cannot be read ({exc})"
-                ) from None
-            read += len(raw)
-            if read > MAX_UNCOMPRESSED:
-                raise FileProblem(
-                    f"{filename}: the .docx expands to more than {MAX_UNCOMPRESSED:,} bytes "
-                    "(a ZIP bomb?)"
-                )
-            head = raw
-            if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                head = raw.decode("utf-16", "replace").encode("utf-8", "replace")
-            if re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", head, re.I):
-                raise FileProblem(
-                    f"{filename}: entry {e.filename!r} declares a DOCTYPE/ENTITY, which Word "
-                    "documents never need; refused (XML entity expansion)"
-                )
-            if e.filename == "[Content_Types].xml" and not any(
-                t.encode() in raw for t in _WORD_MAIN
-            ):
-                raise FileProblem(
-                    f"{filename}: a ZIP/Office file but not a Word .docx document (a macro-enabled "
-                    ".docm, spreadsheet or presentation?); save the ACR as .docx or PDF"
-                )
+    check_package(
+        data,
+        filename,
+        main_types=WORD_MAIN,
+        wrong_kind="(a macro-enabled .docm, spreadsheet or presentation?); save the ACR as "
+        ".docx or PDF",
+        limits=Limits(MAX_ZIP_ENTRIES, MAX_UNCOMPRESSED, MAX_RATIO),
+    )
 
 
 def _read_docx(data: bytes, filename: str) -> _Doc:

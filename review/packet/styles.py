@@ -8,7 +8,6 @@ Run ``python -m review.packet.styles`` to regenerate the shipped default templat
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -187,11 +186,12 @@ def make_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
 
 def template_path() -> Path:
     """REVIEW_PACKET_TEMPLATE, else the data directory's packet-template.docx, else ours."""
+    from ..settings import settings
     from ..store.database import data_dir
 
-    named = os.environ.get(TEMPLATE_ENV)
+    named = settings().packet_template
     if named:
-        return Path(named)
+        return named
     local = data_dir() / "packet-template.docx"
     return local if local.is_file() else DEFAULT_TEMPLATE
 

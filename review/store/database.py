@@ -9,7 +9,6 @@ advisory lock (see :mod:`review.services.audit`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,18 +21,18 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseNotReady
+from ..settings import settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DEFAULT_DATA_DIR = Path("data")
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("REVIEW_DATA_DIR", str(DEFAULT_DATA_DIR)))
+    return settings().data_dir
 
 
 def database_url() -> str:
     """``REVIEW_DATABASE_URL``, else a SQLite file in the data directory."""
-    url = os.environ.get("REVIEW_DATABASE_URL")
+    url = settings().database_url
     if url:
         return url
     return f"sqlite:///{(data_dir() / 'review.db').resolve()}"

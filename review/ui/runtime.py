@@ -7,7 +7,6 @@ database on every run so a revoked role or a deactivated account takes effect at
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from ..errors import NotFound, PermissionDenied, ReviewError
 from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
+from ..settings import settings
 from ..store.database import Database
 
 SESSION_USER = "signed_in_user"
@@ -26,9 +26,9 @@ SESSION_USER = "signed_in_user"
 def services() -> Services:
     """Connect, migrate when allowed, and seed demonstration data on an empty demo database."""
     db = Database.connect()
-    db.require_migrated(migrate=os.environ.get("REVIEW_AUTO_MIGRATE") == "1")
+    db.require_migrated(migrate=settings().auto_migrate)
     svc = Services(db)
-    if os.environ.get("REVIEW_DEMO") == "1":
+    if settings().demo:
         demo.seed_once(svc)
     return svc
 
