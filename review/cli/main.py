@@ -206,8 +206,12 @@ def standards_show(
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
+    from ..services.origin import acting_from, command_line_origin
+
     try:
-        app(args=argv)  # click itself prints usage errors and exits 2
+        # every audit event a command writes names the operating-system user who ran it
+        with acting_from(command_line_origin()):
+            app(args=argv)  # click itself prints usage errors and exits 2
     except InputError as exc:
         _exit(str(exc), EXIT_INPUT)
     except ConfigurationError as exc:  # standards, rules or database: the message says which
