@@ -92,7 +92,7 @@ Password = Annotated[
     typer.Option(
         "--password",
         envvar="REVIEW_PASSWORD",
-        help="At least 10 characters (default: REVIEW_PASSWORD, else asked for).",
+        help="At least 12 characters, not a common one (default: REVIEW_PASSWORD, else asked for).",
     ),
 ]
 
@@ -359,6 +359,35 @@ def users_password(username: str, password: Password = None, user: As = None) ->
     with _services() as services:
         accounts.set_password(services, by, username, secret)
     _line(f"password of {username} set")
+
+
+@users_app.command("unlock")
+def users_unlock(
+    username: Annotated[str | None, typer.Argument(help="The account to unlock.")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="A client address to unlock.")
+    ] = None,
+    user: As = None,
+) -> None:
+    """Lift a sign-in pause after failed attempts (admins); audited."""
+    from ..services import accounts
+
+    by = _who(user)
+    with _services() as services:
+        done = accounts.unlock(services, by, username=username, address=address)
+    _line(f"unlocked {', '.join(done)}" if done else "nothing was paused")
+
+
+@users_app.command("link")
+def users_link(username: str, user: As = None) -> None:
+    """Let the next identity-provider sign-in with USERNAME link to this local account
+    (admins). Without it a provider sign-in never takes over a local account of that name."""
+    from ..services import accounts
+
+    by = _who(user)
+    with _services() as services:
+        accounts.allow_identity_link(services, by, username)
+    _line(f"the next identity-provider sign-in as {username} will be linked to this account")
 
 
 # --- proposals ------------------------------------------------------------------------------
@@ -936,26 +965,35 @@ def _standards(before: str | None, after: str) -> str:
 
 
 @audit_app.command("verify")
-def audit_verify(user: As = None, format: Fmt = Format.table) -> None:
-    """Recompute the hash chain (admins); exit 1 naming every altered or removed event."""
-    from ..services import history
+def audit_verify(
+    user: As = None,
+    format: Fmt = Format.table,
+    checkpoint: Annotated[
+        bool,
+        typer.Option(
+            "--checkpoint",
+            help="If the chain is intact, write a signed checkpoint of its head (the nightly "
+            "job; --as is optional for it).",
+        ),
+    ] = False,
+) -> None:
+    """Verify the audit chain (admins): every link, every checkpoint, every proposal row.
 
-    by = _who(user)
+    Exit 1 naming the first broken link and its kind (forged, altered, rewritten, removed,
+    deleted tail, truncated, edited proposal row, forged checkpoint)."""
+    from ..services import audit_checkpoints, history
+    from .audit_report import print_report
+
+    by = user.strip() if (checkpoint and user) else (None if checkpoint else _who(user))
     with _services() as services:
-        report = history.verify_chain(services, by)
-    if format is Format.json:
-        _json(
-            {"ok": report.ok, "events": report.events, "head": report.head}
-            | {"problems": report.problems}
-        )
-    elif report.ok:
-        _line(f"audit log intact: {report.events} events, head {report.head}")
-    else:
-        for problem in report.problems:
-            _line(problem)
-    if not report.ok:
-        sys.stderr.write(f"review: audit log broken: {len(report.problems)} problem(s)\n")
-        raise typer.Exit(1)
+        if checkpoint:
+            done = audit_checkpoints.checkpoint(services, by)
+            report, written = done.report, done.checkpoint
+        else:
+            report, written = history.verify_chain(services, by), None
+    code = print_report(report, written, as_data=format is Format.json)
+    if code:
+        raise typer.Exit(code)
 
 
 @audit_app.command("log")

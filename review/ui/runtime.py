@@ -132,13 +132,13 @@ def client_address() -> str:
     (its last entry, the one the proxy itself added), else the connection's address."""
     header = settings().client_address_header
     try:
-        if header:
-            forwarded = st.context.headers.get(header)
-            if forwarded:
-                return str(forwarded).split(",")[-1].strip()[:64] or "unknown"
-        return st.context.ip_address or "local"
+        forwarded = st.context.headers.get(header) if header else None
+        address = st.context.ip_address
     except Exception:  # pragma: no cover - outside a Streamlit session
         return "local"
+    if isinstance(forwarded, str) and forwarded.strip():
+        return forwarded.split(",")[-1].strip()[:64] or "unknown"
+    return address[:64] if isinstance(address, str) and address else "local"
 
 
 def sign_in(svc: Services, username: str, password: str) -> Actor | None:
