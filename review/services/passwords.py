@@ -5,7 +5,8 @@ the most common passwords from public breaches, English words, names and keyboar
 and it sees through the usual disguises (``P@ssw0rd2024!``, ``qwertyuiop12``). A password
 that is itself on the breached-passwords list is refused naming that list; anything else
 must reach zxcvbn's score 3 ("safely unguessable": about 10^8 guesses or more). The user's
-own name, username and email count as known words.
+own name, username and email count as known words, and a password that is weak once they
+are taken out of it is refused.
 """
 
 from __future__ import annotations
@@ -43,8 +44,13 @@ def check(password: str, *, known: Iterable[str] = ()) -> None:
             "password is on the list of the most common passwords found in data breaches; "
             "choose another"
         )
-    words = [w for value in known for w in re.split(r"[^A-Za-z0-9]+", value) if len(w) > 2]
-    result = zxcvbn(password[:_CHECKED_PREFIX], user_inputs=words)
+    words = {w.lower() for value in known for w in re.split(r"[^A-Za-z0-9]+", value) if len(w) > 3}
+    result = zxcvbn(password[:_CHECKED_PREFIX], user_inputs=sorted(words))
+    if result["score"] >= MIN_SCORE and _built_on(password, words):
+        raise Refused(
+            "password is too easy to guess: it is built on your own name or username. "
+            "Use a few unrelated words, or a password manager's suggestion."
+        )
     if result["score"] < MIN_SCORE:
         feedback = result.get("feedback", {})
         why = feedback.get("warning") or "it follows a pattern attackers try early"
@@ -53,3 +59,13 @@ def check(password: str, *, known: Iterable[str] = ()) -> None:
             f"password is too easy to guess: {why.rstrip('.')}. "
             + (hint or "Use a few unrelated words, or a password manager's suggestion.")
         )
+
+
+def _built_on(password: str, words: set[str]) -> bool:
+    """Whether the password, without the person's own names, would be weak."""
+    rest = password.lower()
+    found = False
+    for word in sorted(words, key=len, reverse=True):
+        if word in rest:
+            rest, found = rest.replace(word, ""), True
+    return found and zxcvbn(rest[:_CHECKED_PREFIX])["score"] < MIN_SCORE
