@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
-from review.cli import workflow as cli_workflow
+from review.cli import common as cli_common
 from review.cli.main import main
 from review.services.context import Services
 from review.store.database import Database
@@ -69,7 +69,7 @@ def review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Revi
     monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
     for name in ("REVIEW_DATABASE_URL", "REVIEW_USER", "REVIEW_AUTO_MIGRATE", "REVIEW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(cli_workflow, "_make_services", fast_services)
+    monkeypatch.setattr(cli_common, "make_services", fast_services)
 
     def run(*args: str) -> Result:
         try:

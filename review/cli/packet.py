@@ -20,7 +20,7 @@ EXIT_UNKNOWN_KEY = 11
 EXIT_DRAFT = 12
 EXIT_INPUT = 2
 
-packet_app = typer.Typer(
+app = typer.Typer(
     help="Signed-off approval packets (Word documents) and their verification.",
     no_args_is_help=True,
 )
@@ -57,7 +57,7 @@ def _write(path: Path, data: bytes) -> None:
     temp.replace(path)
 
 
-@packet_app.command("build")
+@app.command("build")
 def build(
     proposal_id: Annotated[int, typer.Argument(help="The proposal's number (P-12 is 12).")],
     output: Output,
@@ -81,7 +81,7 @@ def build(
     )
 
 
-@packet_app.command("preview")
+@app.command("preview")
 def preview(
     proposal_id: Annotated[int, typer.Argument(help="The proposal's number.")],
     output: Output,
@@ -95,7 +95,7 @@ def preview(
     sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output}\n")
 
 
-@packet_app.command("verify")
+@app.command("verify")
 def verify(
     file: Annotated[Path, typer.Argument(help="A packet (.docx).")],
 ) -> None:
@@ -125,7 +125,7 @@ def verify(
     raise typer.Exit(codes[result.outcome])
 
 
-@packet_app.command("key")
+@app.command("key")
 def key(
     pem: Annotated[bool, typer.Option("--pem/--no-pem", help="Print the public key PEM.")] = True,
 ) -> None:
@@ -139,8 +139,3 @@ def key(
         sys.stdout.write(f"also trusted {fingerprint}\n")
     if pem:
         sys.stdout.write(current.public_pem)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``review packet ...`` to the ``review`` command."""
-    app.add_typer(packet_app, name="packet")

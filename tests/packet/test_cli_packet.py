@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from review.cli.packet import EXIT_ALTERED, EXIT_DRAFT, EXIT_UNKNOWN_KEY, register
+from review.cli import packet
+from review.cli.packet import EXIT_ALTERED, EXIT_DRAFT, EXIT_UNKNOWN_KEY
 from review.services.context import Services
 
 from .conftest import Driven
@@ -24,7 +25,7 @@ def cli(decided: Driven, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     def _root() -> None:
         """review"""
 
-    register(app)
+    app.add_typer(packet.app, name="packet")
     monkeypatch.setattr("review.cli.packet._services", lambda: decided.services)
     return app
 

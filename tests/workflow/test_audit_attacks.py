@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from review.cli.main import main
 from review.services import audit, audit_checkpoints
@@ -117,7 +117,7 @@ def rehash_all_as_legacy(database: Database) -> None:
     with database.session() as session:
         events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
         relink(events, audit.GENESIS)
-        session.execute(AuditChain.__table__.delete())
+        session.execute(delete(AuditChain))
         session.add(AuditChain(legacy_seq=events[-1].seq, legacy_head=events[-1].hash))
 
 

@@ -9,6 +9,7 @@ import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -166,7 +167,7 @@ def legacy_history(db: Database) -> int:
     at = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
     stamp: object = at.strftime("%Y-%m-%d %H:%M:%S.%f") if db.is_sqlite else at
     details_sql = ":d" if db.is_sqlite else "CAST(:d AS jsonb)"
-    events = [
+    events: list[tuple[str, str, str, str, dict[str, Any]]] = [
         ("system", "user.create", "user", "dana", {"department": "Library", "email": "d@x"}),
         ("system", "user.create", "user", "ines@city.gov", {"source": "identity provider"}),
         ("dana", "proposal.create", "proposal", "1", {"version": 1}),

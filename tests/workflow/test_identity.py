@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from review.errors import PermissionDenied, Refused
 from review.services import accounts, identity
-from review.services.context import Services
+from review.services.context import Actor, Services
 from review.services.roles import Role
 from review.store.models import AuditEvent
 
@@ -86,7 +86,7 @@ def test_requester_of_two_departments_is_refused(services: Services) -> None:
 
 def provider_sign_in(
     services: Services, subject: str, username: str, *, email: str, verified: bool = False
-) -> object:
+) -> Actor:
     return identity.sync_user(
         services,
         subject=subject,
