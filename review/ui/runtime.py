@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from .. import logs
 from ..errors import NotFound, PermissionDenied, ReviewError
 from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
@@ -72,6 +73,7 @@ def actor(svc: Services) -> Actor | None:
         try:
             found = _oidc_actor(svc, settings)
         except ReviewError as exc:
+            logs.refusal(exc, "sign-in with the identity provider")
             st.error(str(exc))
             return None
         if found is not None:
@@ -114,6 +116,7 @@ def _has_context() -> bool:
 def sign_in(svc: Services, username: str, password: str) -> Actor | None:
     found = accounts.authenticate(svc, username.strip(), password)
     if found is None:
+        logs.sign_in_failed("local account")
         return None
     st.session_state[SESSION_USER] = found.username
     st.session_state[_PENDING_COOKIE] = (
