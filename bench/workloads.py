@@ -348,6 +348,16 @@ def _certification(s: Source) -> dict[str, Any]:
 
 
 def proposal(s: Source) -> dict[str, Any]:
+    """The proposal section, part by part in the intake form's order (the order of the draws
+    is what a seed reproduces)."""
+    p = _request(s)
+    for part in (_users_and_data, _security, _lifecycle_and_accessibility, _open_source_and_ai,
+                 _privacy_and_records):  # fmt: skip
+        part(p, s)
+    return p
+
+
+def _request(s: Source) -> dict[str, Any]:
     name, email = s.pick(PEOPLE)
     p: dict[str, Any] = {
         "title": _short(s, TITLES),
@@ -390,7 +400,10 @@ def proposal(s: Source) -> dict[str, Any]:
 
     _put(p, s, "alternatives_considered", lambda: _list(s, alternative, 3), 0.7, nullable=False)
     _put(p, s, "on_approved_list", s.coin, 0.7)
+    return p
 
+
+def _users_and_data(p: dict[str, Any], s: Source) -> None:
     users: dict[str, Any] = {}
     _put(users, s, "staff_count", lambda: s.pick([0, 1, 8, 60, 5000, 10_000_000]), 0.7)
     _put(users, s, "public_facing", s.coin, 0.85)
@@ -416,6 +429,8 @@ def proposal(s: Source) -> dict[str, Any]:
 
     _put(p, s, "integrations", lambda: _list(s, integration, 4, 0.4), 0.7, nullable=False)
 
+
+def _security(p: dict[str, Any], s: Source) -> None:
     auth: dict[str, Any] = {}
     _put(auth, s, "sso", lambda: s.pick(SSO_PROTOCOLS), 0.8)
     _put(auth, s, "mfa", s.coin, 0.8)
@@ -434,6 +449,8 @@ def proposal(s: Source) -> dict[str, Any]:
     _put(p, s, "incident_notification_hours", lambda: _amount(s, HOURS_EDGES, 1000), 0.7)
     _put(p, s, "cyber_insurance_usd", lambda: _money(s), 0.6)
 
+
+def _lifecycle_and_accessibility(p: dict[str, Any], s: Source) -> None:
     life: dict[str, Any] = {}
     _put(life, s, "vendor_support_end", lambda: _date(s), 0.6)
     if s.coin(0.6):
@@ -458,6 +475,8 @@ def proposal(s: Source) -> dict[str, Any]:
     _put(acc, s, "accessible_documents", s.coin, 0.4)
     _put(p, s, "accessibility", lambda: acc, 0.85, nullable=False)
 
+
+def _open_source_and_ai(p: dict[str, Any], s: Source) -> None:
     oss: dict[str, Any] = {}
     _put(oss, s, "is_open_source", s.coin, 0.8)
     _put(oss, s, "license", lambda: license_expression(s), 0.5)
@@ -485,6 +504,8 @@ def proposal(s: Source) -> dict[str, Any]:
     _put(ai, s, "decision_impact", lambda: s.pick(DECISION_IMPACTS), 0.6)
     _put(p, s, "ai", lambda: ai, 0.8, nullable=False)
 
+
+def _privacy_and_records(p: dict[str, Any], s: Source) -> None:
     surv: dict[str, Any] = {}
     _put(surv, s, "is_surveillance_technology", lambda: s.coin(0.3), 0.8)
     if s.coin(0.3):
@@ -509,7 +530,6 @@ def proposal(s: Source) -> dict[str, Any]:
         return {"kind": s.pick(ATTACHMENT_KINDS), "path": s.pick(["acr.docx", "sbom.json"])}
 
     _put(p, s, "attachments", lambda: _list(s, attachment, 3), 0.3, nullable=False)
-    return p
 
 
 def contract(s: Source) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from .. import logs
 from ..errors import NotFound, PermissionDenied, ReviewError
 from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
+from ..services.startup import open_services
 from ..settings import settings
-from ..store.database import Database
 
 SESSION_USER = "signed_in_user"
 
@@ -26,9 +26,7 @@ SESSION_USER = "signed_in_user"
 @st.cache_resource(show_spinner="Starting the review service…")
 def services() -> Services:
     """Connect, migrate when allowed, and seed demonstration data on an empty demo database."""
-    db = Database.connect()
-    db.require_migrated(migrate=settings().auto_migrate)
-    svc = Services(db)
+    svc = open_services(migrate=settings().auto_migrate)
     if settings().demo:
         demo.seed_once(svc)
     return svc
