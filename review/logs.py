@@ -13,7 +13,6 @@ import logging
 import sys
 
 from .errors import ReviewError
-from .settings import settings
 
 LOGGER = "review"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -44,6 +43,8 @@ def configure(default_level: str) -> None:
         handler = _Stderr()
         handler.setFormatter(logging.Formatter(FORMAT))
         logger.addHandler(handler)
+    from .settings import settings  # on first use: `review --help` never reads settings
+
     logger.setLevel(settings().log_level or default_level)  # a bad value: ConfigurationError
 
 

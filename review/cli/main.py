@@ -81,11 +81,17 @@ def _register() -> None:
 _register()
 
 
+@app.callback()
+def _before_every_command() -> None:
+    # here rather than in main(): `review --help` (eager, before any callback) stays free
+    # of the settings' import; every command, and `review GROUP --help`, configures the log
+    logs.configure(default_level="WARNING")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        logs.configure(default_level="WARNING")
         app(args=args)  # click itself prints usage errors and exits 2
     except ReviewError as exc:
         logs.refusal(exc, f"review {_command(args)}")
