@@ -70,4 +70,3 @@ def test_the_allow_list_only_holds_what_still_needs_it() -> None:
     over = too_long(sizes())
     stale = sorted(key for key in ALLOWED if key not in over)
     assert not stale, f"within the limits now: remove from ALLOWED in {__file__}: {stale}"
-
