@@ -185,15 +185,19 @@ def test_a_request_goes_from_intake_to_contract_approval(review: Review, tmp_pat
        "Phone booking stays available.", "--expires", day(180), "--as", "ada")  # fmt: skip
     view = data(review, "decide", ref, "approve", "--as", "cara")
     assert view["state"] == "contract_approved"
+    read_the_record(review, pid, condition["id"], tmp_path)
 
-    # the record as people and scripts read it
+
+def read_the_record(review: Review, pid: int, condition: int, tmp_path: Path) -> None:
+    """The approved request of the scenario above, as people and scripts read it."""
+    ref = f"P-{pid}"
     view = show(review, pid, user="dana")
     assert [d["outcome"] for d in view["decisions"]] == [
         "approved_with_conditions",
         "contract_approved",
     ]
     assert [c["kind"] for c in view["comments"]] == ["comment", "change_request", "response"]
-    assert [c["id"] for c in view["conditions"]] == [condition["id"]]
+    assert [c["id"] for c in view["conditions"]] == [condition]
     assert [w["rule_id"] for w in view["waivers"]] == [ACC]
     assert {(s["stage"], s["valid"]) for s in view["signoffs"]} == {
         ("proposal", True),

@@ -63,7 +63,7 @@ def audit_log(
 
     by = common.who(user)
     with common.services() as services:
-        pid = None if proposal is None else common.pid(proposal)
+        pid = None if proposal is None else common.pid(proposal, "--proposal")
         events = [
             dataclasses.asdict(e)
             for e in history.events(services, by, proposal_id=pid, limit=limit)

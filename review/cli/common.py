@@ -34,6 +34,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
+from ..refs import parse_proposal_id
 
 if TYPE_CHECKING:  # the services and the database load on first use: `review --help` stays quick
     from ..services.context import Services
@@ -126,12 +127,9 @@ def who(user: str | None) -> str:
     return user.strip()
 
 
-def pid(value: str) -> int:
-    text = value.strip()
-    digits = text[2:] if text.upper().startswith("P-") else text
-    if not digits.isdigit():
-        raise InputError(f"proposal id: expected a number like 7 or P-7, got {value!r}")
-    return int(digits)
+def pid(value: str, field: str = "proposal id") -> int:
+    """Every command's request id goes through the one parser: ``P-7`` and ``7`` alike."""
+    return parse_proposal_id(value, field)
 
 
 def date(value: str, option: str) -> dt.date:

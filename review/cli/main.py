@@ -12,10 +12,12 @@ the database load inside the command that uses them, so ``review --help`` stays 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
-from ..errors import ConfigurationError, EngineError, InputError, ReviewError
+from .. import logs
+from ..errors import ConfigurationError, EngineError, ReviewError
 
 EXIT_INPUT = 2
 EXIT_CONFIG = 3
@@ -79,31 +81,52 @@ def _register() -> None:
 _register()
 
 
+@app.callback()
+def _before_every_command() -> None:
+    # here rather than in main(): `review --help` (eager, before any callback) stays free
+    # of the settings' import; every command, and `review GROUP --help`, configures the log
+    logs.configure(default_level="WARNING")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
     from ..services.origin import acting_from, command_line_origin
 
+    args = sys.argv[1:] if argv is None else argv
     try:
         # every audit event a command writes names the operating-system user who ran it
         with acting_from(command_line_origin()):
-            app(args=argv)  # click itself prints usage errors and exits 2
-    except InputError as exc:
-        _exit(str(exc), EXIT_INPUT)
-    except ConfigurationError as exc:  # standards, rules or database: the message says which
-        _exit(str(exc), EXIT_CONFIG)
-    except EngineError as exc:
-        _exit(f"rules engine failed: {exc}", EXIT_ENGINE)
+            app(args=args)  # click itself prints usage errors and exits 2
     except ReviewError as exc:
-        _exit(str(exc), EXIT_INPUT)
+        logs.refusal(exc, f"review {_command(args)}")
+        if isinstance(exc, ConfigurationError):  # standards, rules or database: it says which
+            _exit(str(exc), EXIT_CONFIG)
+        if isinstance(exc, EngineError):
+            _exit(f"rules engine failed: {exc}", EXIT_ENGINE)
+        _exit(str(exc), EXIT_INPUT)  # InputError and the workflow's refusals
     except KeyboardInterrupt:
         _exit("interrupted", 130)
     except Exception as exc:
+        logs.log.error("internal error in review %s: %s", _command(args), type(exc).__name__)
         if _debug():
             raise
         _exit(
             f"internal error: {type(exc).__name__}: {exc} (set REVIEW_DEBUG=1 for details)",
             EXIT_INTERNAL,
         )
+
+
+def _command(args: list[str]) -> str:
+    """The command's name (``users add``) without its arguments, which may name people."""
+    node: Any = typer.main.get_command(app)
+    words = []
+    for word in args:
+        commands = getattr(node, "commands", None)
+        if not commands or word not in commands:
+            break
+        words.append(word)
+        node = commands[word]
+    return " ".join(words) or "(no command)"
 
 
 def _exit(message: str, code: int) -> None:

@@ -7,12 +7,14 @@ Other commands follow ``review``'s codes (0 done, 2 refused or bad input).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from . import common
+from .common import As, ProposalId
 
 EXIT_VALID = 0
 EXIT_ALTERED = 10
@@ -25,29 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsUser = Annotated[
-    str | None,
-    typer.Option("--as", help="Act as this user (default: $REVIEW_USER).", show_default=False),
-]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Where to write the .docx.")]
-
-
-def _user(value: str | None) -> str:
-    user = value or os.environ.get("REVIEW_USER")
-    if not user:
-        sys.stderr.write("review: say who you are: --as USER (or set REVIEW_USER)\n")
-        raise typer.Exit(EXIT_INPUT)
-    return user
-
-
-def _services() -> object:
-    from ..services.context import Services
-    from ..settings import settings
-    from ..store.database import Database
-
-    db = Database.connect()
-    db.require_migrated(migrate=settings().auto_migrate)
-    return Services(db)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -59,9 +39,9 @@ def _write(path: Path, data: bytes) -> None:
 
 @app.command("build")
 def build(
-    proposal_id: Annotated[int, typer.Argument(help="The proposal's number (P-12 is 12).")],
+    proposal_id: ProposalId,
     output: Output,
-    as_user: AsUser = None,
+    user: As = None,
     draft_ok: Annotated[
         bool, typer.Option("--draft-ok", help="Write a DRAFT preview if it is not decided yet.")
     ] = False,
@@ -69,7 +49,9 @@ def build(
     """Issue (or re-issue) the signed approval packet of a decided request."""
     from ..packet import issue_packet
 
-    built = issue_packet(_services(), _user(as_user), proposal_id, draft_ok=draft_ok)  # type: ignore[arg-type]
+    by, number = common.who(user), common.pid(proposal_id)
+    with common.services() as services:
+        built = issue_packet(services, by, number, draft_ok=draft_ok)
     _write(output, built.data)
     if built.draft:
         sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output} (not signed)\n")
@@ -82,15 +64,13 @@ def build(
 
 
 @app.command("preview")
-def preview(
-    proposal_id: Annotated[int, typer.Argument(help="The proposal's number.")],
-    output: Output,
-    as_user: AsUser = None,
-) -> None:
+def preview(proposal_id: ProposalId, output: Output, user: As = None) -> None:
     """Write a DRAFT preview (marked on every page; nothing is issued or recorded)."""
     from ..packet import preview_packet
 
-    built = preview_packet(_services(), _user(as_user), proposal_id)  # type: ignore[arg-type]
+    by, number = common.who(user), common.pid(proposal_id)
+    with common.services() as services:
+        built = preview_packet(services, by, number)
     _write(output, built.data)
     sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output}\n")
 

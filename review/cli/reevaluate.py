@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from .. import logs
 from . import common
 from .common import As, Fmt, Format
 
@@ -16,6 +17,8 @@ def reevaluate(user: As = None, format: Fmt = Format.table) -> None:
     by = common.who(user)
     with common.services() as services:
         impacts = reevaluate_all(services, by)
+    changed = sum(1 for i in impacts if i.changed)
+    logs.log.info("re-evaluation: %d records re-evaluated, %d changed", len(impacts), changed)
     if format is Format.json:
         common.emit_json([dataclasses.asdict(i) | {"changed": i.changed} for i in impacts])
         return
@@ -33,7 +36,6 @@ def reevaluate(user: As = None, format: Fmt = Format.table) -> None:
     ]
     columns = ("ID", "Title", "State", "Standards", "New", "Cleared", "Sign-offs invalidated")
     common.table("Re-evaluation", columns, rows)
-    changed = sum(1 for i in impacts if i.changed)
     common.line(f"{len(impacts)} records re-evaluated; {changed} changed")
 
 

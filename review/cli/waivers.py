@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import logs
 from . import common, proposal_tables
 from .common import As, ExpectVersion, Fmt, Format, ProposalId, RuleId, Subject
 
@@ -86,6 +87,8 @@ def waivers_expire(user: As = None, format: Fmt = Format.table) -> None:
 
     with common.services() as services:
         lapsed = waivers.expire_report(services, user.strip() if user else None)
+    fresh = sum(1 for e in lapsed if e.newly_reported)
+    logs.log.info("waiver sweep: %d lapsed, %d newly reported", len(lapsed), fresh)
     if format is Format.json:
         common.emit_json(
             [

@@ -16,11 +16,12 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from ..errors import ReviewError
+from .. import logs
+from ..errors import ReviewError, SignInPaused
 from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
+from ..services.startup import open_services
 from ..settings import settings
-from ..store.database import Database
 from . import session_routes
 
 SESSION_USER = "signed_in_user"
@@ -30,9 +31,7 @@ SESSION_USER = "signed_in_user"
 def services() -> Services:
     """Connect, migrate when allowed, and seed demonstration data only when asked for
     (REVIEW_DEMO=1); a production start on an empty database says how to make the first admin."""
-    db = Database.connect()
-    db.require_migrated(migrate=settings().auto_migrate)
-    svc = Services(db)
+    svc = open_services(migrate=settings().auto_migrate)
     for line in demo.prepare(svc, demo=settings().demo):
         sys.stderr.write(line + "\n")
     return svc
@@ -82,6 +81,7 @@ def actor(svc: Services) -> Actor | None:
         try:
             found = _oidc_actor(svc, oidc)
         except ReviewError as exc:
+            logs.refusal(exc, "sign-in with the identity provider")
             st.error(str(exc))
             return None
         if found is not None:
@@ -144,8 +144,13 @@ def client_address() -> str:
 def sign_in(svc: Services, username: str, password: str) -> Actor | None:
     """Check the password (raises SignInPaused with the message to show), then start a
     server-side session; the page's next run hands the browser its cookie."""
-    found = accounts.authenticate(svc, username.strip(), password, address=client_address())
+    try:
+        found = accounts.authenticate(svc, username.strip(), password, address=client_address())
+    except SignInPaused as paused:
+        logs.refusal(paused, "sign-in with a local account")
+        raise
     if found is None:
+        logs.sign_in_failed("local account")
         return None
     started = sessions.start(svc, found.username, address=client_address())
     st.session_state[SESSION_ID] = started.session_id

@@ -23,8 +23,8 @@ from streamlit import config
 
 from ..services import sessions
 from ..services.context import Services
+from ..services.startup import open_services
 from ..settings import settings
-from ..store.database import Database
 
 CLAIM = "/review-session/claim"
 END = "/review-session/end"
@@ -48,7 +48,7 @@ def end_url() -> str:
 @cache
 def _services() -> Services:
     """The routes' own connection to the database (the pages hold theirs in runtime)."""
-    return Services(Database.connect())
+    return open_services(migrate=False)  # the workspace's start migrates, when allowed
 
 
 def _secure(request: Request) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .. import logs
 from ..services.roles import Role
 from . import runtime
 
@@ -13,6 +14,7 @@ P = "review/ui/pages/"  # st.Page paths are relative to the main script, app.py
 
 
 def main() -> None:
+    logs.configure(default_level="INFO")  # idempotent: this runs on every rerun
     st.set_page_config(page_title="Technology review", page_icon="🏛️", layout="wide")
     runtime.session_frame()
 
