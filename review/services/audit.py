@@ -117,9 +117,9 @@ def keyed_hash(
     return key.mac(_EVENT_PURPOSE, body)
 
 
-def stored_hashes(event: AuditEvent, key: ChainKey | None) -> tuple[str, str | None]:
-    """(unkeyed, keyed) recomputations of a stored event's hash."""
-    args = (
+def recompute(event: AuditEvent, key: ChainKey | None) -> str:
+    """A stored event's hash recomputed: keyed with ``key``, else the old unkeyed link."""
+    body = _body(
         event.seq,
         event.at,
         event.actor,
@@ -129,7 +129,7 @@ def stored_hashes(event: AuditEvent, key: ChainKey | None) -> tuple[str, str | N
         event.details,
         event.prev_hash,
     )
-    return event_hash(*args), (keyed_hash(key, *args) if key is not None else None)
+    return key.mac(_EVENT_PURPOSE, body) if key is not None else hashlib.sha256(body).hexdigest()
 
 
 def row_snapshot(row: object) -> dict[str, Any]:

@@ -33,8 +33,8 @@ from .audit import (
     ChainReport,
     Legacy,
     legacy,
+    recompute,
     row_snapshot,
-    stored_hashes,
 )
 from .audit_checkpoints import Checkpoint, read_all
 from .audit_keys import ChainKey
@@ -69,8 +69,10 @@ def _scan(session: Session, key: ChainKey | None, start: Legacy, wanted: set[int
     for event in session.scalars(query):
         scan.count += 1
         expected = scan.last_seq + 1
-        unkeyed, keyed = stored_hashes(event, key if event.seq > start.seq else None)
-        good = event.hash == (unkeyed if event.seq <= start.seq else keyed)
+        keyed = event.seq > start.seq
+        good = (key is not None or not keyed) and event.hash == recompute(
+            event, key if keyed else None
+        )
         this = _Bad(event.seq, event.action, event.actor)
         if event.seq != expected:
             scan.gaps.append((expected, event.seq))
