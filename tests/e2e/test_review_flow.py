@@ -387,8 +387,8 @@ def test_request_goes_from_intake_to_approval_packet(
     assert TITLE in body
     shot(page, "approved-packet-downloaded")
 
-    # 6. A reload keeps the approver signed in (the session cookie), on the same page. (Done
-    # last: after a reload, Sign out does not sign out; see the test below.)
+    # 6. A reload keeps the approver signed in (the server-set, HttpOnly session cookie), on
+    # the same page; signing out after a reload is tested below and in test_sign_in.py.
     page.reload()
     expect(signed_in_as(page, APPROVER)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Approvals", exact=True)).to_be_visible()
