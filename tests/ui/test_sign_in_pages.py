@@ -104,7 +104,7 @@ def test_a_password_change_elsewhere_says_why(app_env: Path) -> None:
 
 
 def test_an_empty_database_says_how_to_create_the_first_admin(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = Database.connect(f"sqlite:///{tmp_path / 'review.db'}")
     db.upgrade()
@@ -116,6 +116,9 @@ def test_an_empty_database_says_how_to_create_the_first_admin(
     assert not at.exception
     assert at.warning[0].value == "No accounts exist yet."
     assert "review users add NAME" in at.code[0].value
+    printed = capsys.readouterr().err  # the start-up's message, for the operator's console
+    assert "No accounts exist yet and demonstration data was not asked for" in printed
+    assert "review users add NAME --name 'Full Name' --email name@city.gov" in printed
     assert (
         accounts.user_count(
             Services(Database.connect(f"sqlite:///{tmp_path / 'review.db'}"), hasher=FAST)
