@@ -23,10 +23,11 @@ if str(ROOT) not in sys.path:
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from review.packet.content import canonical_items, compose, digest_of  # noqa: E402
+from bench.workloads.packets import packet_data  # noqa: E402
+from review.packet.compose import compose  # noqa: E402
+from review.packet.content import canonical_items, digest_of  # noqa: E402
 from review.packet.keys import SigningKey, fingerprint  # noqa: E402
 from review.packet.render import Integrity, render  # noqa: E402
-from review.packet.synthetic import packet_data  # noqa: E402
 from review.packet.verify import Outcome, verify_packet  # noqa: E402
 
 TARGETS = {200: 0.5, 1000: 3.0}
@@ -36,8 +37,7 @@ def build(findings: int, key: SigningKey) -> bytes:
     data = packet_data(findings)
     composition = compose(data)
     digest = digest_of(canonical_items(composition.blocks))
-    integrity = Integrity(data.packet_id, digest, key.sign(digest), key.fingerprint)
-    return render(composition, integrity)
+    return render(composition, Integrity(data.packet_id, digest, key.fingerprint), key).data
 
 
 def main(argv: list[str] | None = None) -> int:

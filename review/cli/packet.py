@@ -1,16 +1,17 @@
 """``review packet``: build, preview and verify approval packets; show the signing key.
 
 Exit codes of ``review packet verify``: 0 valid, 10 altered, 11 signed by a key this
-deployment does not trust, 12 an unsigned DRAFT preview, 2 not a readable packet.
+deployment does not trust, 12 a DRAFT preview (sealed, unchanged), 2 not a packet.
 Other commands follow ``review``'s codes (0 done, 2 refused or bad input).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +20,8 @@ EXIT_ALTERED = 10
 EXIT_UNKNOWN_KEY = 11
 EXIT_DRAFT = 12
 EXIT_INPUT = 2
+# what a sealed statement from an unknown key could carry to a terminal: escape sequences
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 packet_app = typer.Typer(
     help="Signed-off approval packets (Word documents) and their verification.",
@@ -99,7 +102,7 @@ def preview(
 def verify(
     file: Annotated[Path, typer.Argument(help="A packet (.docx).")],
 ) -> None:
-    """Check a packet: valid (0), altered (10), unknown key (11), unsigned draft (12)."""
+    """Check a packet: valid (0), altered (10), unknown key (11), DRAFT preview (12)."""
     from ..errors import FileProblem
     from ..packet import Outcome, verify_packet
 
@@ -109,7 +112,7 @@ def verify(
         sys.stderr.write(f"review: cannot read {file}: {exc.strerror}\n")
         raise typer.Exit(EXIT_INPUT) from None
     try:
-        result = verify_packet(data)
+        result = verify_packet(data, filename=str(file))
     except FileProblem as exc:
         sys.stderr.write(f"review: {file}: {exc}\n")
         raise typer.Exit(EXIT_INPUT) from None
@@ -119,10 +122,16 @@ def verify(
         Outcome.UNKNOWN_KEY: EXIT_UNKNOWN_KEY,
         Outcome.DRAFT: EXIT_DRAFT,
     }
-    sys.stdout.write(
-        f"{result.outcome.value}: {file}\npacket {result.packet_id or '(none)'}\n{result.message}\n"
-    )
+    sys.stdout.write(_report(file, result))
     raise typer.Exit(codes[result.outcome])
+
+
+def _report(file: Path, result: Any) -> str:
+    """What ``verify`` prints: the verdict, what the seal says, what changed."""
+    lines = [f"{result.outcome.value}: {file}", result.message]
+    lines += [f"{name}: {value}" for name, value in result.facts()]
+    lines += [f"changed: {problem}" for problem in result.problems]
+    return "".join(_CONTROL.sub("\ufffd", line) + "\n" for line in lines)
 
 
 @packet_app.command("key")
