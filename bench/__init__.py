@@ -1,2 +1,2 @@
-"""Benchmarks, run as scripts (``python bench/packet.py``); a package so that the workload
-generators in :mod:`bench.workloads` have one import name for benchmarks and tests alike."""
+"""Benchmarks: speed and memory targets, reported as ratios against a baseline measured in
+the same process. Run each as a script (``python bench/evaluate.py``)."""

@@ -2,7 +2,7 @@
 
     python bench/packet.py [--repeat 5] [--sizes 200 1000]
 
-Synthesises the read model of a decided request with N findings (bench/workloads/packets.py:
+Synthesises the read model of a decided request with N findings (bench/packet_workloads.py:
 a third of the blockers waived, every major conditioned, sign-offs, a decision, a history),
 then times what ``build_packet`` does after reading the database: compose the content,
 digest it, render the Word document from the shipped template and seal every part with an
@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from bench.workloads.packets import packet_data  # noqa: E402
+from bench.packet_workloads import packet_data  # noqa: E402
 from review.packet.compose import compose  # noqa: E402
 from review.packet.content import canonical_items, digest_of  # noqa: E402
 from review.packet.keys import SigningKey, fingerprint  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from docx import Document
 
-from bench.workloads.packets import packet_data
+from bench.packet_workloads import packet_data
 from review.packet.compose import compose
 from review.packet.content import PacketData, canonical_items, digest_of
 from review.packet.keys import SigningKey, public_pem

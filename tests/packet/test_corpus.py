@@ -11,19 +11,18 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from typer.testing import CliRunner
 
-from bench.workloads.packets import packet_data
+from bench.packet_workloads import packet_data
+from review.cli.main import app
 from review.cli.packet import (
     EXIT_ALTERED,
     EXIT_DRAFT,
     EXIT_INPUT,
     EXIT_UNKNOWN_KEY,
     EXIT_VALID,
-    register,
 )
 from review.errors import FileProblem
 from review.packet.keys import SigningKey, fingerprint
@@ -75,13 +74,6 @@ def test_the_command_line_exit_codes(tmp_path: Path) -> None:
     trusted = tmp_path / "data" / "keys" / "trusted"
     trusted.mkdir(parents=True)
     (trusted / "corpus.pem").write_bytes((CORPUS / "trusted.pem").read_bytes())
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """review"""
-
-    register(app)
     runner = CliRunner(env={"REVIEW_DATA_DIR": str(tmp_path / "data")})
     for item in INDEX:
         done = runner.invoke(app, ["packet", "verify", str(CORPUS / item["file"])])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bench.workloads.packets import packet_data
+from bench.packet_workloads import packet_data
 from review.packet import build_packet, issue_packet
 from review.packet.compose import compose
 from review.packet.content import Grid, PacketData, canonical_items, digest_of
