@@ -34,21 +34,15 @@ SECTIONS = {
 MOMENT = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
 
 
-def packet_data(
-    findings: int = 200,
-    *,
-    remark: str = "",
-    draft: bool = False,
-    outcome: str = "approved_with_conditions",
-    council: bool = False,
-    verify_at: str = "",
-) -> PacketData:
-    """``outcome`` is the decided state (``rejected`` for a rejection record); ``council``
-    makes it a Tier 3 request of $250,000, which needs City Council approval."""
+def _findings(
+    count: int, remark: str
+) -> tuple[list[FindingView], list[WaiverView], list[ConditionView]]:
+    """``count`` findings over every domain and severity: a third of the blockers waived,
+    every major conditioned."""
     views: list[FindingView] = []
     waivers: list[WaiverView] = []
     conditions: list[ConditionView] = []
-    for n in range(findings):
+    for n in range(count):
         domain = DOMAINS[n % len(DOMAINS)]
         severity = SEVERITIES[(n // len(DOMAINS)) % len(SEVERITIES)]
         rule = f"{SECTIONS[domain].split('-')[0]}-{n:04d}-synthetic"
@@ -104,7 +98,11 @@ def packet_data(
             attached = [condition]
             status = "conditioned"
         views.append(FindingView(finding, status, waiver, attached))
-    signoffs = [
+    return views, waivers, conditions
+
+
+def _signoffs(remark: str) -> list[SignOffView]:
+    return [
         SignOffView(
             id=i + 1,
             domain=domain,
@@ -119,6 +117,21 @@ def packet_data(
         )
         for i, domain in enumerate(("technology", "security", "accessibility", "privacy"))
     ]
+
+
+def packet_data(
+    findings: int = 200,
+    *,
+    remark: str = "",
+    draft: bool = False,
+    outcome: str = "approved_with_conditions",
+    council: bool = False,
+    verify_at: str = "",
+) -> PacketData:
+    """``outcome`` is the decided state (``rejected`` for a rejection record); ``council``
+    makes it a Tier 3 request of $250,000, which needs City Council approval."""
+    views, waivers, conditions = _findings(findings, remark)
+    signoffs = _signoffs(remark)
     view = ProposalView(
         id=1,
         ref="P-1",
