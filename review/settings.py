@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     signin_window_minutes: int = Field(
         15, ge=1, description="Failures are forgotten this long after the last failure or pause."
     )
+    public_url: str | None = Field(
+        None,
+        description="The address people use to reach the workspace, such as "
+        "https://review.city.example.gov; packets print it as where to verify them.",
+    )
     log_level: LogLevel | None = Field(
         None,
         description="Least severe log records written to stderr; default INFO for the "

@@ -21,8 +21,10 @@ def main() -> None:
     svc = runtime.services()
     actor = runtime.actor(svc)
 
+    # open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md)
+    verify = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
     if actor is None:
-        page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑")])
+        page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify])
     else:
         sections: dict[str, list[st.Page]] = {
             "": [st.Page(P + "dashboard.py", title="Dashboard", icon="📊", default=True)],
@@ -42,6 +44,7 @@ def main() -> None:
                 st.Page(P + "admin_standards.py", title="Standards and rules", icon="📚"),
                 st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon="🔁"),
             ]
+        sections[""].append(verify)
         sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
         page = st.navigation(sections)
         with st.sidebar:
