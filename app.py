@@ -39,6 +39,7 @@ else:
             st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon="🔁"),
         ]
     sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
+    sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))
     page = st.navigation(sections)
     with st.sidebar:
         st.markdown(f"Signed in as **{actor.display_name}** (`{actor.username}`)")
