@@ -28,6 +28,7 @@ from .form_spec import CONTRACT_STEP, STEPS, answered_anything, prune
 
 DRAFT = "intake_draft"
 STEP = "intake-step"
+NEXT_STEP = "intake-step-next"  # the step to open on the next run (the picker may exist now)
 CONTRACT_STATES = (State.APPROVED, State.APPROVED_WITH_CONDITIONS)
 
 
@@ -50,6 +51,13 @@ def from_stored(view: Any, mode: str) -> dict[str, Any]:
     """A draft for a stored request (``view``: a ProposalView)."""
     record = copy.deepcopy(view.record)
     draft = fresh_like(record)
+    proposal = record.get("proposal", {})
+    # what the form fills in by itself, so that stored answers count as answered
+    draft["start"] = {
+        "proposal": {
+            k: copy.deepcopy(proposal[k]) for k in ("department", "requester") if k in proposal
+        }
+    }
     draft.update(
         id=view.id, version=view.row_version, mode=mode, saved=prune(record), state=view.state
     )
@@ -85,8 +93,16 @@ def install(draft: dict[str, Any], *, step: int = 0) -> None:
     forget_widgets()
     st.session_state[DRAFT] = draft
     steps = [*STEPS, CONTRACT_STEP] if draft["mode"] == "contract" else list(STEPS)
-    st.session_state[STEP] = steps[min(max(step, 0), len(steps) - 1)].title
-    draft["step"] = st.session_state[STEP]
+    title = steps[min(max(step, 0), len(steps) - 1)].title
+    st.session_state[NEXT_STEP] = title
+    draft["step"] = title
+
+
+def take_next_step() -> None:
+    """Call before the step picker is drawn: opens the step an install asked for."""
+    title = st.session_state.pop(NEXT_STEP, None)
+    if title is not None:
+        st.session_state[STEP] = title
 
 
 def open_stored(svc: Services, actor: Actor, proposal_id: int, *, step: int = 0) -> str | None:

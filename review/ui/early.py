@@ -138,7 +138,9 @@ def _meeting(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
             )
     if any(m.status == "requested" for m in asked):
         return
-    with st.expander("Ask Digital Service for a consultation meeting (optional)"):
+    with st.expander(
+        "Ask Digital Service for a consultation meeting (optional)", key="early-meeting"
+    ):
         with st.form("early-meeting-form", clear_on_submit=False):
             tomorrow = svc.today() + dt.timedelta(days=1)
             day = st.date_input(

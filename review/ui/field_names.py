@@ -30,22 +30,33 @@ def short_label(spec: Field) -> str:
 def _resolve(path: str, parent: str | None) -> str | None:
     """The full field path a written path stands for, or None if it is no field."""
     bare = _INDEX.sub("", path)
-    candidates = [bare] if bare.startswith(("proposal.", "contract.")) else []
-    candidates += [f"proposal.{bare}", f"contract.{bare}"]
-    if parent:
-        candidates.append(f"{parent}.{bare}")
+    if bare.startswith(("proposal.", "contract.")):
+        candidates = [bare]
+    else:
+        candidates = [f"proposal.{bare}", f"contract.{bare}"]
+        if parent:
+            candidates.append(f"{parent}.{bare}")
     for candidate in candidates:
         found = _longest_field(candidate)
         if found is not None:
             return found
+    if "." not in bare:  # a field named alone: its name if no other field has that name
+        same = [p for p in FIELDS if p.rsplit(".", 1)[-1] == bare]
+        if len(same) == 1:
+            return same[0]
     return None
 
 
 def _longest_field(path: str) -> str | None:
+    """The field itself, or the list field an item's column or a mapping's key belongs to."""
+    if path in FIELDS:
+        return path
     parts = path.split(".")
-    for end in range(len(parts), 1, -1):
-        if ".".join(parts[:end]) in FIELDS:
-            return ".".join(parts[:end])
+    for end in range(len(parts) - 1, 1, -1):
+        prefix = ".".join(parts[:end])
+        spec = FIELDS.get(prefix)
+        if spec is not None and spec.kind in ("items", "lines"):
+            return prefix
     return None
 
 

@@ -30,7 +30,9 @@ def apply_focus() -> None:
     script = (
         "<script>(() => {"
         f"const selector = {json.dumps(selector)}; let tries = 0; /* {count} */"
-        "const go = () => { const el = document.querySelector(selector);"
+        "const go = () => { const now = document.activeElement;"
+        " if (now && now !== document.body && now.isConnected) return;"  # the person moved on
+        " const el = document.querySelector(selector);"
         " if (el) { el.focus(); } else if (tries++ < 40) { setTimeout(go, 50); } };"
         "setTimeout(go, 50); })();</script>"
     )

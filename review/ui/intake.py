@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from .field_names import short_label
 from .form_spec import Field, Step, get, lines_to_list, put
 from .items import render_items
 from .policy_text import plain, with_links
@@ -66,7 +67,7 @@ def render_step(
             )
             if not spec.readonly:
                 put(record, spec.path, value)
-        slots[spec.path] = st.empty()
+        slots[spec.path] = st.container(key="intake-problems-" + spec.path.replace(".", "-"))
     return slots
 
 
@@ -75,7 +76,9 @@ def show_problems(step: Step, slots: dict[str, Any], problems: dict[str, str]) -
     for spec in step.fields:
         found = problem_for(spec, problems)
         if found and spec.path in slots:
-            slots[spec.path].error("\n\n".join(plain(t) for t in found), icon="⚠️")
+            slots[spec.path].error(
+                f"{short_label(spec)}: " + "\n\n".join(plain(t) for t in found), icon="⚠️"
+            )
 
 
 def render_field(

@@ -83,7 +83,7 @@ def _listing(
         title = spec.item_title(item)
         with st.container(border=True, key=f"{spec.key}-item-{index}"):
             details = " · ".join(
-                f"{c.label}: **{md(c.show(item[c.name]))}**"
+                f"{c.label}: **{md(_answer(c, item[c.name]))}**"
                 for c in spec.columns
                 if item.get(c.name) not in (None, "")
             )
@@ -155,7 +155,7 @@ def _item_form(
         if editing is not None
         else f"Add {'an' if spec.item[:1] in 'aeiou' else 'a'} {spec.item}"
     )
-    with st.form(key=f"{spec.key}-form", border=True):
+    with st.container(key=f"{spec.key}-form"), st.form(key=f"{spec.key}-itemform", border=True):
         st.markdown(f"**{heading}**")
         values = {
             c.name: _column_input(c, current.get(c.name), f"{prefix}-{c.name}")
@@ -230,6 +230,12 @@ def _column_input(column: Column, current: Any, key: str) -> Any:
         return chosen.isoformat() if isinstance(chosen, dt.date) else None
     text = st.text_input(label, value=str(current or ""), key=key, help=helptext)
     return text.strip() or None
+
+
+def _answer(column: Column, value: Any) -> str:
+    if column.kind == "bool":
+        return "yes" if value else "no"
+    return column.show(value)
 
 
 def _date(value: Any) -> dt.date | None:

@@ -118,6 +118,24 @@ def _stored(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
                 _apply(svc, actor, draft, document.kind, document.filename, found)
 
 
+def _add_list_items(
+    section: dict[str, Any], found: dict[str, Any], kept: list[str]
+) -> dict[str, int]:
+    """A list the person already started (components, criteria) gets the document's entries
+    it lacks, appended: nothing the person wrote is replaced, nothing the document says is
+    dropped."""
+    added: dict[str, int] = {}
+    for key in kept:
+        mine, theirs = section.get(key), found.get(key)
+        if not (isinstance(mine, list) and isinstance(theirs, list)):
+            continue
+        new = [item for item in theirs if item not in mine]
+        if new:
+            section[key] = [*mine, *new]
+            added[key] = len(new)
+    return added
+
+
 def _apply(
     svc: Services,
     actor: Actor,
@@ -130,6 +148,7 @@ def _apply(
     proposal = record.setdefault("proposal", {})
     section = proposal.setdefault(found["section"], {})
     filled, kept = merge(section, found["answers"])
+    added = _add_list_items(section, found["answers"], kept)
     listed = get(record, "proposal.attachments") or []
     if not any(a.get("path") == filename for a in listed if isinstance(a, dict)):
         put(record, "proposal.attachments", [*listed, {"kind": kind, "path": filename}])
@@ -138,6 +157,10 @@ def _apply(
     message = "Filled: " + (
         "; ".join(humanise(f"{found['section']}.{k}") for k in filled) or "nothing new"
     )
+    section_name = found["section"]
+    for key, count in added.items():
+        message += f". Added {count} to {humanise(f'{section_name}.{key}')}"
+    kept = [k for k in kept if k not in added]
     if kept:
         message += ". Kept your answers for: " + "; ".join(
             humanise(f"{found['section']}.{k}") for k in kept

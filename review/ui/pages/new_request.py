@@ -80,6 +80,7 @@ def conflict_banner() -> None:
 
 def step_picker() -> Step:
     titles_ = [s.title for s in steps]
+    drafts.take_next_step()
     if st.session_state.get(drafts.STEP) not in titles_:
         st.session_state[drafts.STEP] = titles_[0]
     chosen = st.radio("Step", titles_, key=drafts.STEP, horizontal=True)
@@ -104,8 +105,8 @@ def problems_now(judged: preview.Preview) -> dict[str, str]:
     if draft["submit_tried"]:
         missing = proposals.submission_problems(svc, prune(draft["record"]))
         shown.update({p.path: humanise(p.problem) for p in missing})
-    for path, text in draft["problems"].items():
-        shown.setdefault(path, text)
+    if not judged.problems:
+        draft["problems"] = {}  # a refused save's problems are gone once the values are valid
     return shown
 
 
@@ -172,10 +173,12 @@ def buttons(step: Step) -> None:
             st.switch_page(REQUEST_PAGE, query_params={"id": str(view.id)})
         return
     if row.button("Save draft", key="intake-save"):
-        if drafts.save(svc, actor, draft) and draft["id"] is not None:
+        if not drafts.save(svc, actor, draft):
+            st.rerun()  # the conflict or the fields' problems show where they belong
+        elif draft["id"] is not None:
             st.session_state[FLASH] = ("success", f"Saved P-{draft['id']}.")
             st.rerun()
-        elif draft["id"] is None:
+        else:
             st.info("Nothing to save yet: answer a question first.")
     if row.button("Submit for review", key="intake-submit", type="primary"):
         submit()
@@ -222,7 +225,9 @@ judged = preview.judge(
 show_problems(step, slots, problems_now(judged))
 with side_col:
     if step is FIRST and not contract_mode:
-        early.panel(svc, actor, draft, judged, missing_labels())
+        with st.container(key="early-panel"):
+            early.panel(svc, actor, draft, judged, missing_labels())
     else:
-        preview.findings(judged, titles)
+        with st.container(key="preview-panel"):
+            preview.findings(judged, titles)
 apply_focus()
