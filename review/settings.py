@@ -31,6 +31,8 @@ class Settings(BaseSettings):
         False, description="Seed demonstration accounts and requests into an empty database."
     )
     debug: bool = Field(False, description="Show tracebacks for internal errors (CLI).")
+    host: str = Field("127.0.0.1", description="The address scripts/run serves the workspace on.")
+    port: int = Field(8501, ge=1, le=65535, description="The port scripts/run serves it on.")
     autosave_seconds: float = Field(
         15,
         ge=2,

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..core.records import Submission
 from ..errors import FieldProblem, InvalidTransition, RecordInvalid
 from ..store.models import Contract, Proposal, RecordVersion
 from . import access, evaluations
@@ -176,22 +177,30 @@ def _save(
 def submission_problems(services: Services, record: dict[str, Any]) -> list[FieldProblem]:
     """Everything that stops ``record`` from being submitted: the answers the standards
     require (GEN-1, GEN-2) first, then any value the intake schema refuses."""
-    problems = gaps(record, services.evaluator.standards)
     try:
-        validate_for_submit(record)
+        _valid_for_submit(services, record, required=True)
+    except RecordInvalid as exc:
+        return exc.problems
+    return []
+
+
+def _valid_for_submit(services: Services, record: dict[str, Any], *, required: bool) -> Submission:
+    """The validated submission (validated once), or every problem at once."""
+    problems = gaps(record, services.evaluator.standards) if required else []
+    try:
+        submission = validate_for_submit(record)
     except RecordInvalid as exc:
         named = {p.path for p in problems}
-        problems += [p for p in exc.problems if p.path not in named]
-    return problems
+        raise RecordInvalid(problems + [p for p in exc.problems if p.path not in named]) from None
+    if problems:
+        raise RecordInvalid(problems)
+    return submission
 
 
 def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> ProposalView:
     current = evaluations.version(tx, proposal)
-    if stage == "proposal":
-        problems = submission_problems(tx.services, current.record)
-        if problems:
-            raise RecordInvalid(problems)
-    submission = validate_for_submit(current.record)
+    required = stage == "proposal"  # the contract stage's proposal was submitted already
+    submission = _valid_for_submit(tx.services, current.record, required=required)
     if stage == "contract" and submission.contract is None:
         raise RecordInvalid([FieldProblem("contract", "required to submit the contract stage")])
     if stage == "proposal" and submission.contract is not None:
@@ -215,7 +224,7 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Prop
         tier=evaluation.tier,
         disposition=evaluation.disposition,
     )
-    evaluations.refresh(tx, proposal)
+    evaluations.refresh(tx, proposal, evaluation=evaluation)  # not read back from the database
     return proposal_view(tx, proposal)
 
 

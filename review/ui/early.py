@@ -43,6 +43,7 @@ def panel(
         return
     result = preview.result
     titles = {s.id: s.title for s in evaluator().standards.sections}
+    st.caption(f"Checked in {preview.ms:.0f} ms against {result.standards_version}.")
     with st.container(border=True, key="early-tier"):
         st.markdown(f"**Likely review: Tier {result.tier}**")
         st.markdown(plain(tier_text(result)))
