@@ -142,6 +142,19 @@ def _sign_all(services: Services, proposal_id: int, required: list[str]) -> None
             signoffs.sign_off(services, reviewer[domain], proposal_id, domain, note="Reviewed.")
 
 
+def _parks_draft(services: Services, today: dt.date) -> None:
+    """Parks: a draft not yet submitted, with an early-consultation meeting asked for."""
+    parks = proposals.create_draft(services, "parker", _load("parks-crew-task-board.yaml"))
+    consultations.request(
+        services,
+        "parker",
+        parks.proposal.id,
+        day=today + dt.timedelta(days=7),
+        start=dt.time(10, 0),
+        note="Which quotes do we need, and does the crew app need an ACR?",
+    )
+
+
 def _requests(services: Services) -> None:
     today = services.today()
     # Library room booking: approved with a condition on its one major finding.
@@ -191,16 +204,7 @@ def _requests(services: Services) -> None:
     )
     proposals.submit(services, "carl", permit.proposal.id)
 
-    # Parks: a draft not yet submitted, with an early-consultation meeting asked for.
-    parks = proposals.create_draft(services, "parker", _load("parks-crew-task-board.yaml"))
-    consultations.request(
-        services,
-        "parker",
-        parks.proposal.id,
-        day=today + dt.timedelta(days=7),
-        start=dt.time(10, 0),
-        note="Which quotes do we need, and does the crew app need an ACR?",
-    )
+    _parks_draft(services, today)
 
     # Fire records renewal: in review, with a waiver from the Information Security Officer.
     fire = proposals.create_draft(services, "felix", _load("fire-records-renewal.yaml"))

@@ -11,7 +11,8 @@ from typing import Any
 
 from .form_contract import CONTRACT_STEP
 from .form_fields import Column, Field, Kind, Step
-from .form_steps import FIRST, STEPS
+from .form_first import FIRST
+from .form_steps import STEPS
 
 __all__ = [
     "CONTRACT_STEP",
