@@ -20,6 +20,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +229,23 @@ def stored(server: Server, query: Callable[[Any], Any]) -> Any:
 # --- the walk -----------------------------------------------------------------------------
 
 
+@dataclass
+class Walk:
+    """One person's walk through the form: their browser tab, what the browser asked them,
+    and the screenshots taken on the way."""
+
+    page: Page
+    server: Server
+    device: str
+    title: str
+    shot: Shots
+    dialogs: list[str] = field(default_factory=list)
+
+    def answer_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.type)
+        dialog.accept()
+
+
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_department_files_a_request_by_keyboard(
     page: Page, server: Server, artifacts: Path, device: str
@@ -236,24 +254,31 @@ def test_department_files_a_request_by_keyboard(
     page.set_viewport_size({"width": width, "height": height})
     shot = TallShots(artifacts)
     shot.count = 100 if device == "phone" else 0
-    title = f"Permit counter kiosk ({device})"
-    dialogs: list[str] = []
-
-    def answer_dialog(dialog: Dialog) -> None:
-        dialogs.append(dialog.type)
-        dialog.accept()
-
-    page.on("dialog", answer_dialog)
-
+    walk = Walk(page, server, device, f"Permit counter kiosk ({device})", shot)
+    page.on("dialog", walk.answer_dialog)
     sign_in_by_keyboard(page, user)
     open_page(page, "New request", "New request")
+    blank_form(walk)
+    early_consultation(walk)
+    vendor_questions_document(walk)
+    consultation_meeting(walk)
+    full_form(walk)
+    reload_mid_form(walk)
+    vendor_documents(walk)
+    submit_request(walk)
 
+
+def blank_form(walk: Walk) -> None:
+    page = walk.page
     # A blank form judges nothing: no blocker before the person has answered.
     side = keyed(page, "early-panel")
     expect(side.get_by_text(re.compile("^Answer the questions to see"))).to_be_visible()
     expect(page.get_by_text("BLOCKER")).to_have_count(0)
-    shot(page, f"{device}-blank-form")
+    walk.shot(page, f"{walk.device}-blank-form")
 
+
+def early_consultation(walk: Walk) -> None:
+    page, title = walk.page, walk.title
     # 1. Early consultation.
     type_text(page, "f-proposal-title", title)
     type_text(
@@ -283,8 +308,13 @@ def test_department_files_a_request_by_keyboard(
     expect(asks).to_contain_text(insurance)
     expect(asks).to_contain_text(f"{standards.accessibility.acr_max_age_months} months")
     expect(asks.get_by_role("link", name="SEC-1 Attestation")).to_be_visible()
-    shot(page, f"{device}-early-consultation")
+    walk.shot(page, f"{walk.device}-early-consultation")
 
+
+def vendor_questions_document(walk: Walk) -> None:
+    page, title = walk.page, walk.title
+    standards = evaluator().standards
+    insurance = f"${standards.security.cyber_insurance_min_usd:,.0f}"
     word = download(page, keyed(page, "early-download").get_by_role("button"))
     text = docx_text(word)
     assert "What to ask vendors" in text and title in text
@@ -292,6 +322,10 @@ def test_department_files_a_request_by_keyboard(
     # the policy's own words are quoted for bidders
     assert standards.section_index["SEC-4"].text.split()[0] in text
 
+
+def consultation_meeting(walk: Walk) -> None:
+    page, title = walk.page, walk.title
+    standards = evaluator().standards
     # An optional meeting with Digital Service, with its invitation.
     focus_and(page, keyed(page, "early-meeting").locator("summary"), "Enter", rerun=False)
     note = keyed(page, "early-note").locator("textarea")
@@ -306,9 +340,12 @@ def test_department_files_a_request_by_keyboard(
     assert title in str(event["summary"])
     minutes = standards.intake.consultation.meeting_minutes
     assert event.duration == dt.timedelta(minutes=minutes)
-    rows = stored(server, lambda s: s.query(Consultation).count())
+    rows = stored(walk.server, lambda s: s.query(Consultation).count())
     assert rows >= 1
 
+
+def full_form(walk: Walk) -> None:
+    page = walk.page
     # 2. The full form opens with those answers in it.
     focus_and(page, keyed(page, "early-continue").get_by_role("button"), "Enter")
     expect(
@@ -337,7 +374,7 @@ def test_department_files_a_request_by_keyboard(
     expect(item_button(page, field, "Edit alternative Paper forms")).to_have_count(0)
     focus_and(page, item_button(page, field, "Put back alternative Paper forms"), "Enter")
     expect(item_button(page, field, "Edit alternative Paper forms")).to_be_visible()
-    shot(page, f"{device}-alternatives")
+    walk.shot(page, f"{walk.device}-alternatives")
 
     go_to_step(page, "Users and hosting")
     choose(page, keyed(page, "f-proposal-hosting"), "Vendor-hosted")
@@ -353,7 +390,7 @@ def test_department_files_a_request_by_keyboard(
         [("text", "System", "gis"), ("select", "Method", "SFTP")],
         "Edit integration gis (SFTP)",
     )
-    shot(page, f"{device}-integrations")
+    walk.shot(page, f"{walk.device}-integrations")
 
     go_to_step(page, "Data")
     add_item(
@@ -376,6 +413,9 @@ def test_department_files_a_request_by_keyboard(
     )
     expect(saved_status(page)).to_be_visible()
 
+
+def reload_mid_form(walk: Walk) -> None:
+    page = walk.page
     # 3. Reload mid-form, with text typed but not confirmed: the browser asks first.
     go_to_step(page, "Open source")  # saves the draft
     expect(saved_status(page)).to_be_visible()
@@ -384,12 +424,12 @@ def test_department_files_a_request_by_keyboard(
     keyed(page, "f-proposal-open_source-license").locator("input").focus()
     page.keyboard.type("Apache-2.0")
     page.reload()
-    assert "beforeunload" in dialogs, dialogs
+    assert "beforeunload" in walk.dialogs, walk.dialogs
     expect(keyed(page, "intake-step").get_by_role("radio", name="Open source")).to_be_checked(
         timeout=60_000
     )
     settle(page)
-    shot(page, f"{device}-after-reload")
+    walk.shot(page, f"{walk.device}-after-reload")
     # everything confirmed before the reload is there
     go_to_step(page, "Security")
     expect(
@@ -415,6 +455,9 @@ def test_department_files_a_request_by_keyboard(
     go_to_step(page, "AI, privacy and surveillance")
     set_radio(page, keyed(page, "f-proposal-privacy-impact_assessment"), "Yes")
 
+
+def vendor_documents(walk: Walk) -> None:
+    page = walk.page
     # 4. Vendor documents fill answers, and the form stays savable.
     go_to_step(page, "Attachments")
     for path, kind in ((ACR, "Accessibility Conformance Report"), (SBOM, "Software bill")):
@@ -428,35 +471,38 @@ def test_department_files_a_request_by_keyboard(
         use = page.get_by_role("button", name=f"Use what {path.name} says in the form")
         focus_and(page, use, "Enter")
         expect(page.get_by_text(re.compile(r"^Filled: .*Saved\.$"))).to_be_visible()
-    shot(page, f"{device}-documents")
+    walk.shot(page, f"{walk.device}-documents")
     focus_and(page, keyed(page, "intake-save").get_by_role("button"), "Enter")
     expect(page.get_by_text(re.compile(r"^Saved P-\d+\.$"))).to_be_visible()
     expect(page.get_by_text("changed since you loaded it")).to_have_count(0)
 
     # what the documents said survives a reload (nothing unsaved now: no question asked)
-    asked = len(dialogs)
+    asked = len(walk.dialogs)
     page.reload()
     expect(keyed(page, "intake-step").get_by_role("radio", name="Attachments")).to_be_checked(
         timeout=60_000
     )
     settle(page)
-    assert len(dialogs) == asked, "the browser asked although everything was saved"
+    assert len(walk.dialogs) == asked, "the browser asked although everything was saved"
     go_to_step(page, "Accessibility")
     acr_date = keyed(page, "f-proposal-accessibility-acr_date")
     expect(acr_date.get_by_role("spinbutton", name=re.compile("^year"))).to_have_text("2023")
     go_to_step(page, "Open source")
     components = keyed(page, "f-proposal-open_source-components")
     expect(components.get_by_text(re.compile(r"^Components 1–25 of \d+"))).to_be_visible()
-    shot(page, f"{device}-components-from-sbom")
+    walk.shot(page, f"{walk.device}-components-from-sbom")
 
+
+def submit_request(walk: Walk) -> None:
+    page, title = walk.page, walk.title
     # 5. Submit: the request page shows the evaluation.
     focus_and(page, keyed(page, "intake-submit").get_by_role("button"), "Enter")
     header = page.get_by_role("heading", name=re.compile(r"^P-\d+: " + re.escape(title)))
     expect(header).to_be_visible(timeout=TIMEOUT_MS * 2)
     settle(page)
-    shot(page, f"{device}-submitted")
+    walk.shot(page, f"{walk.device}-submitted")
     ref = (header.text_content() or "").split(":")[0]
-    record = stored(server, lambda s: s.get(Proposal, int(ref[2:])).state)
+    record = stored(walk.server, lambda s: s.get(Proposal, int(ref[2:])).state)
     assert record == "submitted"
 
 
