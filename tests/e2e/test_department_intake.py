@@ -191,6 +191,7 @@ class TallShots(Shots):
             " return m ? m.scrollHeight : document.body.scrollHeight; }"
         )
         page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 12_000)})
+        page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
         try:
             settle(page)
             super().__call__(page, name)
