@@ -18,9 +18,11 @@ runtime.flush_cookie()
 svc = runtime.services()
 actor = runtime.actor(svc)
 P = "review/ui/pages/"
+# Open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md).
+VERIFY = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
 
 if actor is None:
-    page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑")])
+    page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), VERIFY])
 else:
     sections: dict[str, list[st.Page]] = {
         "": [st.Page(P + "dashboard.py", title="Dashboard", icon="📊", default=True)],
@@ -40,6 +42,7 @@ else:
             st.Page(P + "admin_standards.py", title="Standards and rules", icon="📚"),
             st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon="🔁"),
         ]
+    sections[""].append(VERIFY)
     sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
     sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))
     page = st.navigation(sections)

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     packet_template: Path | None = Field(
         None, description="A Word template (.docx) for approval packets instead of the built-in."
     )
+    public_url: str | None = Field(
+        None,
+        description="The address people use to reach the workspace, such as "
+        "https://review.city.example.gov; packets print it as where to verify them.",
+    )
     log_level: LogLevel | None = Field(
         None,
         description="Least severe log records written to stderr; default INFO for the "

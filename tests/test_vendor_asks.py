@@ -59,10 +59,10 @@ def test_restricted_data_asks_for_more() -> None:
     asks = asks_for({"data_classes": ["internal"], "data_types": ["phi", "payment_card"]})
     restricted = standards.security.cyber_insurance_min_usd_restricted
     assert f"${restricted:,.0f}" in asks["Cyber insurance"].text
-    assert asks["HIPAA Business Associate Agreement"].cites == ("SEC-10",)
-    assert asks["PCI DSS Attestation of Compliance"].cites == ("SEC-9",)
+    assert asks["HIPAA business associate agreement"].cites == ("SEC-10",)
+    assert asks["PCI DSS attestation of compliance"].cites == ("SEC-9",)
     attestation = asks["Security attestation"].text
-    assert "SOC 2 Type II report dated within the last 12 months" in attestation
+    assert "SOC 2 Type II dated within the last 12 months" in attestation
 
 
 def test_asks_depend_on_what_is_acquired() -> None:

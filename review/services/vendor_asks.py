@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..core.derived import Derived, derive
 from ..core.records import AcquisitionType, CertificationType, Submission, VpatEdition
 from ..core.standards import AttestationGroup, Standards
-from ..labels import label
+from ..labels import enum_label as label
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ def _accessibility(d: Derived, s: Standards, answered_type: bool) -> list[Ask]:
     editions = _either([label(VpatEdition, e) for e in a.acr_editions])
     when = "A" if answered_type else "For anything with a user interface: a"
     text = (
-        f"{when}n Accessibility Conformance Report on the ITI VPAT 2.x template ({editions} "
-        f"edition) dated within the last {a.acr_max_age_months} months, claiming WCAG "
+        f"{when}n Accessibility Conformance Report on the ITI VPAT 2.x template ({editions}) "
+        f"dated within the last {a.acr_max_age_months} months, claiming WCAG "
         f"{a.required_wcag_version} Level AA"
     )
     if d.public_facing:

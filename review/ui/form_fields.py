@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from ..labels import label as value_label
+from ..labels import enum_label as value_label
 
 Kind = Literal[
     "text", "textarea", "enum", "bool", "number", "int", "date", "multi", "lines", "items"

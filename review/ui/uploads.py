@@ -12,8 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+from ..core.records import AttachmentKind
 from ..errors import ReviewError
 from ..evidence.attach import merge
+from ..labels import enum_label
 from ..services import attachments
 from ..services.context import Actor, Services
 from . import drafts
@@ -21,14 +23,6 @@ from .field_names import humanise
 from .form_spec import get, put
 from .items import md
 
-KIND_TEXT = {
-    "acr": "Accessibility Conformance Report (ACR)",
-    "sbom": "Software bill of materials (SBOM)",
-    "soc2_report": "SOC 2 report",
-    "questionnaire": "Security questionnaire",
-    "contract": "Contract",
-    "other": "Other document",
-}
 FLASH = "upload-flash"
 
 
@@ -47,7 +41,7 @@ def render(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
         kind = st.selectbox(
             "Kind of document",
             kinds,
-            format_func=lambda k: KIND_TEXT.get(k, k),
+            format_func=lambda k: enum_label(AttachmentKind, k),
             key="upload-kind",
         )
         upload = st.file_uploader(
@@ -100,7 +94,7 @@ def _stored(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
     for document in documents:
         with st.container(border=True, key=f"upload-doc-{document.id}"):
             st.markdown(
-                f"{md(document.filename)} · {KIND_TEXT.get(document.kind, document.kind)} · "
+                f"{md(document.filename)} · {enum_label(AttachmentKind, document.kind)} · "
                 f"{document.size:,} bytes"
             )
             found = document.extracted

@@ -378,7 +378,7 @@ def full_form(walk: Walk) -> None:
     walk.shot(page, f"{walk.device}-alternatives")
 
     go_to_step(page, "Users and hosting")
-    choose(page, keyed(page, "f-proposal-hosting"), "Vendor-hosted")
+    choose(page, keyed(page, "f-proposal-hosting"), "Vendor cloud")
     add_item(
         page,
         "f-proposal-integrations",
@@ -410,7 +410,7 @@ def full_form(walk: Walk) -> None:
         page,
         "f-proposal-certifications",
         [("select", "Type", "SOC 2 Type II"), ("date", "Date", "2026-06-01")],
-        "Edit certification SOC 2 Type II report (2026-06-01)",
+        "Edit certification SOC 2 Type II (2026-06-01)",
     )
     expect(saved_status(page)).to_be_visible()
 
@@ -437,7 +437,7 @@ def reload_mid_form(walk: Walk) -> None:
         item_button(
             page,
             "f-proposal-certifications",
-            "Edit certification SOC 2 Type II report (2026-06-01)",
+            "Edit certification SOC 2 Type II (2026-06-01)",
         )
     ).to_be_visible()
     go_to_step(page, "Open source")
@@ -461,7 +461,7 @@ def vendor_documents(walk: Walk) -> None:
     page = walk.page
     # 4. Vendor documents fill answers, and the form stays savable.
     go_to_step(page, "Attachments")
-    for path, kind in ((ACR, "Accessibility Conformance Report"), (SBOM, "Software bill")):
+    for path, kind in ((ACR, "Accessibility conformance report"), (SBOM, "Software bill")):
         choose(page, keyed(page, "upload-kind"), kind, rerun=False)
         keyed(page, "upload-file").locator("input[type=file]").set_input_files(str(path))
         expect(

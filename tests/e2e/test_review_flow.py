@@ -48,7 +48,7 @@ ANSWERS: list[tuple[str, str, str, str]] = [
         "Tell us about the problem",
         "f-proposal-acquisition_type",
         "select",
-        "IT professional services",
+        "Professional services",
     ),
     ("Tell us about the problem", "f-proposal-cost-one_time", "number", "15000"),
     ("Tell us about the problem", "f-proposal-users-public_facing", "radio", "No"),
@@ -62,8 +62,8 @@ ANSWERS: list[tuple[str, str, str, str]] = [
     ),
     ("Cost and procurement", "f-proposal-procurement_method", "select", "Informal quotes"),
     ("Users and hosting", "f-proposal-has_user_interface", "radio", "Yes"),
-    ("Users and hosting", "f-proposal-hosting", "select", "Not hosted (no server)"),
-    ("Security", "f-proposal-authentication-sso", "select", "SAML 2.0"),
+    ("Users and hosting", "f-proposal-hosting", "select", "Nothing hosted"),
+    ("Security", "f-proposal-authentication-sso", "select", "SAML"),
     ("Security", "f-proposal-lifecycle-browser_plugins_required", "radio", "No"),
 ]
 # The same answers as the record the form builds (the engine's expectation is taken from it).
