@@ -183,7 +183,8 @@ def buttons(step: Step) -> None:
     if row.button("Submit for review", key="intake-submit", type="primary"):
         submit()
     if draft["id"] is not None and row.button("Start a new request", key="intake-new"):
-        drafts.start_new(actor)
+        if drafts.save(svc, actor, draft):  # this draft's last answers are kept first
+            drafts.start_new(actor)
         st.rerun()
 
 
