@@ -35,7 +35,7 @@ def render(svc: Services, actor: Actor) -> None:
                 f"({meeting.minutes} min) · asked by {md(meeting.requester)}"
             )
             if meeting.note:
-                st.caption(meeting.note)
+                st.caption(md(meeting.note))
             with st.container(horizontal=True):
                 name, data = consultations.invitation(svc, actor.username, meeting.id)
                 st.download_button(

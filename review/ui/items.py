@@ -17,7 +17,7 @@ import streamlit as st
 from .focus import focus_later
 from .form_fields import Column, Field
 from .form_spec import get, item_problems, items_to_value, put, value_to_items
-from .policy_text import plain
+from .policy_text import literal, plain
 
 NOT_ANSWERED = "— not answered —"
 PER_PAGE = 25
@@ -93,13 +93,13 @@ def _listing(
                 continue
             with st.container(horizontal=True):
                 st.button(
-                    f"Edit {spec.item} {title}",
+                    f"Edit {spec.item} {literal(title)}",
                     key=f"{spec.key}-edit-{index}",
                     on_click=_start_edit,
                     args=(spec, index),
                 )
                 st.button(
-                    f"Remove {spec.item} {title}",
+                    f"Remove {spec.item} {literal(title)}",
                     key=f"{spec.key}-remove-{index}",
                     on_click=_remove,
                     args=(spec, record, index),
@@ -126,7 +126,7 @@ def _remove(spec: Field, record: dict[str, Any], index: int) -> None:
     _state(_UNDO)[spec.key] = (index, removed)
     _state(_EDITING).pop(spec.key, None)
     _renew(spec)
-    _state(FLASH)[spec.key] = f"Removed {spec.item} {spec.item_title(removed)}."
+    _state(FLASH)[spec.key] = f"Removed {spec.item} {literal(spec.item_title(removed))}."
     focus_later(f".st-key-{spec.key}-undo button")
 
 
@@ -136,7 +136,7 @@ def _undo(spec: Field, record: dict[str, Any], items: list[dict[str, Any]], disa
         return
     index, item = removed
     title = spec.item_title(item)
-    if st.button(f"Put back {spec.item} {title}", key=f"{spec.key}-undo"):
+    if st.button(f"Put back {spec.item} {literal(title)}", key=f"{spec.key}-undo"):
         items.insert(min(index, len(items)), item)
         put(record, spec.path, items_to_value(spec, items))
         _state(_UNDO).pop(spec.key, None)
@@ -151,7 +151,7 @@ def _item_form(
     round_ = _state(_ROUND).get(spec.key, 0)
     prefix = f"{spec.key}-{round_}"
     heading = (
-        f"Change {spec.item} {spec.item_title(current)}"
+        f"Change {spec.item} {literal(spec.item_title(current))}"
         if editing is not None
         else f"Add {'an' if spec.item[:1] in 'aeiou' else 'a'} {spec.item}"
     )
@@ -184,10 +184,10 @@ def _item_form(
     clean = {k: v for k, v in values.items() if v not in (None, "")}
     if editing is None:
         items.append(clean)
-        done = f"Added {spec.item} {spec.item_title(clean)}."
+        done = f"Added {spec.item} {literal(spec.item_title(clean))}."
     else:
         items[editing] = clean
-        done = f"Saved {spec.item} {spec.item_title(clean)}."
+        done = f"Saved {spec.item} {literal(spec.item_title(clean))}."
     put(record, spec.path, items_to_value(spec, items))
     _state(_EDITING).pop(spec.key, None)
     _state(_UNDO).pop(spec.key, None)

@@ -17,6 +17,15 @@ def plain(text: str) -> str:
     return text.replace("$", "\\$")
 
 
+def literal(text: str) -> str:
+    """A person's text (a title, a file or component name) inside a label that Streamlit
+    reads as markdown: emphasis, links, code and HTML stay characters."""
+    out = text.replace("\\", "\\\\")
+    for char in "*_[]`<>~|#":
+        out = out.replace(char, "\\" + char)
+    return plain(out)
+
+
 def section_link(section_id: str, titles: dict[str, str]) -> str:
     title = titles.get(section_id)
     shown = f"{section_id} {title}" if title else section_id

@@ -22,6 +22,7 @@ from . import drafts
 from .field_names import humanise
 from .form_spec import get, put
 from .items import md
+from .policy_text import literal
 
 FLASH = "upload-flash"
 
@@ -106,7 +107,7 @@ def _stored(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
             for warning in found.get("warnings", [])[:5]:
                 st.warning(warning)
             if st.button(
-                f"Use what {document.filename} says in the form",
+                f"Use what {literal(document.filename)} says in the form",
                 key=f"upload-apply-{document.id}",
             ):
                 _apply(svc, actor, draft, document.kind, document.filename, found)

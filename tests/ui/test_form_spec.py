@@ -130,3 +130,24 @@ def test_no_rule_text_keeps_a_field_path_once_humanised() -> None:
             leaf = path.split(".", 1)[1]
             if "." in leaf or "_" in leaf:
                 assert f" {leaf}" not in text and f"{leaf}." not in text, (rule.id, text)
+
+
+HOSTILE = [
+    "[click](javascript:alert(1))",
+    "**loud** _quiet_ `code` <img src=x onerror=alert(1)>",
+    "costs $10,000 and $75,000",
+    "back\\slash ~~gone~~ | table | # heading",
+]
+
+
+def test_a_persons_text_stays_text_in_labels_and_markdown() -> None:
+    from review.ui.items import md
+    from review.ui.policy_text import literal
+
+    for text in HOSTILE:
+        for escaped in (literal(text), md(text)):
+            # every markdown-active character is escaped, so nothing renders as a link,
+            # emphasis, code, HTML or LaTeX
+            for char in "[]*_`<>$~|#":
+                assert char not in escaped.replace("\\" + char, ""), (text, escaped)
+            assert escaped.replace("\\", "") == text.replace("\\", ""), (text, escaped)

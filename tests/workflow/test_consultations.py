@@ -102,3 +102,21 @@ def test_meetings_are_refused_when_they_cannot_happen(
             services, "lee", draft.id, day=today + dt.timedelta(days=2), start=dt.time(10)
         )
     assert len(consultations.for_proposal(services, "lee", draft.id)) == 1
+
+
+def test_a_hostile_note_stays_inside_the_invitation(
+    services: Services, people: Any, clock: Clock
+) -> None:
+    """A note trying to end the event and add another (iCalendar injection) is text."""
+    draft = draft_of(services)
+    note = "Agenda\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Free money\r\nATTENDEE:mailto:x@evil"
+    day = (clock.now + dt.timedelta(days=2)).date()
+    meeting = consultations.request(
+        services, "dana", draft.id, day=day, start=dt.time(9, 0), note=note
+    )
+    _, data = consultations.invitation(services, "tess", meeting.id)
+    calendar = icalendar.Calendar.from_ical(data)
+    assert len(calendar.events) == 1
+    event = calendar.events[0]
+    assert "END:VEVENT" in str(event["description"])  # kept as words, not structure
+    assert "mailto:x@evil" not in {str(a) for a in event.get("attendee")}

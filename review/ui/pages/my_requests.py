@@ -9,6 +9,7 @@ from review.errors import ReviewError
 from review.services import proposals
 from review.services.lifecycle import State
 from review.ui import components, runtime
+from review.ui.policy_text import literal
 
 NEW_PAGE = "review/ui/pages/new_request.py"
 REQUEST_PAGE = "review/ui/pages/request.py"
@@ -34,7 +35,7 @@ if drafts:
         st.subheader("Continue your draft")
         for row in drafts:
             if st.button(
-                f"Continue {row.ref}: {row.title}",
+                f"Continue {row.ref}: {literal(row.title)}",
                 key=f"continue-{row.id}",
                 help=f"Last saved {components.when(row.updated_at)}",
             ):

@@ -17,7 +17,7 @@ from review.ui.field_names import field_name, humanise
 from review.ui.focus import apply_focus
 from review.ui.form_spec import CONTRACT_STEP, FIRST, STEPS, Step, answered_anything, prune
 from review.ui.intake import render_step, show_problems
-from review.ui.policy_text import plain
+from review.ui.policy_text import literal, plain
 
 REQUEST_PAGE = "review/ui/pages/request.py"
 FLASH = "intake-flash"
@@ -53,7 +53,7 @@ def offer_continue() -> None:
     with st.container(border=True, key="intake-continue"):
         st.markdown("**Continue your draft**")
         for row in mine:
-            if st.button(f"Continue {row.ref}: {row.title}", key=f"continue-{row.id}"):
+            if st.button(f"Continue {row.ref}: {literal(row.title)}", key=f"continue-{row.id}"):
                 problem = drafts.open_stored(svc, actor, row.id)
                 if problem:
                     st.error(problem)
