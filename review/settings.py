@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         False, description="Seed demonstration accounts and requests into an empty database."
     )
     debug: bool = Field(False, description="Show tracebacks for internal errors (CLI).")
+    autosave_seconds: float = Field(
+        15,
+        ge=2,
+        le=600,
+        description="How often the New request form saves a changed draft on its own.",
+    )
     packet_template: Path | None = Field(
         None, description="A Word template (.docx) for approval packets instead of the built-in."
     )

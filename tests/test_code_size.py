@@ -23,7 +23,6 @@ ALLOWED: dict[str, str] = {
     "review/core/facts.py": "one builder per fact kind (hardening)",
     "review/evidence/acr.py": "a package by format (hardening)",
     "review/evidence/sbom.py": "split by format with the ACR reader (hardening)",
-    "review/ui/form_spec.py": "the intake form's field list: policy facts move to standards/",
     # functions over 80 lines
     "review/core/facts.py::build_facts": "one builder per fact kind (hardening)",
     "review/evidence/acr.py::_build": "a package by format (hardening)",

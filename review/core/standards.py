@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -55,6 +55,7 @@ class Section(Schema):
     judgeable: bool
     enforced_by: str | None = None
     basis: str | None = None
+    text: str = Field(min_length=1)  # as policy.md words it; the app shows it beside citations
 
 
 class City(Schema):
@@ -158,6 +159,69 @@ class Technology(Schema):
     review_integration_methods: list[IntegrationMethod]
 
 
+class AnswerIs(Schema):
+    """A condition on another answer: that it equals a value, or (no value) that it is given."""
+
+    field: str
+    equals: bool | str | float | None = None
+
+
+class Requirement(Schema):
+    """Answers a submission needs: any one of ``fields``, when ``when`` holds (else always)."""
+
+    fields: list[str] = Field(min_length=1)
+    cites: list[str] = Field(min_length=1)
+    when: AnswerIs | None = None
+
+    @model_validator(mode="after")
+    def _paths_exist(self) -> Requirement:
+        for path in [*self.fields, *([self.when.field] if self.when else [])]:
+            if not record_path_exists(path):
+                raise ValueError(f"{path!r} is not a field of the intake record (intake.md)")
+        return self
+
+
+class VendorDocument(Schema):
+    """What a data type obliges the department to get from the vendor (SEC-8 to SEC-10)."""
+
+    certification: CertificationType
+    cites: list[str] = Field(min_length=1)
+
+
+class Consultation(Schema):
+    meeting_minutes: int = Field(gt=0, le=480)
+    time_zone: str
+
+
+class Intake(Schema):
+    """What submission requires (GEN-1, GEN-2) and what to ask vendors before choosing one."""
+
+    submission_requires: list[Requirement] = Field(min_length=1)
+    data_type_documents: dict[DataType, VendorDocument]
+    consultation: Consultation
+
+
+def record_path_exists(path: str) -> bool:
+    """Whether a dotted path names a field of the intake record (a list is a leaf)."""
+    from .records import Submission
+
+    model: type[BaseModel] | None = Submission
+    for part in path.split("."):
+        if model is None or part not in model.model_fields:
+            return False
+        model = _nested_model(model.model_fields[part].annotation)
+    return True
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds directly (``X`` or ``X | None``), not inside a list."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (list, dict):
+        return None
+    return next((m for a in get_args(annotation) if (m := _nested_model(a)) is not None), None)
+
+
 class Criterion(Schema):
     id: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     name: str
@@ -243,6 +307,7 @@ class Standards(Schema):
     criteria: list[Criterion]
     licenses: Licenses
     platforms: list[Platform]
+    intake: Intake
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Standards:
@@ -253,6 +318,13 @@ class Standards(Schema):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{label} ids must be unique; repeated: {dupes}")
+        known = {s.id for s in self.sections}
+        cited = [c for r in self.intake.submission_requires for c in r.cites] + [
+            c for d in self.intake.data_type_documents.values() for c in d.cites
+        ]
+        unknown = sorted({c for c in cited if c not in known})
+        if unknown:
+            raise ValueError(f"intake cites unknown policy sections: {unknown}")
         return self
 
     @property
@@ -327,6 +399,7 @@ _FILES = {
     "wcag.yaml": "criteria",
     "licenses.yaml": "licenses",
     "platforms.yaml": "platforms",
+    "intake.yaml": "intake",
 }
 
 

@@ -53,6 +53,8 @@ class AttachmentView:
     sha256: str
     uploaded_by: int
     extracted: dict[str, Any] | None
+    # the request's row version after this upload: the uploader's next save is based on it
+    proposal_version: int
 
 
 def add(
@@ -104,12 +106,19 @@ def add(
             filename=row.filename,
             sha256=row.sha256,
         )
-        return _view(row)
+        return _view(row, proposal.row_version)
 
 
-def _view(row: Attachment) -> AttachmentView:
+def _view(row: Attachment, proposal_version: int) -> AttachmentView:
     return AttachmentView(
-        row.id, row.kind, row.filename, row.size, row.sha256, row.uploaded_by, row.extracted
+        row.id,
+        row.kind,
+        row.filename,
+        row.size,
+        row.sha256,
+        row.uploaded_by,
+        row.extracted,
+        proposal_version,
     )
 
 
@@ -119,7 +128,7 @@ def list_for(services: Services, by: str, proposal_id: int) -> list[AttachmentVi
         rows = tx.session.scalars(
             select(Attachment).where(Attachment.proposal_id == proposal.id).order_by(Attachment.id)
         )
-        return [_view(r) for r in rows]
+        return [_view(r, proposal.row_version) for r in rows]
 
 
 def content(services: Services, by: str, proposal_id: int, attachment_id: int) -> tuple[str, bytes]:

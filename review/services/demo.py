@@ -6,12 +6,13 @@ and audit chain. Passwords are random unless given, and returned so the caller c
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 
@@ -19,7 +20,16 @@ from ..core.safeyaml import load_file
 from ..errors import Refused
 from ..store.database import data_dir
 from ..store.models import User
-from . import accounts, approval_conditions, decisions, proposals, reviews, signoffs, waivers
+from . import (
+    accounts,
+    approval_conditions,
+    consultations,
+    decisions,
+    proposals,
+    reviews,
+    signoffs,
+    waivers,
+)
 from .context import Services
 from .roles import SIGNOFF_DOMAINS, Role
 
@@ -132,6 +142,19 @@ def _sign_all(services: Services, proposal_id: int, required: list[str]) -> None
             signoffs.sign_off(services, reviewer[domain], proposal_id, domain, note="Reviewed.")
 
 
+def _parks_draft(services: Services, today: dt.date) -> None:
+    """Parks: a draft not yet submitted, with an early-consultation meeting asked for."""
+    parks = proposals.create_draft(services, "parker", _load("parks-crew-task-board.yaml"))
+    consultations.request(
+        services,
+        "parker",
+        parks.proposal.id,
+        day=today + dt.timedelta(days=7),
+        start=dt.time(10, 0),
+        note="Which quotes do we need, and does the crew app need an ACR?",
+    )
+
+
 def _requests(services: Services) -> None:
     today = services.today()
     # Library room booking: approved with a condition on its one major finding.
@@ -181,8 +204,7 @@ def _requests(services: Services) -> None:
     )
     proposals.submit(services, "carl", permit.proposal.id)
 
-    # Parks: a draft not yet submitted.
-    proposals.create_draft(services, "parker", _load("parks-crew-task-board.yaml"))
+    _parks_draft(services, today)
 
     # Fire records renewal: in review, with a waiver from the Information Security Officer.
     fire = proposals.create_draft(services, "felix", _load("fire-records-renewal.yaml"))
@@ -210,22 +232,46 @@ def _requests(services: Services) -> None:
         proposals.submit_contract(services, "clara", clerk_view.id, clerk_record)
 
 
-def seed_once(svc: Services) -> None:
+def _roles(user: DemoUser) -> str:
+    domains: dict[str, list[str]] = {}
+    for role, domain in user.grants:
+        domains.setdefault(role.value.replace("_", " "), []).append(domain.replace("_", " "))
+    return "; ".join(
+        f"{role} ({', '.join(found)})" if any(found) else role for role, found in domains.items()
+    )
+
+
+def accounts_table(passwords: dict[str, str]) -> str:
+    """The demonstration accounts as a table: who to sign in as to try each role."""
+    rows = [("Username", "Password", "Department", "Name", "Roles")]
+    rows += [
+        (u.username, passwords.get(u.username, "?"), u.department or "", u.name, _roles(u))
+        for u in USERS
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "Demonstration accounts:\n\n" + "\n".join(lines) + "\n"
+
+
+def seed_once(svc: Services, *, out: TextIO | None = None) -> None:
     """Seed an empty database and print the accounts (kept in ``demo-accounts.txt``, 0600)."""
     with svc.db.session() as session:
         users = session.scalar(select(func.count()).select_from(User)) or 0
     if users:
         return
     passwords = seed(svc)
-    lines = [f"  {name:<10} {secret}" for name, secret in passwords.items()]
-    text = "Demonstration accounts (username, password):\n" + "\n".join(lines) + "\n"
+    text = accounts_table(passwords)
     note = data_dir() / "demo-accounts.txt"
     note.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
-    sys.stdout.write("\n" + text + f"(also written to {note})\n\n")
-    sys.stdout.flush()
+    stream = out or sys.stdout
+    stream.write("\n" + text + f"(also written to {note})\n\n")
+    stream.flush()
 
 
 def prepare(svc: Services, *, demo: bool) -> list[str]:

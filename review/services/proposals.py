@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..core.records import Submission
 from ..errors import FieldProblem, InvalidTransition, RecordInvalid
 from ..store.models import Contract, Proposal, RecordVersion
 from . import access, evaluations
@@ -14,6 +15,7 @@ from .access import ref
 from .context import Services, Tx
 from .lifecycle import EDITABLE, State
 from .record_versions import normalised, record_hash, validate_draft, validate_for_submit
+from .submission import gaps
 from .views import ProposalView, proposal_view
 
 
@@ -73,26 +75,54 @@ def _add_version(
     return version
 
 
+def _create(tx: Tx, record: dict[str, Any], note: str | None) -> Proposal:
+    department = _department(record)
+    access.require_department(tx.who, department)
+    proposal = Proposal(
+        title=_title(record),
+        department=department,
+        requester_id=tx.who.id,
+        state=State.DRAFT.value,
+        stage="proposal",
+        created_at=tx.services.now(),
+        updated_at=tx.services.now(),
+    )
+    tx.session.add(proposal)
+    tx.session.flush()
+    _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
+    tx.audit("proposal.create", "proposal", proposal.id, department=department)
+    return proposal
+
+
 def create_draft(services: Services, by: str, record: Any, *, note: str | None = None) -> Saved:
     """Start a request: a draft may be incomplete, but what it says must be valid."""
-    record, missing = validate_draft(record)
+    record, _ = validate_draft(record)
+    missing = submission_problems(services, record)
     with services.transaction(by) as tx:
-        department = _department(record)
-        access.require_department(tx.who, department)
-        proposal = Proposal(
-            title=_title(record),
-            department=department,
-            requester_id=tx.who.id,
-            state=State.DRAFT.value,
-            stage="proposal",
-            created_at=services.now(),
-            updated_at=services.now(),
-        )
-        tx.session.add(proposal)
-        tx.session.flush()
-        _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
-        tx.audit("proposal.create", "proposal", proposal.id, department=department)
+        proposal = _create(tx, record, note)
         return Saved(proposal_view(tx, proposal), missing)
+
+
+def submit_new(services: Services, by: str, record: Any) -> ProposalView:
+    """Create and submit in one step (the form's Submit before any draft was saved): a
+    refused submission stores nothing, so no empty draft is left behind."""
+    record, _ = validate_draft(record)
+    with services.transaction(by) as tx:
+        proposal = _create(tx, record, None)
+        return _submit_current(tx, proposal, "submit", "proposal")
+
+
+def save_and_submit(
+    services: Services, by: str, proposal_id: int, record: Any, *, expected_version: int | None
+) -> ProposalView:
+    """Save the form's answers and submit them (or resubmit, after a change request) in one
+    transaction: a refused submission leaves the stored draft as it was."""
+    record, _ = validate_draft(record)
+    with services.transaction(by) as tx:
+        proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=None)
+        if State(proposal.state) is State.DRAFT:
+            return _submit_current(tx, proposal, "submit", "proposal")
+        return _submit_current(tx, proposal, "resubmit", proposal.stage)
 
 
 def save_draft(
@@ -105,35 +135,72 @@ def save_draft(
     note: str | None = None,
 ) -> Saved:
     """Save a new version of the record while it is editable; a bad value changes nothing."""
-    record, missing = validate_draft(record)
+    record, _ = validate_draft(record)
+    missing = submission_problems(services, record)
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
-        access.require_requester(tx.who, proposal, "edit")
-        state = State(proposal.state)
-        if state not in EDITABLE:
-            raise InvalidTransition(
-                f"{ref(proposal)} is {state.value.replace('_', ' ')}; the record can be edited "
-                "only as a draft or when changes were requested"
-            )
-        if _department(record) != proposal.department:
-            raise RecordInvalid(
-                [
-                    FieldProblem(
-                        "proposal.department",
-                        f"cannot move {ref(proposal)} from {proposal.department} to "
-                        f"{_department(record)}",
-                    )
-                ]
-            )
-        stage = "contract" if state is State.CONTRACT_CHANGES_REQUESTED else "proposal"
-        _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
-        tx.audit("proposal.save", "proposal", proposal.id, version=proposal.current_version)
+        proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=note)
         return Saved(proposal_view(tx, proposal), missing)
+
+
+def _save(
+    tx: Tx,
+    proposal_id: int,
+    record: dict[str, Any],
+    *,
+    expected_version: int | None,
+    note: str | None,
+) -> Proposal:
+    proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
+    access.require_requester(tx.who, proposal, "edit")
+    state = State(proposal.state)
+    if state not in EDITABLE:
+        raise InvalidTransition(
+            f"{ref(proposal)} is {state.value.replace('_', ' ')}; the record can be edited "
+            "only as a draft or when changes were requested"
+        )
+    if _department(record) != proposal.department:
+        raise RecordInvalid(
+            [
+                FieldProblem(
+                    "proposal.department",
+                    f"cannot move {ref(proposal)} from {proposal.department} to "
+                    f"{_department(record)}",
+                )
+            ]
+        )
+    stage = "contract" if state is State.CONTRACT_CHANGES_REQUESTED else "proposal"
+    _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
+    tx.audit("proposal.save", "proposal", proposal.id, version=proposal.current_version)
+    return proposal
+
+
+def submission_problems(services: Services, record: dict[str, Any]) -> list[FieldProblem]:
+    """Everything that stops ``record`` from being submitted: the answers the standards
+    require (GEN-1, GEN-2) first, then any value the intake schema refuses."""
+    try:
+        _valid_for_submit(services, record, required=True)
+    except RecordInvalid as exc:
+        return exc.problems
+    return []
+
+
+def _valid_for_submit(services: Services, record: dict[str, Any], *, required: bool) -> Submission:
+    """The validated submission (validated once), or every problem at once."""
+    problems = gaps(record, services.evaluator.standards) if required else []
+    try:
+        submission = validate_for_submit(record)
+    except RecordInvalid as exc:
+        named = {p.path for p in problems}
+        raise RecordInvalid(problems + [p for p in exc.problems if p.path not in named]) from None
+    if problems:
+        raise RecordInvalid(problems)
+    return submission
 
 
 def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> ProposalView:
     current = evaluations.version(tx, proposal)
-    submission = validate_for_submit(current.record)
+    required = stage == "proposal"  # the contract stage's proposal was submitted already
+    submission = _valid_for_submit(tx.services, current.record, required=required)
     if stage == "contract" and submission.contract is None:
         raise RecordInvalid([FieldProblem("contract", "required to submit the contract stage")])
     if stage == "proposal" and submission.contract is not None:
@@ -157,7 +224,7 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Prop
         tier=evaluation.tier,
         disposition=evaluation.disposition,
     )
-    evaluations.refresh(tx, proposal)
+    evaluations.refresh(tx, proposal, evaluation=evaluation)  # not read back from the database
     return proposal_view(tx, proposal)
 
 

@@ -371,3 +371,18 @@ class Packet(Base):
     key_fingerprint: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Consultation(Base):
+    """A department's request for an early-consultation meeting with Digital Service (GEN-6),
+    shown to the technology (intake) reviewers."""
+
+    __tablename__ = "consultations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    starts_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    minutes: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(CleanText)
+    status: Mapped[str] = mapped_column(String(16), default="requested", index=True)

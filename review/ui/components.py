@@ -9,6 +9,8 @@ from typing import Any
 import streamlit as st
 
 from ..services.views import FindingView, ProposalView
+from .field_names import humanise
+from .policy_text import plain, section_link
 
 SEVERITY_ICON = {"blocker": "⛔", "major": "⚠️", "minor": "🔹", "info": "ℹ️"}
 SEVERITY_COLOUR = {"blocker": "red", "major": "orange", "minor": "blue", "info": "gray"}
@@ -81,7 +83,7 @@ def evidence_text(finding: dict[str, Any]) -> str:
     for item in finding.get("evidence") or []:
         value = item.get("value")
         shown = "not answered" if value is None else value
-        parts.append(f"`{item['source']}` = **{shown}**")
+        parts.append(f"{plain(humanise(item['source']))} = **{plain(str(shown))}**")
     return "; ".join(parts)
 
 
@@ -100,15 +102,13 @@ def finding_card(
             f"{severity_label(finding['severity'])} · {STATUS_TEXT[status]} · "
             f"**{finding['title']}**{subject}"
         )
-        st.write(finding["message"])
-        cites = ", ".join(
-            f"{c} ({section_titles.get(c, 'unknown section')})" for c in finding["citations"]
-        )
+        st.markdown(plain(humanise(finding["message"])))
+        cites = ", ".join(section_link(c, section_titles) for c in finding["citations"])
         st.caption(f"Policy: {cites} · Rule {finding['rule_id']}")
         evidence = evidence_text(finding)
         if evidence:
             st.caption(f"Triggered by: {evidence}")
-        st.markdown(f"**How to fix:** {finding['remediation']}")
+        st.markdown(f"**How to fix:** {plain(humanise(finding['remediation']))}")
         if not finding["waivable"] and finding["severity"] in ("blocker", "major"):
             st.caption("Not waivable: rests on law; it can only be resolved.")
         if isinstance(view, FindingView):

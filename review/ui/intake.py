@@ -1,16 +1,23 @@
-"""Rendering the intake form from its spec (review/ui/form_spec.py) and reading it back."""
+"""Rendering the intake form from its spec (review/ui/form_spec.py) and reading it back.
+
+Every control has a real label, its help says what the policy section behind it asks and
+links to the section's text, and a problem with an answer is shown right under it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from .form_spec import Field, Step, get, lines_to_list, put, rows_to_value, value_to_rows
+from .field_names import short_label
+from .form_spec import Field, Step, get, lines_to_list, put
+from .items import render_items
+from .policy_text import plain, with_links
 
 NOT_ANSWERED = "— not answered —"
+NEEDED = " *"  # marks what a submission needs
 
 
 def _date(value: Any) -> dt.date | None:
@@ -24,33 +31,80 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def render_step(step: Step, record: dict[str, Any], *, disabled: bool = False) -> None:
-    """Render one step's widgets, writing every answer back into ``record``."""
-    st.caption(step.intro)
+def problem_for(spec: Field, problems: dict[str, str]) -> list[str]:
+    """The problems reported for a field or any item or line of it."""
+    return [
+        text
+        for path, text in problems.items()
+        if path == spec.path or path.startswith((spec.path + ".", spec.path + "["))
+    ]
+
+
+def render_step(
+    step: Step,
+    record: dict[str, Any],
+    *,
+    disabled: bool = False,
+    needed: frozenset[str] = frozenset(),
+    titles: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Render one step's widgets, writing every answer back into ``record``; returns a place
+    under each field for its problems (filled by ``show_problems`` once they are known)."""
+    st.caption(plain(step.intro))
+    slots: dict[str, Any] = {}
     for spec in step.fields:
-        put(record, spec.path, render_field(spec, get(record, spec.path), disabled=disabled))
+        marker = NEEDED if spec.required or spec.path in needed else ""
+        help_text = with_links(spec.help, titles or {})
+        if spec.kind == "items":
+            render_items(spec, record, disabled=disabled, help_text=help_text, marker=marker)
+        else:
+            value = render_field(
+                spec,
+                get(record, spec.path),
+                disabled=disabled or spec.readonly,
+                label=spec.label + marker,
+                help_text=help_text,
+            )
+            if not spec.readonly:
+                put(record, spec.path, value)
+        slots[spec.path] = st.container(key="intake-problems-" + spec.path.replace(".", "-"))
+    return slots
 
 
-def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
-    label = spec.label + (" *" if spec.required else "")
-    key, help_text = spec.key, spec.help
-    if spec.kind == "text":
-        text = st.text_input(label, value=current or "", key=key, help=help_text, disabled=disabled)
-        return text.strip() or None
-    if spec.kind == "textarea":
-        text = st.text_area(label, value=current or "", key=key, help=help_text, disabled=disabled)
+def show_problems(step: Step, slots: dict[str, Any], problems: dict[str, str]) -> None:
+    """Each field's problems right under it."""
+    for spec in step.fields:
+        found = problem_for(spec, problems)
+        if found and spec.path in slots:
+            slots[spec.path].error(
+                f"{short_label(spec)}: " + "\n\n".join(plain(t) for t in found), icon="⚠️"
+            )
+
+
+def render_field(
+    spec: Field,
+    current: Any,
+    *,
+    disabled: bool = False,
+    label: str | None = None,
+    help_text: str | None = None,
+) -> Any:
+    label = label or spec.label
+    key, help_text = spec.key, help_text if help_text is not None else spec.help
+    if spec.kind in ("text", "textarea"):
+        widget = st.text_input if spec.kind == "text" else st.text_area
+        text = widget(label, value=current or "", key=key, help=help_text, disabled=disabled)
         return text.strip() or None
     if spec.kind == "enum":
         options: list[str | None] = [None, *spec.options]
         shown = str(current) if current is not None else None
-        index = options.index(shown) if shown in options else 0
         return st.selectbox(
             label,
             options,
-            index=index,
+            index=options.index(shown) if shown in options else 0,
             key=key,
             help=help_text,
-            format_func=lambda v: NOT_ANSWERED if v is None else str(v).replace("_", " "),
+            format_func=lambda v: NOT_ANSWERED if v is None else spec.show(v),
             disabled=disabled,
         )
     if spec.kind == "bool":
@@ -61,19 +115,7 @@ def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
         )
         return None if picked == NOT_ANSWERED else picked == "Yes"
     if spec.kind in ("number", "int"):
-        integer = spec.kind == "int"
-        value = st.number_input(
-            label,
-            value=(int(current) if integer else float(current)) if current is not None else None,
-            min_value=0 if integer else 0.0,
-            step=1 if integer else 1.0,
-            key=key,
-            help=help_text,
-            disabled=disabled,
-        )
-        if value is None:
-            return None
-        return int(value) if integer else float(value)
+        return _number(spec, current, label, help_text, disabled)
     if spec.kind == "date":
         chosen = st.date_input(
             label,
@@ -82,6 +124,7 @@ def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
             help=help_text,
             min_value=dt.date(1990, 1, 1),
             max_value=dt.date(2100, 12, 31),
+            format="YYYY-MM-DD",
             disabled=disabled,
         )
         return chosen.isoformat() if isinstance(chosen, dt.date) else None
@@ -93,7 +136,7 @@ def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
             default=selected,
             key=key,
             help=help_text,
-            format_func=lambda v: str(v).replace("_", " "),
+            format_func=spec.show,
             disabled=disabled,
         )
     if spec.kind == "lines":
@@ -106,54 +149,23 @@ def render_field(spec: Field, current: Any, *, disabled: bool = False) -> Any:
             disabled=disabled,
         )
         return lines_to_list(text)
-    return _table(spec, current, disabled=disabled)
+    raise ValueError(f"{spec.path}: kind {spec.kind!r} is rendered by render_step")
 
 
-def _table(spec: Field, current: Any, *, disabled: bool) -> Any:
-    columns = [c.name for c in spec.columns]
-    rows = value_to_rows(spec, current)
-    frame = pd.DataFrame(rows, columns=columns)
-    config: dict[str, Any] = {}
-    for column in spec.columns:
-        if column.kind == "enum":
-            config[column.name] = st.column_config.SelectboxColumn(
-                column.label, options=list(column.options)
-            )
-        elif column.kind == "bool":
-            config[column.name] = st.column_config.CheckboxColumn(column.label)
-            frame[column.name] = frame[column.name].astype("boolean")
-        elif column.kind == "date":
-            config[column.name] = st.column_config.DateColumn(column.label, format="YYYY-MM-DD")
-            frame[column.name] = pd.to_datetime(frame[column.name], errors="coerce").dt.date
-        else:
-            config[column.name] = st.column_config.TextColumn(column.label)
-            frame[column.name] = frame[column.name].astype("string")
-    st.markdown(f"**{spec.label}**")
-    st.caption(spec.help)
-    edited = st.data_editor(
-        frame,
+def _number(spec: Field, current: Any, label: str, help_text: str, disabled: bool) -> Any:
+    integer = spec.kind == "int"
+    shown = None
+    if isinstance(current, int | float) and not isinstance(current, bool):
+        shown = int(current) if integer else float(current)
+    value = st.number_input(
+        label,
+        value=shown,
+        min_value=0 if integer else 0.0,
+        step=1 if integer else 1.0,
         key=spec.key,
-        num_rows="dynamic",
-        column_config=config,
-        hide_index=True,
-        width="stretch",
+        help=help_text,
         disabled=disabled,
     )
-    records = edited.to_dict("records") if isinstance(edited, pd.DataFrame) else []
-    clean = [{k: _plain(v) for k, v in row.items()} for row in records]
-    return rows_to_value(spec, clean)
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA:
+    if value is None:
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+    return int(value) if integer else float(value)

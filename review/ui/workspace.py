@@ -46,6 +46,7 @@ def main() -> None:
             ]
         sections[""].append(verify)
         sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
+        sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))
         page = st.navigation(sections)
         with st.sidebar:
             st.markdown(f"Signed in as **{actor.display_name}** (`{actor.username}`)")

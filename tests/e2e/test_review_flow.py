@@ -43,15 +43,28 @@ REVIEWER_OF = {d: u.username for u in demo.USERS for r, d in u.grants if r is Ro
 
 # The answers the requester gives, by step: (step, field key, kind, value shown in the UI).
 ANSWERS: list[tuple[str, str, str, str]] = [
-    ("About the request", "f-proposal-title", "text", TITLE),
-    ("About the request", "f-proposal-problem_statement", "textarea", PROBLEM),
-    ("About the request", "f-proposal-acquisition_type", "select", "professional services"),
-    ("Cost and procurement", "f-proposal-cost-one_time", "number", "5000"),
-    ("Cost and procurement", "f-proposal-procurement_method", "select", "direct"),
+    ("Tell us about the problem", "f-proposal-title", "text", TITLE),
+    ("Tell us about the problem", "f-proposal-problem_statement", "textarea", PROBLEM),
+    (
+        "Tell us about the problem",
+        "f-proposal-acquisition_type",
+        "select",
+        "Professional services",
+    ),
+    ("Tell us about the problem", "f-proposal-cost-one_time", "number", "15000"),
+    ("Tell us about the problem", "f-proposal-users-public_facing", "radio", "No"),
+    ("Tell us about the problem", "f-proposal-data_classes", "multi", "Public"),
+    ("Tell us about the problem", "f-proposal-ai-uses_ai", "radio", "No"),
+    (
+        "Tell us about the problem",
+        "f-proposal-surveillance-is_surveillance_technology",
+        "radio",
+        "No",
+    ),
+    ("Cost and procurement", "f-proposal-procurement_method", "select", "Informal quotes"),
     ("Users and hosting", "f-proposal-has_user_interface", "radio", "Yes"),
-    ("Users and hosting", "f-proposal-hosting", "select", "none"),
-    ("Data", "f-proposal-data_classes", "multi", "public"),
-    ("Security", "f-proposal-authentication-sso", "select", "saml"),
+    ("Users and hosting", "f-proposal-hosting", "select", "Nothing hosted"),
+    ("Security", "f-proposal-authentication-sso", "select", "SAML"),
     ("Security", "f-proposal-lifecycle-browser_plugins_required", "radio", "No"),
 ]
 # The same answers as the record the form builds (the engine's expectation is taken from it).
@@ -62,11 +75,14 @@ RECORD: dict[str, Any] = {
         "requester": {"name": "Dana (Library)", "email": "dana@city.example.gov"},
         "problem_statement": PROBLEM,
         "acquisition_type": "professional_services",
-        "cost": {"one_time": 5000.0},
-        "procurement_method": "direct",
+        "cost": {"one_time": 15000.0},
+        "users": {"public_facing": False},
+        "procurement_method": "informal_quotes",
         "has_user_interface": True,
         "hosting": "none",
         "data_classes": ["public"],
+        "ai": {"uses_ai": False},
+        "surveillance": {"is_surveillance_technology": False},
         "authentication": {"sso": "saml"},
         "lifecycle": {"browser_plugins_required": False},
     }
@@ -298,7 +314,7 @@ def test_request_goes_from_intake_to_approval_packet(
 
     # 2. New request: answer the form step by step; the live preview follows.
     go_to(page, "New request", "New request")
-    step_now = "About the request"
+    step_now = "Tell us about the problem"
     for step, key, kind, value in ANSWERS:
         if step != step_now:
             radio = keyed(page, "intake-step")
@@ -308,7 +324,7 @@ def test_request_goes_from_intake_to_approval_packet(
         answer(page, key, kind, value)
     preview = page.get_by_text(re.compile(r"^Checked in \d+ ms against "))
     expect(preview).to_be_visible()
-    signoffs_text = "Sign-offs needed: " + ", ".join(want.required)
+    signoffs_text = "Sign-offs needed: " + ", ".join(DOMAIN_TITLE[d] for d in want.required)
     expect(page.get_by_text(signoffs_text)).to_be_visible()
     expect(page.get_by_text(f"Tier {want.tier}", exact=False).first).to_be_visible()
     shot(page, "new-request-filled")

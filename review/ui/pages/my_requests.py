@@ -1,8 +1,7 @@
-"""Department workspace: my department's requests, their status, and what is needed next."""
+"""Department workspace: my department's requests, their status, and what is needed next;
+unfinished drafts first, to continue where the person left off."""
 
 from __future__ import annotations
-
-import copy
 
 import streamlit as st
 
@@ -10,12 +9,38 @@ from review.errors import ReviewError
 from review.services import proposals
 from review.services.lifecycle import State
 from review.ui import components, runtime
+from review.ui.policy_text import literal
+
+NEW_PAGE = "review/ui/pages/new_request.py"
+REQUEST_PAGE = "review/ui/pages/request.py"
 
 svc = runtime.services()
 actor = runtime.require_actor(svc)
 
 st.title("My requests")
 st.caption(f"Requests of the {actor.department or 'your'} department.")
+
+
+def open_in_form(proposal_id: int) -> None:
+    st.switch_page(NEW_PAGE, query_params={"draft": str(proposal_id)})
+
+
+try:
+    drafts = proposals.list_proposals(svc, actor.username, state="draft", mine=True, limit=10)
+except ReviewError as exc:
+    st.error(str(exc))
+    st.stop()
+if drafts:
+    with st.container(border=True, key="mine-drafts"):
+        st.subheader("Continue your draft")
+        for row in drafts:
+            if st.button(
+                f"Continue {row.ref}: {literal(row.title)}",
+                key=f"continue-{row.id}",
+                help=f"Last saved {components.when(row.updated_at)}",
+            ):
+                open_in_form(row.id)
+
 only_mine = st.toggle("Only requests I filed", key="mine-only", value=False)
 try:
     rows = proposals.list_proposals(svc, actor.username, mine=only_mine)
@@ -47,25 +72,14 @@ for row in rows:
             "Next: " + NEXT.get(row.state, "Waiting for reviewers; nothing needed from you now.")
         )
         actions = st.columns(4)
-        if actions[0].button("Open", key=f"open-{row.id}"):
+        if actions[0].button(f"Open {row.ref}", key=f"open-{row.id}"):
             st.session_state["proposal_id"] = row.id
-            st.switch_page("review/ui/pages/request.py", query_params={"id": str(row.id)})
+            st.switch_page(REQUEST_PAGE, query_params={"id": str(row.id)})
         state = State(row.state)
         editable = state in (State.DRAFT, State.CHANGES_REQUESTED, State.CONTRACT_CHANGES_REQUESTED)
         contract = state in (State.APPROVED, State.APPROVED_WITH_CONDITIONS)
         if (editable or contract) and actions[1].button(
-            "Submit the contract" if contract else "Edit", key=f"edit-{row.id}"
+            f"Submit the contract of {row.ref}" if contract else f"Edit {row.ref}",
+            key=f"edit-{row.id}",
         ):
-            try:
-                view = proposals.get(svc, actor.username, row.id)
-            except ReviewError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["intake_draft"] = {
-                    "id": view.id,
-                    "version": view.row_version,
-                    "mode": "contract" if contract else "proposal",
-                    "record": copy.deepcopy(view.record),
-                }
-                st.session_state.pop("intake-step", None)
-                st.switch_page("review/ui/pages/new_request.py")
+            open_in_form(row.id)

@@ -1,211 +1,234 @@
-"""Department workspace: the intake form, saved as a draft at any point, with a live preview
-of what the City's standards say so far, vendor documents that fill in answers, and submit."""
+"""Department workspace: the intake form. It starts with early consultation (a few answers
+that say the likely tier, the reviews and what to ask vendors), saves itself as a draft,
+previews what the City's standards say, takes vendor documents that fill in answers, and
+submits when GEN-1 and the tier have their answers."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import streamlit as st
 
 from review.core.evaluate import evaluator
-from review.core.loading import submission_from_data
 from review.errors import RecordInvalid, ReviewError
-from review.services import attachments, proposals
-from review.services.lifecycle import State
-from review.ui import components, runtime
-from review.ui.form_spec import CONTRACT_STEP, STEPS, preview_record, prune
+from review.services import proposals, submission
+from review.ui import drafts, early, preview, runtime, uploads
+from review.ui.field_names import field_name, humanise
+from review.ui.focus import apply_focus
+from review.ui.form_spec import CONTRACT_STEP, FIRST, STEPS, Step, answered_anything, prune
+from review.ui.intake import render_step, show_problems
+from review.ui.policy_text import literal, plain
 
-DRAFT = "intake_draft"  # {"id": int | None, "version": int | None, "record": dict, "mode": str}
+REQUEST_PAGE = "review/ui/pages/request.py"
+FLASH = "intake-flash"
 
 svc = runtime.services()
 actor = runtime.require_actor(svc)
+standards = evaluator().standards
+titles = {s.id: s.title for s in standards.sections}
 
-
-def _fresh() -> dict[str, Any]:
-    return {
-        "id": None,
-        "version": None,
-        "mode": "proposal",
-        "record": {
-            "proposal": {
-                "department": actor.department,
-                "requester": {
-                    "name": actor.display_name,
-                    "email": f"{actor.username}@city.example.gov",
-                },
-            }
-        },
-    }
-
-
-draft: dict[str, Any] = st.session_state.setdefault(DRAFT, _fresh())
-editing = draft["id"] is not None
+draft = drafts.current(svc, actor)
 contract_mode = draft["mode"] == "contract"
-title = (
+with_contract = contract_mode or "contract" in draft["record"]  # contract changes requested
+steps: list[Step] = [*STEPS, CONTRACT_STEP] if with_contract else list(STEPS)
+st.title(
     f"Contract for P-{draft['id']}"
     if contract_mode
     else f"Edit P-{draft['id']}"
-    if editing
+    if draft.get("state", "draft") != "draft"
     else "New request"
 )
-st.title(title)
-if editing and st.button("Start a new request instead", key="intake-new"):
-    st.session_state[DRAFT] = _fresh()
-    st.rerun()
 
-steps = [*STEPS, CONTRACT_STEP] if contract_mode else list(STEPS)
-form_col, preview_col = st.columns([3, 2], gap="large")
 
-with form_col:
-    step_title = st.radio(
-        "Step",
-        [s.title for s in steps],
-        key="intake-step",
-        horizontal=True,
-        index=len(steps) - 1 if contract_mode and "intake-step" not in st.session_state else 0,
-    )
-    step = next(s for s in steps if s.title == step_title)
-    from review.ui.intake import render_step
-
-    record: dict[str, Any] = draft["record"]
-    if contract_mode:
-        record.setdefault("contract", {})
-    render_step(step, record, disabled=contract_mode and step is not CONTRACT_STEP)
-    draft["record"] = record
-
-    if step.title == "Attachments":
-        st.markdown("**Upload a vendor document**")
-        if draft["id"] is None:
-            st.info("Save the draft first; documents are stored with the request.")
-        else:
-            kind = st.selectbox(
-                "Kind of document",
-                list(attachments.KINDS),
-                key="upload-kind",
-                format_func=lambda k: {
-                    "acr": "Accessibility Conformance Report (ACR)",
-                    "sbom": "Software bill of materials (SBOM)",
-                }.get(k, k.replace("_", " ")),
-            )
-            upload = st.file_uploader(
-                "Document (up to 25 MB)",
-                key="upload-file",
-                type=["docx", "pdf", "html", "htm", "md", "yaml", "yml", "json", "txt"],
-            )
-            if upload is not None and st.button("Read and store the document", key="upload-read"):
-                try:
-                    stored = attachments.add(
-                        svc,
-                        actor.username,
-                        draft["id"],
-                        kind=kind,
-                        filename=upload.name,
-                        data=upload.getvalue(),
-                    )
-                    st.session_state["upload-extracted"] = stored.extracted
-                    st.success(f"Stored {stored.filename} ({stored.size:,} bytes).")
-                except ReviewError as exc:
-                    st.error(str(exc))
-            found = st.session_state.get("upload-extracted")
-            if found:
-                st.markdown(f"**What the document says** (fills `{found['section']}`):")
-                st.json(found["answers"], expanded=False)
-                for warning in found["warnings"][:10]:
-                    st.warning(warning)
-                if st.button("Use these answers in the form", key="upload-apply"):
-                    from review.evidence.attach import merge
-
-                    section = record.setdefault("proposal", {}).setdefault(found["section"], {})
-                    filled, kept = merge(section, found["answers"])
-                    st.session_state.pop("upload-extracted", None)
-                    message = f"Filled: {', '.join(filled) or 'nothing new'}."
-                    if kept:
-                        message += f" Kept your answers for: {', '.join(kept)}."
-                    st.session_state["intake-flash"] = message
+def offer_continue() -> None:
+    """A fresh form offers the person's unfinished drafts first."""
+    if draft["id"] is not None or answered_anything(draft["record"], draft["start"]):
+        return
+    try:
+        mine = proposals.list_proposals(svc, actor.username, state="draft", mine=True, limit=5)
+    except ReviewError:
+        return
+    if not mine:
+        return
+    with st.container(border=True, key="intake-continue"):
+        st.markdown("**Continue your draft**")
+        for row in mine:
+            if st.button(f"Continue {row.ref}: {literal(row.title)}", key=f"continue-{row.id}"):
+                problem = drafts.open_stored(svc, actor, row.id)
+                if problem:
+                    st.error(problem)
+                else:
                     st.rerun()
+        st.caption("Or start a new request below.")
 
-    flash = st.session_state.pop("intake-flash", None)
-    if flash:
-        st.success(flash)
 
-    st.divider()
-    clean = prune(record)
-    buttons = st.columns(3)
-    if not contract_mode and buttons[0].button("Save draft", key="intake-save", type="secondary"):
-        try:
-            if draft["id"] is None:
-                saved = proposals.create_draft(svc, actor.username, clean)
-            else:
-                saved = proposals.save_draft(
-                    svc, actor.username, draft["id"], clean, expected_version=draft["version"]
-                )
-            draft["id"], draft["version"] = saved.proposal.id, saved.proposal.row_version
-            missing = ", ".join(p.path for p in saved.missing)
-            st.session_state["intake-flash"] = f"Saved {saved.proposal.ref}." + (
-                f" Still needed before you submit: {missing}." if missing else ""
-            )
-            st.rerun()
-        except ReviewError as exc:
-            st.error(str(exc))
-    if not contract_mode and buttons[1].button(
-        "Submit for review", key="intake-submit", type="primary"
-    ):
-        try:
-            if draft["id"] is None:
-                saved = proposals.create_draft(svc, actor.username, clean)
-            else:
-                saved = proposals.save_draft(
-                    svc, actor.username, draft["id"], clean, expected_version=draft["version"]
-                )
-            view = saved.proposal
-            if State(view.state) is State.DRAFT:
-                view = proposals.submit(
-                    svc, actor.username, view.id, expected_version=view.row_version
-                )
-            else:
-                view = proposals.resubmit(
-                    svc, actor.username, view.id, expected_version=view.row_version
-                )
-            st.session_state[DRAFT] = _fresh()
-            st.session_state["proposal_id"] = view.id
-            st.switch_page("review/ui/pages/request.py", query_params={"id": str(view.id)})
-        except ReviewError as exc:
-            st.error(str(exc))
-    if contract_mode and buttons[0].button(
-        "Submit the contract", key="intake-contract", type="primary"
-    ):
-        try:
-            view = proposals.submit_contract(
+def conflict_banner() -> None:
+    if not draft["conflict"]:
+        return
+    st.error(
+        f"{draft['conflict']}. Your answers here are not lost: keep them (they are saved over "
+        "the other version), or load the stored version instead."
+    )
+    keep, load = st.columns(2)
+    if keep.button("Keep my answers and save them", key="conflict-keep"):
+        drafts.resolve_conflict(svc, actor, draft, keep=True)
+        st.rerun()
+    if load.button("Load the stored version", key="conflict-load"):
+        drafts.resolve_conflict(svc, actor, draft, keep=False)
+        st.rerun()
+
+
+def step_picker() -> Step:
+    titles_ = [s.title for s in steps]
+    drafts.take_next_step()
+    if st.session_state.get(drafts.STEP) not in titles_:
+        st.session_state[drafts.STEP] = titles_[0]
+    chosen = st.radio("Step", titles_, key=drafts.STEP, horizontal=True)
+    step = steps[titles_.index(chosen)]
+    if draft.get("step") != step.title:
+        if draft.get("step") is not None:
+            drafts.save(svc, actor, draft)  # every step change saves the draft
+        draft["step"] = step.title
+    drafts.remember_place(draft, titles_.index(chosen))
+    return step
+
+
+def move(offset: int) -> None:
+    titles_ = [s.title for s in steps]
+    here = titles_.index(st.session_state[drafts.STEP])
+    st.session_state[drafts.STEP] = titles_[max(0, min(len(titles_) - 1, here + offset))]
+
+
+def problems_now(judged: preview.Preview) -> dict[str, str]:
+    """What to show next to fields: refused values always; missing answers after a Submit."""
+    shown = {p.path: humanise(p.problem) for p in judged.problems}
+    if draft["submit_tried"]:
+        missing = proposals.submission_problems(svc, prune(draft["record"]))
+        shown.update({p.path: humanise(p.problem) for p in missing})
+    if not judged.problems:
+        draft["problems"] = {}  # a refused save's problems are gone once the values are valid
+    return shown
+
+
+def missing_labels() -> list[str]:
+    missing = proposals.submission_problems(svc, prune(draft["record"]))
+    return [field_name(p.path) or p.path for p in missing]
+
+
+def submit() -> None:
+    clean = prune(draft["record"])
+    draft["submit_tried"] = True
+    missing = proposals.submission_problems(svc, clean)
+    if missing:
+        st.session_state[FLASH] = ("error", _refusal(missing))
+        st.rerun()
+    try:
+        if draft["id"] is None:
+            view = proposals.submit_new(svc, actor.username, clean)
+        else:
+            view = proposals.save_and_submit(
                 svc, actor.username, draft["id"], clean, expected_version=draft["version"]
             )
-            st.session_state[DRAFT] = _fresh()
-            st.switch_page("review/ui/pages/request.py", query_params={"id": str(view.id)})
-        except ReviewError as exc:
-            st.error(str(exc))
-
-with preview_col:
-    st.subheader("What the standards say so far")
-    started = time.perf_counter()
-    try:
-        submission = submission_from_data(preview_record(prune(record)), source="form")
-        result = evaluator().evaluate(submission, svc.today())
     except RecordInvalid as exc:
-        st.warning("Some answers need fixing before the standards can be checked:")
-        for problem in exc.problems[:10]:
-            st.markdown(f"- `{problem.path}`: {problem.problem}")
-    else:
+        st.session_state[FLASH] = ("error", _refusal(exc.problems))
+        st.rerun()
+    except ReviewError as exc:
+        st.error(humanise(str(exc)))
+        return
+    drafts.start_new(actor)
+    st.session_state["proposal_id"] = view.id
+    st.switch_page(REQUEST_PAGE, query_params={"id": str(view.id)})
+
+
+def _refusal(problems: list[Any]) -> str:
+    named = "; ".join(humanise(str(p)) for p in problems[:12])
+    return f"Not submitted yet. {named}."
+
+
+def buttons(step: Step) -> None:
+    here = [s.title for s in steps].index(step.title)
+    with st.container(horizontal=True, key="intake-buttons"):
+        if here > 0:
+            st.button(
+                f"Back: {steps[here - 1].title}", key="intake-back", on_click=move, args=(-1,)
+            )
+        if here < len(steps) - 1 and step is not FIRST:
+            st.button(f"Next: {steps[here + 1].title}", key="intake-next", on_click=move, args=(1,))
+    st.divider()
+    row = st.container(horizontal=True, key="intake-actions")
+    if contract_mode:
+        if row.button("Submit the contract", key="intake-contract", type="primary"):
+            try:
+                view = proposals.submit_contract(
+                    svc,
+                    actor.username,
+                    draft["id"],
+                    prune(draft["record"]),
+                    expected_version=draft["version"],
+                )
+            except ReviewError as exc:
+                st.error(humanise(str(exc)))
+                return
+            drafts.start_new(actor)
+            st.switch_page(REQUEST_PAGE, query_params={"id": str(view.id)})
+        return
+    if row.button("Save draft", key="intake-save"):
+        if not drafts.save(svc, actor, draft):
+            st.rerun()  # the conflict or the fields' problems show where they belong
+        elif draft["id"] is not None:
+            st.session_state[FLASH] = ("success", f"Saved P-{draft['id']}.")
+            st.rerun()
+        else:
+            st.info("Nothing to save yet: answer a question first.")
+    if row.button("Submit for review", key="intake-submit", type="primary"):
+        submit()
+    if draft["id"] is not None and row.button("Start a new request", key="intake-new"):
+        if drafts.save(svc, actor, draft):  # this draft's last answers are kept first
+            drafts.start_new(actor)
+        st.rerun()
+
+
+def flash() -> None:
+    found = st.session_state.pop(FLASH, None)
+    if found:
+        kind, text = found
+        (st.error if kind == "error" else st.success)(plain(text))
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+conflict_banner()
+drafts.autosave(svc, actor)
+offer_continue()
+flash()
+form_col, side_col = st.columns([3, 2], gap="large")
+with form_col:
+    step = step_picker()
+    if not contract_mode:
         st.caption(
-            f"Checked in {1000 * (time.perf_counter() - started):.0f} ms against "
-            f"{result.standards_version}."
+            "Questions marked with an asterisk (\\*) are needed to submit; everything else "
+            "can follow during the review."
         )
-        st.markdown(f"**Tier {result.tier}** · TCV ${result.tcv:,.2f}")
-        components.disposition(result.disposition)
-        st.markdown("**Sign-offs needed:** " + ", ".join(result.required_signoffs))
-        titles = {s.id: s.title for s in evaluator().standards.sections}
-        serious = [f.to_dict() for f in result.findings if f.severity != "info"]
-        counts = {
-            s: sum(1 for f in serious if f["severity"] == s) for s in ("blocker", "major", "minor")
-        }
-        st.markdown(", ".join(f"{n} {s}" for s, n in counts.items()))
-        components.findings_by_domain(serious, titles, key="preview")
+    slots = render_step(
+        step,
+        draft["record"],
+        disabled=contract_mode and step is not CONTRACT_STEP,
+        needed=submission.needed(prune(draft["record"]), standards),
+        titles=titles,
+    )
+    if step.title == STEPS[-1].title:
+        uploads.render(svc, actor, draft)
+    buttons(step)
+
+judged = preview.judge(
+    draft["record"], svc.today(), answered=answered_anything(draft["record"], draft["start"])
+)
+show_problems(step, slots, problems_now(judged))
+with side_col:
+    if step is FIRST and not contract_mode:
+        with st.container(key="early-panel"):
+            early.panel(svc, actor, draft, judged, missing_labels())
+    else:
+        with st.container(key="preview-panel"):
+            preview.findings(judged, titles)
+apply_focus()

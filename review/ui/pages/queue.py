@@ -13,7 +13,7 @@ from review.services.context import Actor, Services
 from review.services.lifecycle import QUEUE_STATES
 from review.services.roles import Role
 from review.ui import actions as ui
-from review.ui import components, runtime
+from review.ui import components, consultation_queue, runtime
 
 REQUEST_PAGE = "review/ui/pages/request.py"
 PER_PAGE = 25
@@ -193,6 +193,7 @@ def main() -> None:
         return
     if reviewer:
         reviewer_section(svc, actor)
+        consultation_queue.render(svc, actor)
     if authority:
         waiver_section(svc, actor)
 

@@ -1,0 +1,47 @@
+"""Policy citations as links to the section's text, and text made safe for Streamlit markdown.
+
+Pure Python (no Streamlit): the Policy page (``/policy?section=ACC-2``) shows each section's
+text from ``standards/sections.yaml``; help texts and findings link their citations to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+POLICY_PAGE = "policy"
+CITATION = re.compile(r"\b([A-Z]{2,5}-\d{1,2})\b")
+
+
+def plain(text: str) -> str:
+    """Text shown as markdown without Streamlit reading "$10,000 ... $75,000" as LaTeX."""
+    return text.replace("$", "\\$")
+
+
+def literal(text: str) -> str:
+    """A person's text (a title, a file or component name) inside a label that Streamlit
+    reads as markdown: emphasis, links, code and HTML stay characters."""
+    out = text.replace("\\", "\\\\")
+    for char in "*_[]`<>~|#":
+        out = out.replace(char, "\\" + char)
+    return plain(out)
+
+
+def section_link(section_id: str, titles: dict[str, str]) -> str:
+    title = titles.get(section_id)
+    shown = f"{section_id} {title}" if title else section_id
+    return f"[{shown}](/{POLICY_PAGE}?section={section_id})"
+
+
+def cited(text: str, titles: dict[str, str]) -> list[str]:
+    """The policy sections a text cites, in order, each once (unknown ids are left out)."""
+    found = [m.group(1) for m in CITATION.finditer(text)]
+    return [s for s in dict.fromkeys(found) if s in titles]
+
+
+def with_links(help_text: str, titles: dict[str, str]) -> str:
+    """A help text followed by a link to the text of each section it cites."""
+    sections = cited(help_text, titles)
+    if not sections:
+        return plain(help_text)
+    links = ", ".join(section_link(s, titles) for s in sections)
+    return f"{plain(help_text)}\n\nRead the policy: {links}"
