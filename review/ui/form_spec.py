@@ -86,6 +86,18 @@ STEPS: tuple[Step, ...] = (
                 required=True,
             ),
             Field(
+                P + "business_owner.name",
+                "Business owner's name",
+                "text",
+                "GEN-9: who answers for the system once it is in use (blank: you).",
+            ),
+            Field(
+                P + "business_owner.email",
+                "Business owner's email",
+                "text",
+                "GEN-9: deadline notices go here (blank: your email).",
+            ),
+            Field(
                 P + "problem_statement",
                 "Problem statement",
                 "textarea",
@@ -682,6 +694,12 @@ CONTRACT_STEP = Step(
             "Renews automatically?",
             "bool",
             "PROC-3: needs a City right to terminate for convenience.",
+        ),
+        Field(
+            C + "cancellation_notice_days",
+            "Cancellation notice (days before the end)",
+            "int",
+            "GEN-9: an auto-renewal must be cancelled this many days before the end date.",
         ),
         Field(
             C + "termination_for_convenience",
