@@ -6,8 +6,9 @@ that sets a variable sees it; a malformed value is refused naming the variable.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigurationError
@@ -33,6 +34,38 @@ class Settings(BaseSettings):
     debug: bool = Field(False, description="Show tracebacks for internal errors (CLI).")
     packet_template: Path | None = Field(
         None, description="A Word template (.docx) for approval packets instead of the built-in."
+    )
+    # --- notifications (GEN-9): email, webhooks, links and the calendar feed --------------
+    app_url: str = Field(
+        "http://127.0.0.1:8501",
+        description="The workspace's public address, for links in emails and calendar feeds.",
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for notification email; unset: email is not sent."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port (587 submission).")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="starttls (upgrade the connection), tls (implicit TLS, port 465) or none.",
+    )
+    smtp_username: str | None = Field(None, description="SMTP login; unset: no AUTH.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field(
+        "Technology Review <technology-review@city.example.gov>",
+        description="The From address of notification email.",
+    )
+    smtp_timeout: float = Field(30.0, gt=0, le=600, description="Seconds before SMTP gives up.")
+    webhook_url: str | None = Field(
+        None, description="A Microsoft Teams or Slack incoming-webhook URL for urgent notices."
+    )
+    webhook_kind: Literal["slack", "teams"] = Field(
+        "slack", description="The payload shape the webhook expects."
+    )
+    notify_max_attempts: int = Field(
+        8, ge=1, le=100, description="Delivery attempts before a message is marked failed."
+    )
+    notify_lease_seconds: int = Field(
+        300, ge=10, le=86_400, description="How long a sender owns a claimed message."
     )
 
 

@@ -1,0 +1,220 @@
+"""Per-person digests: the notices not yet delivered, gathered into one email.
+
+A person gets one digest when theirs is due (daily, or weekly on their weekday) and at once,
+whatever their choice, when anything urgent is waiting: a GEN-9 notice mark reached that
+day, an escalation, a new blocker, a renewal review opened. Each item cites its policy
+section and links into the workspace. Composing a digest and marking its notices delivered
+to it happen in one transaction, so a notice is in exactly one digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from sqlalchemy import select, update
+
+from ..services.context import Services, Tx
+from ..settings import settings
+from ..store.models import Notice, NotificationPreference, OutboxMessage, User
+from . import links
+
+CHUNK = 200  # recipients per transaction: memory stays flat however many there are
+SECTIONS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("overdue", "Overdue", frozenset({"overdue", "escalated"})),
+    ("due", "Due in the notice window", frozenset({"due"})),
+    ("new", "New", frozenset({"finding", "renewal"})),
+    ("resolved", "Resolved", frozenset({"cleared"})),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    urgent: bool
+    title: str
+    detail: str
+    citations: tuple[str, ...]
+    due_on: dt.date | None
+    system_id: int | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: str
+    name: str
+    as_of: dt.date
+    items: tuple[Item, ...]
+
+    def section(self, kinds: frozenset[str]) -> list[Item]:
+        return [i for i in self.items if i.kind in kinds]
+
+    @property
+    def subject(self) -> str:
+        overdue = len(self.section(SECTIONS[0][2]))
+        due = len(self.section(SECTIONS[1][2]))
+        return f"Technology inventory: {overdue} overdue, {due} due soon ({self.as_of.isoformat()})"
+
+
+def _link(item: Item) -> str:
+    return links.system_link(item.system_id) if item.system_id else links.deadlines_link()
+
+
+def render_text(digest: Digest) -> str:
+    lines = [f"Hello {digest.name},", "", f"Your technology inventory digest for {digest.as_of}."]
+    for _, heading, kinds in SECTIONS:
+        items = digest.section(kinds)
+        if not items:
+            continue
+        lines += ["", f"{heading} ({len(items)})", "-" * (len(heading) + 4)]
+        for item in items:
+            due = f" (due {item.due_on})" if item.due_on else ""
+            lines.append(f"* {item.title}{due}")
+            lines.append(f"  {item.detail}")
+            lines.append(f"  Policy: {', '.join(item.citations)}. {_link(item)}")
+    lines += [
+        "",
+        "You get this because GEN-9 of the City's technology review policy names you for "
+        "these deadlines (business owner, department, reviewer or waiver authority).",
+        f"All deadlines, your digest choice and your calendar feed: {links.deadlines_link()}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(digest: Digest) -> str:
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
+        f"<p>Hello {e(digest.name)},</p>",
+        f"<p>Your technology inventory digest for {e(digest.as_of.isoformat())}.</p>",
+    ]
+    for _, heading, kinds in SECTIONS:
+        items = digest.section(kinds)
+        if not items:
+            continue
+        parts.append(f"<h2>{e(heading)} ({len(items)})</h2><ul>")
+        for item in items:
+            due = f" <strong>due {e(item.due_on.isoformat())}</strong>" if item.due_on else ""
+            parts.append(
+                f"<li><a href='{e(_link(item), quote=True)}'>{e(item.title)}</a>{due}<br>"
+                f"{e(item.detail)}<br><small>Policy: {e(', '.join(item.citations))}</small></li>"
+            )
+        parts.append("</ul>")
+    parts.append(
+        "<p><small>You get this because GEN-9 of the City's technology review policy names you "
+        "for these deadlines. <a href='"
+        + e(links.deadlines_link(), quote=True)
+        + "'>All deadlines, your digest choice and your calendar feed</a>.</small></p>"
+        "</body></html>"
+    )
+    return "".join(parts)
+
+
+def message_id(recipient: str, as_of: dt.date, notice_ids: list[int]) -> str:
+    """Stable: the same notices for the same person on the same day give the same id."""
+    digest = hashlib.sha256(f"{recipient}|{as_of}|{notice_ids}".encode()).hexdigest()[:32]
+    domain = parseaddr(settings().smtp_from)[1].rpartition("@")[2] or "review.invalid"
+    return f"<digest.{as_of:%Y%m%d}.{digest}@{domain}>"
+
+
+def due(preference: tuple[str, int] | None, as_of: dt.date, items: list[Item]) -> bool:
+    """Whether the person's digest goes out on ``as_of``."""
+    if any(i.urgent for i in items):
+        return True
+    if preference is None or preference[0] == "daily":
+        return True
+    return as_of.weekday() == preference[1]
+
+
+def compose(services: Services, as_of: dt.date) -> int:
+    """Write the digests due on ``as_of`` to the outbox; returns how many."""
+    with services.transaction() as tx:
+        recipients = list(
+            tx.session.scalars(
+                select(Notice.recipient)
+                .where(Notice.digest_id.is_(None), Notice.created_on <= as_of)
+                .group_by(Notice.recipient)
+                .order_by(Notice.recipient)
+            )
+        )
+    written = 0
+    for start in range(0, len(recipients), CHUNK):
+        with services.transaction() as tx:
+            written += _compose_chunk(tx, recipients[start : start + CHUNK], as_of)
+    return written
+
+
+def _people(tx: Tx, emails: list[str]) -> dict[str, tuple[str, tuple[str, int] | None]]:
+    rows = tx.session.execute(
+        select(
+            User.email,
+            User.display_name,
+            NotificationPreference.digest,
+            NotificationPreference.weekday,
+        )
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.email.in_(emails))
+    )
+    found: dict[str, tuple[str, tuple[str, int] | None]] = {}
+    for email, name, choice, weekday in rows:
+        found[email.lower()] = (name, (choice, weekday) if choice else None)
+    return found
+
+
+def _pending(tx: Tx, emails: list[str], as_of: dt.date) -> Iterator[tuple[str, list[Notice]]]:
+    rows = tx.session.scalars(
+        select(Notice)
+        .where(Notice.recipient.in_(emails), Notice.digest_id.is_(None), Notice.created_on <= as_of)
+        .order_by(Notice.recipient, Notice.id)
+    )
+    current: list[Notice] = []
+    for notice in rows:
+        if current and current[0].recipient != notice.recipient:
+            yield current[0].recipient, current
+            current = []
+        current.append(notice)
+    if current:
+        yield current[0].recipient, current
+
+
+def _compose_chunk(tx: Tx, emails: list[str], as_of: dt.date) -> int:
+    people = _people(tx, emails)
+    now = tx.services.now()
+    pending: list[tuple[list[int], OutboxMessage]] = []
+    for recipient, notices in _pending(tx, emails, as_of):
+        items = [
+            Item(n.kind, n.urgent, n.title, n.detail, tuple(n.citations), n.due_on, n.system_id)
+            for n in notices
+        ]
+        name, preference = people.get(recipient.lower(), (recipient, None))
+        if not due(preference, as_of, items):
+            continue
+        digest = Digest(recipient, name, as_of, tuple(items))
+        ids = [n.id for n in notices]
+        message = OutboxMessage(
+            message_id=message_id(recipient, as_of, ids),
+            channel="email",
+            recipient=recipient,
+            subject=digest.subject,
+            body_text=render_text(digest),
+            body_html=render_html(digest),
+            kind="digest",
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        pending.append((ids, message))
+    if not pending:
+        return 0
+    tx.session.add_all([m for _, m in pending])
+    tx.session.flush()
+    tx.session.execute(
+        update(Notice),
+        [{"id": nid, "digest_id": m.id} for ids, m in pending for nid in ids],
+    )
+    return len(pending)
