@@ -46,10 +46,11 @@ app.add_typer(standards_app, name="standards")
 
 def _register_commands() -> None:
     """The workflow's commands live in their own module, registered in this one place."""
-    from . import packet, workflow
+    from . import inventory, packet, workflow
 
     workflow.register(app)
     packet.register(app)
+    inventory.register(app)  # after approval: inventory, deadlines, sweep, notify (GEN-9)
 
 
 _register_commands()
