@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         8, ge=1, le=100, description="Delivery attempts before a message is marked failed."
     )
     notify_lease_seconds: int = Field(
-        300, ge=10, le=86_400, description="How long a sender owns a claimed message."
+        300, ge=1, le=86_400, description="How long a sender owns a claimed message (s)."
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from ..core.records import CertificationType, Submission
 from ..errors import FieldProblem, InputError, NotFound, PermissionDenied, RecordInvalid, Refused
 from ..store.models import Proposal, RecordVersion, System, SystemRecord, SystemReview
+from . import evaluations
 from .access import sees_all
 from .context import Actor, Services, Tx
 from .lifecycle import State
@@ -186,6 +187,11 @@ def on_approval(tx: Tx, proposal: Proposal) -> System:
         system.renewal_proposal_id = None
     system.updated_at = tx.services.now()
     add_record_version(tx, system, record, source=proposal.state, proposal_id=proposal.id)
+    approved = evaluations.latest_evaluation(tx, proposal)
+    if approved is not None:  # the findings the approval answered: the sweep's baseline
+        from .sweep_judge import judged_hash
+
+        system.judged_hash = judged_hash(approved.findings)
     link = tx.session.scalar(select(SystemReview).where(SystemReview.proposal_id == proposal.id))
     if link is None:
         kind = "initial" if is_new else _review_kind(submission)

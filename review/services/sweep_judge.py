@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from ..store.models import (
     NoticeMark,
     Proposal,
     RoleGrant,
+    StoredEvaluation,
     System,
     SystemFinding,
     SystemReview,
@@ -45,9 +47,21 @@ from ..store.models import (
 from . import outbox, renewals
 from .audit import canonical
 from .context import Tx
+from .evaluations import ENGINE_VERSION, all_findings_hash
 from .inventory import ref
 
 SEVERE = ("blocker", "major")  # what GEN-8 does not let stand unanswered
+
+
+def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
+    """Identity of a set of findings: rule, subject and severity of each."""
+    keys = sorted(
+        (f.rule_id, f.subject or "", f.severity)
+        if isinstance(f, Finding)
+        else (f["rule_id"], f.get("subject") or "", f["severity"])
+        for f in findings
+    )
+    return hashlib.sha256(canonical(keys).encode()).hexdigest()
 
 
 @dataclass
@@ -104,6 +118,7 @@ class Batch:
     renewals_opened: dict[int, dt.date]
     requesters: dict[str, list[int]]
     original_requester: dict[int, int]
+    versions: dict[int, int]
     changes: Changes = field(default_factory=Changes)
     mark_rows: list[dict[str, Any]] = field(default_factory=list)
     notice_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -158,12 +173,15 @@ class Batch:
             .order_by(User.username)
         ):
             requesters.setdefault(department or "", []).append(user_id)
-        original: dict[int, int] = {
-            pid: requester
-            for pid, requester in session.execute(
-                select(Proposal.id, Proposal.requester_id).where(Proposal.id.in_(proposal_ids))
+        original: dict[int, int] = {}
+        versions: dict[int, int] = {}
+        for pid, requester, version in session.execute(
+            select(Proposal.id, Proposal.requester_id, Proposal.current_version).where(
+                Proposal.id.in_(proposal_ids)
             )
-        }
+        ):
+            original[pid] = requester
+            versions[pid] = version
         return cls(
             tx,
             day,
@@ -176,6 +194,7 @@ class Batch:
             renewals,
             requesters,
             original,
+            versions,
         )
 
     # --- judging ---------------------------------------------------------------------------
@@ -216,6 +235,7 @@ class Batch:
         rows = self.open_findings.setdefault(system.id, {})
         if system.reviewed:  # an imported system is judged at its re-review, not before
             result = evaluator.evaluate(submission, self.day)
+            self._store_if_changed(system, result)
             self._findings(system, result, base, waivers, conditions, rows, log)
         due = [
             FindingDue(r.finding_key, r.rule_id, r.domain, r.title, tuple(r.citations), r.due_on)
@@ -237,6 +257,34 @@ class Batch:
                 marks=log.marks,
                 renewal=log.renewal,
             )
+
+    def _store_if_changed(self, system: System, result: Evaluation) -> None:
+        """When the system's findings changed, its review's latest evaluation becomes this
+        one, so reviewers see them and waiver authorities and approvers can act on them
+        (waivers, conditions) exactly as during the review."""
+        digest = judged_hash(result.findings)
+        if digest == system.judged_hash or system.proposal_id is None:
+            return
+        system.judged_hash = digest
+        findings = [f.to_dict() for f in result.findings]
+        self.tx.session.add(
+            StoredEvaluation(
+                proposal_id=system.proposal_id,
+                version_number=self.versions.get(system.proposal_id, 1),
+                trigger=f"sweep {ref(system)} r{system.record_number}",
+                as_of=self.day,
+                standards_version=result.standards_version,
+                rules_version=result.rules_version,
+                engine_version=ENGINE_VERSION,
+                tier=result.tier,
+                tcv=result.tcv,
+                disposition=result.disposition,
+                required_signoffs=list(result.required_signoffs),
+                findings=findings,
+                findings_hash=all_findings_hash(findings),
+                created_at=self.tx.services.now(),
+            )
+        )
 
     def _findings(
         self,

@@ -360,6 +360,8 @@ class System(Base):
     entered_on: Mapped[dt.date] = mapped_column(Date)
     rereview_due: Mapped[dt.date | None] = mapped_column(Date)
     renewal_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    # the findings (rule, subject, severity) the last judgement stored as an evaluation
+    judged_hash: Mapped[str | None] = mapped_column(CleanString(64))
     swept_on: Mapped[dt.date | None] = mapped_column(Date)
     retired_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     retired_reason: Mapped[str | None] = mapped_column(CleanText)

@@ -119,6 +119,7 @@ def upgrade() -> None:
         sa.Column("entered_on", sa.Date(), nullable=False),
         sa.Column("rereview_due", sa.Date(), nullable=True),
         sa.Column("renewal_proposal_id", sa.Integer(), nullable=True),
+        sa.Column("judged_hash", sa.String(length=64), nullable=True),
         sa.Column("swept_on", sa.Date(), nullable=True),
         sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("retired_reason", sa.Text(), nullable=True),
