@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         "Technology Review <technology-review@city.example.gov>",
         description="The From address of notification email.",
     )
+    smtp_ca_file: Path | None = Field(
+        None, description="A CA bundle to trust for the SMTP server (a City's internal CA)."
+    )
     smtp_timeout: float = Field(30.0, gt=0, le=600, description="Seconds before SMTP gives up.")
     webhook_url: str | None = Field(
         None, description="A Microsoft Teams or Slack incoming-webhook URL for urgent notices."

@@ -108,7 +108,9 @@ def test_waiver_expiry_and_condition_due_at_30_and_7_days_and_overdue() -> None:
         1,
         record(),
         waivers=(WaiverDue(4, "SEC-001|", "SEC-001", "security", expires),),
-        conditions=(ConditionDue(9, "ACC-003|1.4.10", "accessibility", "Fix reflow", "IT", expires),),
+        conditions=(
+            ConditionDue(9, "ACC-003|1.4.10", "accessibility", "Fix reflow", "IT", expires),
+        ),
     )
     found = deadlines(facts, STANDARDS)
     for kind, domain in (("waiver_expiry", "security"), ("condition_due", "accessibility")):
@@ -141,6 +143,7 @@ def test_evidence_deadline_agrees_with_the_rules_engine(durable: Evaluator) -> N
     submission = record()
     found = of_kind(deadlines(SystemFacts(1, submission), STANDARDS), "evidence_expiry")
     for deadline in found:
+
         def cited(day: dt.date, section: str = str(deadline.subject)) -> bool:
             result = durable.evaluate(submission, day)
             return any(f.citations[0] == section for f in result.findings)
@@ -174,7 +177,9 @@ def test_end_of_support_at_180_and_90_days_and_overdue() -> None:
     found = deadlines(SystemFacts(1, submission), STANDARDS)
     eos = one(found, "end_of_support")
     assert (eos.due_on, eos.subject, eos.domain) == (
-        dt.date(2029, 1, 9), "Windows Server 2019", "security"
+        dt.date(2029, 1, 9),
+        "Windows Server 2019",
+        "security",
     )
     assert "SEC-7" in eos.citations
     assert edges(eos, 180) == (None, "180", "180")

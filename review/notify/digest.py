@@ -65,7 +65,8 @@ def _link(item: Item) -> str:
 
 
 def render_text(digest: Digest) -> str:
-    lines = [f"Hello {digest.name},", "", f"Your technology inventory digest for {digest.as_of}."]
+    hello = f"Hello {digest.name}," if digest.name else "Hello,"
+    lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
     for _, heading, kinds in SECTIONS:
         items = digest.section(kinds)
         if not items:
@@ -89,7 +90,7 @@ def render_html(digest: Digest) -> str:
     e = html.escape
     parts = [
         "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
-        f"<p>Hello {e(digest.name)},</p>",
+        f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
         f"<p>Your technology inventory digest for {e(digest.as_of.isoformat())}.</p>",
     ]
     for _, heading, kinds in SECTIONS:
@@ -116,7 +117,7 @@ def render_html(digest: Digest) -> str:
 
 def message_id(recipient: str, as_of: dt.date, notice_ids: list[int]) -> str:
     """Stable: the same notices for the same person on the same day give the same id."""
-    digest = hashlib.sha256(f"{recipient}|{as_of}|{notice_ids}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{recipient}|{as_of}|{notice_ids}".encode()).hexdigest()[:20]
     domain = parseaddr(settings().smtp_from)[1].rpartition("@")[2] or "review.invalid"
     return f"<digest.{as_of:%Y%m%d}.{digest}@{domain}>"
 
@@ -190,7 +191,7 @@ def _compose_chunk(tx: Tx, emails: list[str], as_of: dt.date) -> int:
             Item(n.kind, n.urgent, n.title, n.detail, tuple(n.citations), n.due_on, n.system_id)
             for n in notices
         ]
-        name, preference = people.get(recipient.lower(), (recipient, None))
+        name, preference = people.get(recipient.lower(), ("", None))
         if not due(preference, as_of, items):
             continue
         digest = Digest(recipient, name, as_of, tuple(items))

@@ -47,7 +47,7 @@ class SmtpConnection:
     def _open(self) -> smtplib.SMTP:
         c = self.config
         assert c.smtp_host is not None
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=c.smtp_ca_file)
         try:
             smtp: smtplib.SMTP
             if c.smtp_security == "tls":

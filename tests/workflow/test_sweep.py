@@ -44,7 +44,9 @@ def test_approval_enters_the_inventory_and_the_contract_brings_it_up_to_date(
     assert (found.status, found.origin, found.reviewed) == ("active", "review", True)
     assert (found.owner_name, found.owner_email) == ("Lee Branch", "lee.branch@city.gov")
     assert (found.contract_end, found.cancellation_notice_days, found.auto_renewal) == (
-        END, 45, True
+        END,
+        45,
+        True,
     )
     assert found.record_number == 2  # the approved proposal, then the approved contract
     with services.transaction() as tx:
@@ -57,7 +59,8 @@ def test_approval_enters_the_inventory_and_the_contract_brings_it_up_to_date(
 def test_the_business_owner_defaults_to_the_requester(services: Services) -> None:
     found = contract_approved(services)
     assert (found.owner_name, found.owner_email) == (
-        "Dana Whitfield", "dana.whitfield@library.city.gov"
+        "Dana Whitfield",
+        "dana.whitfield@library.city.gov",
     )
 
 
@@ -153,14 +156,20 @@ def test_second_sweep_of_the_same_day_changes_and_sends_nothing(services: Servic
     counts = row_counts(services.db)
     second = sweep.run(services, day)
     assert second.changes.counts() == {
-        "new_findings": 0, "cleared_findings": 0, "escalated": 0, "marks": 0,
-        "notices": 0, "renewals": 0, "errors": 0,
+        "new_findings": 0,
+        "cleared_findings": 0,
+        "escalated": 0,
+        "marks": 0,
+        "notices": 0,
+        "renewals": 0,
+        "errors": 0,
     }
     assert second.digests == 0
     after = row_counts(services.db)
     # only the run itself is recorded again: its row and its audit event
     assert {k: after[k] - counts[k] for k in after if after[k] != counts[k]} == {
-        "sweep_runs": 1, "audit_events": 1
+        "sweep_runs": 1,
+        "audit_events": 1,
     }
     assert len(findings(services, sid)) == 2
 
@@ -174,8 +183,12 @@ def test_waived_finding_reopens_when_the_waiver_lapses(services: Services) -> No
     soc2 = next(f for f in findings(services, found.id) if f.rule_id.startswith("SEC-001"))
     services.clock.now = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)  # type: ignore[attr-defined]
     waivers.grant(
-        services, "iso", found.proposal_id or 0, soc2.rule_id,
-        justification="Report in the auditor's hands", compensating_controls="Quarterly scans",
+        services,
+        "iso",
+        found.proposal_id or 0,
+        soc2.rule_id,
+        justification="Report in the auditor's hands",
+        compensating_controls="Quarterly scans",
         expires_on=days(day, 40),
     )
     sweep.run(services, days(day, 1))
@@ -187,7 +200,9 @@ def test_waived_finding_reopens_when_the_waiver_lapses(services: Services) -> No
     sweep.run(services, days(day, 41))
     reopened = [f for f in findings(services, found.id) if f.rule_id == soc2.rule_id]
     assert [f.status for f in reopened] == ["cleared", "open"]
-    assert any(k.startswith("waiver_expiry|") and m == "overdue" for k, m in marks(services, found.id))
+    assert any(
+        k.startswith("waiver_expiry|") and m == "overdue" for k, m in marks(services, found.id)
+    )
 
 
 def test_retired_system_leaves_the_sweep(services: Services) -> None:
