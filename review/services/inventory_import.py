@@ -100,7 +100,13 @@ class ImportReport:
 
 
 class _RowProblem(Exception):
-    pass
+    """One bad cell."""
+
+
+class _RowProblems(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def _header(name: Any) -> str:
@@ -262,78 +268,107 @@ def _list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[;|,\n]", _text(value)) if p.strip()]
 
 
+class _Cells:
+    """One row's cells, read column by column; every bad cell is noted, not just the first."""
+
+    def __init__(self, cells: dict[str, Any]) -> None:
+        self.cells = cells
+        self.problems: list[str] = []
+
+    def text(self, column: str) -> str:
+        return _text(self.cells.get(column))
+
+    def read(self, column: str, parse: Any) -> Any:
+        try:
+            return parse(self.cells.get(column), column)
+        except _RowProblem as exc:
+            self.problems.append(str(exc))
+            return None
+
+
 def row_record(cells: dict[str, Any], line: int, filename: str) -> dict[str, Any]:
-    """The intake record a row stands for (validated by the caller)."""
+    """The intake record a row stands for (bad cells left out); raises _RowProblems naming
+    every bad cell of the row, with what validating the rest of the row found."""
     if "__error__" in cells:
-        raise _RowProblem(str(cells["__error__"]))
-    get = _text
-    owner = {"name": get(cells.get("owner_name")), "email": get(cells.get("owner_email"))}
+        raise _RowProblems([str(cells["__error__"])])
+    row = _Cells(cells)
+    row.problems += [f"{c}: required, but empty" for c in REQUIRED if not row.text(c)]
+    owner = {"name": row.text("owner_name"), "email": row.text("owner_email")}
     proposal: dict[str, Any] = {
-        "title": get(cells.get("title")),
-        "department": get(cells.get("department")),
+        "title": row.text("title"),
+        "department": row.text("department"),
         "requester": owner,
         "business_owner": owner,
         "problem_statement": (
             f"In use before review: imported from {filename} (line {line}) into the "
             "City's technology inventory, to be re-reviewed (GEN-9)."
         ),
-        "vendor": {"name": get(cells.get("vendor"))},
+        "vendor": {"name": row.text("vendor")},
     }
-    for column in REQUIRED:
-        if not get(cells.get(column)):
-            raise _RowProblem(f"{column}: required, but empty")
-    if get(cells.get("product")):
-        proposal["vendor"]["product"] = get(cells.get("product"))
-    if get(cells.get("hosting")):
-        proposal["hosting"] = get(cells.get("hosting")).lower()
-    if cells.get("data_classes") not in (None, ""):
+    if row.text("product"):
+        proposal["vendor"]["product"] = row.text("product")
+    if row.text("hosting"):
+        proposal["hosting"] = row.text("hosting").lower()
+    if row.text("data_classes"):
         proposal["data_classes"] = [c.lower() for c in _list(cells.get("data_classes"))]
     certifications = [
         {"type": kind, "date": day}
         for kind, column in (("soc2_type2", "soc2_date"), ("iso27001", "iso27001_date"))
-        if (day := parse_date(cells.get(column), column))
+        if (day := row.read(column, parse_date))
     ]
     if certifications:
         proposal["certifications"] = certifications
-    if pen := parse_date(cells.get("pen_test_date"), "pen_test_date"):
+    if pen := row.read("pen_test_date", parse_date):
         proposal["pen_test_date"] = pen
-    if acr := parse_date(cells.get("acr_date"), "acr_date"):
+    if acr := row.read("acr_date", parse_date):
         proposal["accessibility"] = {"acr_provided": True, "acr_date": acr}
     lifecycle: dict[str, Any] = {}
-    if end := parse_date(cells.get("vendor_support_end"), "vendor_support_end"):
+    if end := row.read("vendor_support_end", parse_date):
         lifecycle["vendor_support_end"] = end
     if systems := _list(cells.get("operating_systems")):
         lifecycle["operating_systems"] = systems
     if lifecycle:
         proposal["lifecycle"] = lifecycle
-    if (public := _bool(cells.get("public_facing"), "public_facing")) is not None:
+    if (public := row.read("public_facing", _bool)) is not None:
         proposal["users"] = {"public_facing": public}
-    if (ui := _bool(cells.get("has_user_interface"), "has_user_interface")) is not None:
+    if (ui := row.read("has_user_interface", _bool)) is not None:
         proposal["has_user_interface"] = ui
     record: dict[str, Any] = {"proposal": proposal}
-    contract = _contract(cells, proposal["vendor"]["name"])
+    contract = _contract(row, proposal["vendor"]["name"])
     if contract:
         record["contract"] = contract
+    if row.problems:
+        try:
+            submission_from_data(record)
+        except RecordInvalid as exc:
+            named = {p.split(":", 1)[0] for p in row.problems}
+            row.problems += [p for p in _field_problems(exc) if p.split(":", 1)[0] not in named]
+        raise _RowProblems(row.problems)
     return record
 
 
-def _contract(cells: dict[str, Any], vendor: str) -> dict[str, Any]:
+def _whole_days(value: Any, column: str) -> int | None:
+    days = _number(value, column)
+    if days is None:
+        return None
+    if not days.is_integer():
+        raise _RowProblem(f"{column}: expected whole days, got {days:g}")
+    return int(days)
+
+
+def _contract(row: _Cells, vendor: str) -> dict[str, Any]:
     contract: dict[str, Any] = {}
-    for column, key in (("contract_start", "start_date"), ("contract_end", "end_date")):
-        if day := parse_date(cells.get(column), column):
-            contract[key] = day
-    if (value := _number(cells.get("contract_value"), "contract_value")) is not None:
-        contract["value_usd"] = value
-    if (years := _number(cells.get("renewal_options_years"), "renewal_options_years")) is not None:
-        contract["renewal_options_years"] = years
-    if (
-        days := _number(cells.get("cancellation_notice_days"), "cancellation_notice_days")
-    ) is not None:
-        if not days.is_integer():
-            raise _RowProblem(f"cancellation_notice_days: expected whole days, got {days:g}")
-        contract["cancellation_notice_days"] = int(days)
-    if (auto := _bool(cells.get("auto_renewal"), "auto_renewal")) is not None:
-        contract["auto_renewal"] = auto
+    for column, key, parse in (
+        ("contract_start", "start_date", parse_date),
+        ("contract_end", "end_date", parse_date),
+        ("contract_value", "value_usd", _number),
+        ("renewal_options_years", "renewal_options_years", _number),
+        ("cancellation_notice_days", "cancellation_notice_days", _whole_days),
+        ("auto_renewal", "auto_renewal", _bool),
+    ):
+        value = row.read(column, parse)
+        if value is not None:
+            contract[key] = value
     if contract:
         contract["vendor"] = vendor
     return contract
@@ -343,7 +378,7 @@ def _problem_text(line: int, problem: str) -> str:
     return f"line {line}: {problem}"
 
 
-def _field_problems(line: int, exc: RecordInvalid) -> list[str]:
+def _field_problems(exc: RecordInvalid) -> list[str]:
     out = []
     for problem in exc.problems:
         path = re.sub(r"\.\d+(\.|$)", r"\1", problem.path).rstrip(".")
@@ -352,7 +387,7 @@ def _field_problems(line: int, exc: RecordInvalid) -> list[str]:
             column = "data_classes"
         if column is None and path.startswith("proposal.certifications"):
             column = "soc2_date/iso27001_date"
-        out.append(_problem_text(line, f"{column or path}: {problem.problem}"))
+        out.append(f"{column or path}: {problem.problem}")
     return out
 
 
@@ -382,11 +417,11 @@ def import_bytes(
     for line, cells in rows:
         try:
             record = normalised(submission_from_data(row_record(cells, line, filename)))
-        except _RowProblem as exc:
-            report.problems.append(_problem_text(line, str(exc)))
+        except _RowProblems as exc:
+            report.problems.extend(_problem_text(line, p) for p in exc.problems)
             continue
         except RecordInvalid as exc:
-            report.problems.extend(_field_problems(line, exc))
+            report.problems.extend(_problem_text(line, p) for p in _field_problems(exc))
             continue
         key = _identity(record)
         if key in existing:
