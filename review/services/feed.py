@@ -80,7 +80,14 @@ def calendar(
     services: Services, token: str, *, department: str | None = None, as_of: dt.date | None = None
 ) -> bytes:
     """The feed as iCalendar bytes: the person's deadlines, or a department's."""
-    username = owner(services, token)
+    return calendar_for(services, owner(services, token), department=department, as_of=as_of)
+
+
+def calendar_for(
+    services: Services, by: str, *, department: str | None = None, as_of: dt.date | None = None
+) -> bytes:
+    """The signed-in person's feed (the workspace offers it as a download too)."""
+    username = by
     with services.transaction(username) as tx:
         actor = tx.who
         if department is not None and not (sees_all(actor) or actor.department == department):
