@@ -159,6 +159,32 @@ def listing(
         return sorted(rows, key=lambda r: (r.due_on, r.system_id, r.kind))
 
 
+KIND_TEXT = {
+    "contract_end": "a contract ends",
+    "cancellation_deadline": "an auto-renewal's cancellation deadline",
+    "waiver_expiry": "a waiver expires",
+    "condition_due": "a condition is due",
+    "evidence_expiry": "evidence ages out",
+    "finding_due": "a finding is due",
+    "end_of_support": "a platform's end of support",
+    "vendor_support_end": "the vendor's support ends",
+    "rereview_due": "an imported system's re-review",
+}
+
+
+def notice_summary(services: Services) -> str:
+    """When notices go out, in words, from the standards (GEN-9): never numbers in code."""
+    notices = services.evaluator.standards.after_approval.notices
+    parts = []
+    for kind, text in KIND_TEXT.items():
+        notice = notices[kind]  # type: ignore[index]
+        days = ", ".join(str(d) for d in sorted(notice.days_before, reverse=True))
+        if days:
+            overdue = " and when overdue" if notice.overdue else ""
+            parts.append(f"{days} days before {text}{overdue}")
+    return "Notices go out " + "; ".join(parts) + " (GEN-9)."
+
+
 def _email(tx: Tx, actor: Actor) -> str:
     from ..store.models import User
 

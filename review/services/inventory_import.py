@@ -90,9 +90,10 @@ class ImportReport:
     @property
     def summary(self) -> str:
         if self.problems and not self.imported:
+            bad = len({p.split(":", 1)[0] for p in self.problems})
             return (
-                f"{len(self.problems)} problems in {self.rows} rows: nothing imported "
-                "(fix the file, or pass --skip-bad-rows to import the good rows)"
+                f"{len(self.problems)} problems in {bad} of {self.rows} rows: nothing imported "
+                "(fix the file, or skip the bad rows to import the good ones)"
             )
         return f"imported {len(self.imported)} of {self.rows} rows" + (
             f", skipped {self.skipped} bad rows" if self.skipped else ""
@@ -379,7 +380,7 @@ def _problem_text(line: int, problem: str) -> str:
 
 
 def _field_problems(exc: RecordInvalid) -> list[str]:
-    out = []
+    out: list[str] = []
     for problem in exc.problems:
         path = re.sub(r"\.\d+(\.|$)", r"\1", problem.path).rstrip(".")
         column = _SOURCE.get(path)
@@ -387,7 +388,9 @@ def _field_problems(exc: RecordInvalid) -> list[str]:
             column = "data_classes"
         if column is None and path.startswith("proposal.certifications"):
             column = "soc2_date/iso27001_date"
-        out.append(f"{column or path}: {problem.problem}")
+        text = f"{column or path}: {problem.problem}"
+        if text not in out:  # the owner fills two fields of the record
+            out.append(text)
     return out
 
 

@@ -23,11 +23,7 @@ WEEKDAY_TEXT = dict(
 svc = runtime.services()
 actor = runtime.require_actor(svc)
 st.title("Deadlines")
-st.caption(
-    f"As of {svc.today().isoformat()}. Notices go out at 120, 90, 60 and 30 days before a "
-    "contract ends, 30 and 7 days before a waiver or condition, 30 days before evidence ages "
-    "out, 180 and 90 days before end of support (GEN-9)."
-)
+st.caption(f"As of {svc.today().isoformat()}. {deadlines.notice_summary(svc)}")
 
 cols = st.columns([2, 2, 2, 1])
 status = cols[0].selectbox(
