@@ -49,6 +49,7 @@ class Digest:
     name: str
     as_of: dt.date
     items: tuple[Item, ...]
+    base_url: str = ""  # the workspace's address for links (settings, read once per batch)
 
     def section(self, kinds: frozenset[str]) -> list[Item]:
         return [i for i in self.items if i.kind in kinds]
@@ -60,11 +61,12 @@ class Digest:
         return f"Technology inventory: {overdue} overdue, {due} due soon ({self.as_of.isoformat()})"
 
 
-def _link(item: Item) -> str:
-    return links.system_link(item.system_id) if item.system_id else links.deadlines_link()
+def _link(item: Item, base: str) -> str:
+    return links.system_link(item.system_id, base) if item.system_id else links.deadlines_link(base)
 
 
 def render_text(digest: Digest) -> str:
+    base = digest.base_url or links.base_url()
     hello = f"Hello {digest.name}," if digest.name else "Hello,"
     lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
     for _, heading, kinds in SECTIONS:
@@ -76,18 +78,19 @@ def render_text(digest: Digest) -> str:
             due = f" (due {item.due_on})" if item.due_on else ""
             lines.append(f"* {item.title}{due}")
             lines.append(f"  {item.detail}")
-            lines.append(f"  Policy: {', '.join(item.citations)}. {_link(item)}")
+            lines.append(f"  Policy: {', '.join(item.citations)}. {_link(item, base)}")
     lines += [
         "",
         "You get this because GEN-9 of the City's technology review policy names you for "
         "these deadlines (business owner, department, reviewer or waiver authority).",
-        f"All deadlines, your digest choice and your calendar feed: {links.deadlines_link()}",
+        f"All deadlines, your digest choice and your calendar feed: {links.deadlines_link(base)}",
     ]
     return "\n".join(lines) + "\n"
 
 
 def render_html(digest: Digest) -> str:
     e = html.escape
+    base = digest.base_url or links.base_url()
     parts = [
         "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
         f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
@@ -101,24 +104,27 @@ def render_html(digest: Digest) -> str:
         for item in items:
             due = f" <strong>due {e(item.due_on.isoformat())}</strong>" if item.due_on else ""
             parts.append(
-                f"<li><a href='{e(_link(item), quote=True)}'>{e(item.title)}</a>{due}<br>"
+                f"<li><a href='{e(_link(item, base), quote=True)}'>{e(item.title)}</a>{due}<br>"
                 f"{e(item.detail)}<br><small>Policy: {e(', '.join(item.citations))}</small></li>"
             )
         parts.append("</ul>")
     parts.append(
         "<p><small>You get this because GEN-9 of the City's technology review policy names you "
         "for these deadlines. <a href='"
-        + e(links.deadlines_link(), quote=True)
+        + e(links.deadlines_link(base), quote=True)
         + "'>All deadlines, your digest choice and your calendar feed</a>.</small></p>"
         "</body></html>"
     )
     return "".join(parts)
 
 
-def message_id(recipient: str, as_of: dt.date, notice_ids: list[int]) -> str:
+def mail_domain() -> str:
+    return parseaddr(settings().smtp_from)[1].rpartition("@")[2] or "review.invalid"
+
+
+def message_id(recipient: str, as_of: dt.date, notice_ids: list[int], domain: str) -> str:
     """Stable: the same notices for the same person on the same day give the same id."""
     digest = hashlib.sha256(f"{recipient}|{as_of}|{notice_ids}".encode()).hexdigest()[:20]
-    domain = parseaddr(settings().smtp_from)[1].rpartition("@")[2] or "review.invalid"
     return f"<digest.{as_of:%Y%m%d}.{digest}@{domain}>"
 
 
@@ -185,6 +191,7 @@ def _pending(tx: Tx, emails: list[str], as_of: dt.date) -> Iterator[tuple[str, l
 def _compose_chunk(tx: Tx, emails: list[str], as_of: dt.date) -> int:
     people = _people(tx, emails)
     now = tx.services.now()
+    base, domain = links.base_url(), mail_domain()
     pending: list[tuple[list[int], OutboxMessage]] = []
     for recipient, notices in _pending(tx, emails, as_of):
         items = [
@@ -194,10 +201,10 @@ def _compose_chunk(tx: Tx, emails: list[str], as_of: dt.date) -> int:
         name, preference = people.get(recipient.lower(), ("", None))
         if not due(preference, as_of, items):
             continue
-        digest = Digest(recipient, name, as_of, tuple(items))
+        digest = Digest(recipient, name, as_of, tuple(items), base)
         ids = [n.id for n in notices]
         message = OutboxMessage(
-            message_id=message_id(recipient, as_of, ids),
+            message_id=message_id(recipient, as_of, ids, domain),
             channel="email",
             recipient=recipient,
             subject=digest.subject,

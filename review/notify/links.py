@@ -11,10 +11,11 @@ def base_url() -> str:
     return settings().app_url.rstrip("/")
 
 
-def system_link(system_id: int) -> str:
-    """The Inventory page opened on one system."""
-    return f"{base_url()}/inventory?system={quote(f'S-{system_id}')}"
+def system_link(system_id: int, base: str | None = None) -> str:
+    """The Inventory page opened on one system (``base``: the app's address, when the
+    caller read the settings once for many links)."""
+    return f"{base or base_url()}/inventory?system={quote(f'S-{system_id}')}"
 
 
-def deadlines_link() -> str:
-    return f"{base_url()}/deadlines"
+def deadlines_link(base: str | None = None) -> str:
+    return f"{base or base_url()}/deadlines"

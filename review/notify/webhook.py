@@ -7,9 +7,7 @@ from typing import Any
 
 import httpx
 
-from .links import system_link
-
-__all__ = ["WebhookFailed", "payload", "post", "system_link"]
+__all__ = ["WebhookFailed", "payload", "post"]
 
 
 class WebhookFailed(Exception):

@@ -103,6 +103,7 @@ def calendar_for(
     )
     cal.add("x-wr-calname", name)
     stamp = services.now()
+    base = links.base_url()
     for item in rows:
         event = Event()
         event.add(
@@ -117,7 +118,7 @@ def calendar_for(
             f"{item.system_title} ({item.department}). Status: {item.status}. "
             f"Policy: {', '.join(item.citations)}.",
         )
-        event.add("url", links.system_link(item.system_id))
+        event.add("url", links.system_link(item.system_id, base))
         event.add("categories", [item.kind.replace("_", " ")])
         cal.add_component(event)
     return bytes(cal.to_ical())

@@ -31,7 +31,7 @@ from ..core.records import Submission
 from ..errors import ReviewError
 from ..notify import links, webhook
 from ..notify.recipients import Directory, Person
-from ..settings import settings
+from ..settings import Settings, settings
 from ..store.models import (
     Condition,
     NoticeMark,
@@ -120,6 +120,7 @@ class Batch:
     original_requester: dict[int, int]
     versions: dict[int, int]
     changes: Changes = field(default_factory=Changes)
+    config: Settings = field(default_factory=settings)  # read once per batch, not per notice
     mark_rows: list[dict[str, Any]] = field(default_factory=list)
     notice_rows: list[dict[str, Any]] = field(default_factory=list)
     outbox_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -458,7 +459,7 @@ class Batch:
                 }
             )
         self.changes.notices += len(people)
-        config = settings()
+        config = self.config
         if urgent and config.webhook_url:
             identity = canonical([system.id, kind, title, self.day.isoformat()])
             key = "notice-" + hashlib.sha256(identity.encode()).hexdigest()[:40]
@@ -473,7 +474,10 @@ class Batch:
                     "body_text": text,
                     "body_html": None,
                     "payload": webhook.payload(
-                        config.webhook_kind, title, text, links.system_link(system.id)
+                        config.webhook_kind,
+                        title,
+                        text,
+                        links.system_link(system.id, config.app_url.rstrip("/")),
                     ),
                     "kind": kind,
                     "status": "pending",
