@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from review import logs
 from review.services.roles import Role
 from review.ui import runtime
 
+logs.configure(default_level="INFO")  # idempotent: Streamlit runs this file on every rerun
 st.set_page_config(page_title="Technology review", page_icon="🏛️", layout="wide")
 runtime.flush_cookie()
 

@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.workloads import random_submission, realistic_submission  # noqa: E402
 from review.core.derived import derive  # noqa: E402
 from review.core.evaluate import EngineName, Evaluator, _signoffs, _tier, evaluator  # noqa: E402
 from review.core.facts import build_facts  # noqa: E402
 from review.core.findings import Evaluation, disposition_of  # noqa: E402
 from review.core.records import Submission  # noqa: E402
-from tests.generators import random_submission, realistic_submission  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 27)
 ENGINES: tuple[EngineName, ...] = ("durable", "reference")

@@ -48,6 +48,11 @@ from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import Engine, create_engine, event, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.workloads import (  # noqa: E402
+    DEPARTMENTS,
+    random_submission,
+    realistic_submission,
+)
 from review.core.evaluate import Evaluator, evaluator  # noqa: E402
 from review.core.findings import Evaluation as Result  # noqa: E402
 from review.core.records import Submission  # noqa: E402
@@ -73,11 +78,6 @@ from review.store.models import (  # noqa: E402
     SignOff,
     StoredEvaluation,
     User,
-)
-from tests.generators import (  # noqa: E402
-    DEPARTMENTS,
-    random_submission,
-    realistic_submission,
 )
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

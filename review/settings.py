@@ -1,10 +1,16 @@
 """Every ``REVIEW_*`` environment variable, read in one place and documented in
 docs/deploy.md. Read at call time (``settings()``), not at import, so a test or a command
 that sets a variable sees it; a malformed value is refused naming the variable.
+
+Two variables are read by the command line's options rather than here, because they are
+defaults of an option a person may also type: ``REVIEW_USER`` (``--as``) and
+``REVIEW_PASSWORD`` (``--password``); ``CLI_VARIABLES`` names them for the documentation
+test. ``python -m review.settings NAME...`` prints settings for shell scripts (scripts/run).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +18,14 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigurationError
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+# read by typer options of the command line (review/cli/common.py), not by Settings
+CLI_VARIABLES = {
+    "REVIEW_USER": "Default of --as: the user a command acts as.",
+    "REVIEW_PASSWORD": "Default of --password for `review users add` and `users password`.",
+}
 
 
 class Settings(BaseSettings):
@@ -70,6 +84,13 @@ class Settings(BaseSettings):
     notify_lease_seconds: int = Field(
         300, ge=1, le=86_400, description="How long a sender owns a claimed message (s)."
     )
+    log_level: LogLevel | None = Field(
+        None,
+        description="Least severe log records written to stderr; default INFO for the "
+        "workspace, WARNING for the command line (whose refusals already print one line).",
+    )
+    host: str = Field("127.0.0.1", description="Address scripts/run serves the workspace on.")
+    port: int = Field(8501, ge=1, le=65535, description="Port scripts/run serves it on.")
 
 
 def settings() -> Settings:
@@ -78,3 +99,24 @@ def settings() -> Settings:
     except ValidationError as exc:
         problems = "; ".join(f"REVIEW_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
         raise ConfigurationError(f"bad setting: {problems}") from None
+
+
+def main(names: list[str]) -> int:
+    """Print the named settings, one per line, for a shell script; exit 3 on a bad value."""
+    try:
+        current = settings()
+    except ConfigurationError as exc:
+        sys.stderr.write(f"review: {exc}\n")
+        return 3
+    unknown = [n for n in names if n not in Settings.model_fields]
+    if unknown:
+        sys.stderr.write(f"review: no setting {', '.join(unknown)}\n")
+        return 2
+    for name in names:
+        value = getattr(current, name)
+        sys.stdout.write(("" if value is None else str(value)) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
-from review.cli import workflow as cli_workflow
+from review.cli import common as cli_common
 from review.cli.main import main
 from review.services.context import Services
 from review.store.database import Database
@@ -69,7 +69,7 @@ def review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Revi
     monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
     for name in ("REVIEW_DATABASE_URL", "REVIEW_USER", "REVIEW_AUTO_MIGRATE", "REVIEW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(cli_workflow, "_make_services", fast_services)
+    monkeypatch.setattr(cli_common, "make_services", fast_services)
 
     def run(*args: str) -> Result:
         try:
@@ -185,15 +185,19 @@ def test_a_request_goes_from_intake_to_contract_approval(review: Review, tmp_pat
        "Phone booking stays available.", "--expires", day(180), "--as", "ada")  # fmt: skip
     view = data(review, "decide", ref, "approve", "--as", "cara")
     assert view["state"] == "contract_approved"
+    read_the_record(review, pid, condition["id"], tmp_path)
 
-    # the record as people and scripts read it
+
+def read_the_record(review: Review, pid: int, condition: int, tmp_path: Path) -> None:
+    """The approved request of the scenario above, as people and scripts read it."""
+    ref = f"P-{pid}"
     view = show(review, pid, user="dana")
     assert [d["outcome"] for d in view["decisions"]] == [
         "approved_with_conditions",
         "contract_approved",
     ]
     assert [c["kind"] for c in view["comments"]] == ["comment", "change_request", "response"]
-    assert [c["id"] for c in view["conditions"]] == [condition["id"]]
+    assert [c["id"] for c in view["conditions"]] == [condition]
     assert [w["rule_id"] for w in view["waivers"]] == [ACC]
     assert {(s["stage"], s["valid"]) for s in view["signoffs"]} == {
         ("proposal", True),

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bench.workloads import random_submission, worst_case_submission
 from review.core.evaluate import Evaluator
 from review.core.facts import FactSet
 from review.core.matcher import DurableMatcher
@@ -25,7 +26,6 @@ from review.core.records import Submission
 
 from .casefiles import BASES
 from .conftest import AS_OF
-from .generators import random_submission, worst_case_submission
 
 MINIMAL: dict[str, Any] = {
     "proposal": {

@@ -10,28 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..errors import InputError
-from ..settings import settings
-
-if TYPE_CHECKING:
-    from ..services.context import Services
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
+from .common import As, Fmt, Format, who
+from .common import date as parse_date
+from .common import emit_json as _json
+from .common import line as _line
+from .common import services as _services
+from .common import table as _table
 
 
 class Status(StrEnum):
@@ -51,11 +42,6 @@ class DigestChoice(StrEnum):
     weekly = "weekly"
 
 
-As = Annotated[
-    str | None,
-    typer.Option("--as", envvar="REVIEW_USER", metavar="USER", help="Act as this user."),
-]
-Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")]
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Judge as of this day (default today)."),
@@ -78,51 +64,12 @@ def register(app: typer.Typer) -> None:
     app.command("deadlines")(deadlines_list)
 
 
-@contextmanager
-def _services() -> Iterator[Services]:
-    from ..services.context import Services
-    from ..store.database import Database
-
-    db = Database.connect()
-    try:
-        db.require_migrated(migrate=settings().auto_migrate)
-        yield Services(db)
-    finally:
-        db.engine.dispose()
-
-
 def _who(user: str | None) -> str:
-    if not user or not user.strip():
-        raise InputError("who is acting? pass --as USER or set REVIEW_USER")
-    return user.strip()
+    return who(user)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            f"{option}: expected an ISO 8601 date like 2027-03-31, got {value!r}"
-        ) from None
-
-
-def _line(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, default=str, ensure_ascii=False) + "\n")
-
-
-def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    table = Table(title=title, expand=True)
-    for column in columns:
-        table.add_column(column)
-    for cells in rows:
-        table.add_row(*("—" if c is None else str(c) for c in cells))
-    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 140).print(table)
+    return None if value is None else parse_date(value.strip(), option)
 
 
 # --- inventory ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
 
 from rich import box
@@ -13,6 +15,13 @@ from ..core.findings import Evaluation
 from ..core.rules import Rule
 from ..core.standards import Standards
 from ..evidence.attach import AttachmentReport
+
+
+def console() -> Console:
+    """Piped output is 120 columns wide unless COLUMNS says otherwise."""
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return Console(soft_wrap=False, width=None if wide else 120)
+
 
 SEVERITY_STYLE = {"blocker": "bold red", "major": "yellow", "minor": "cyan", "info": "dim"}
 

@@ -7,12 +7,14 @@ Other commands follow ``review``'s codes (0 done, 2 refused or bad input).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from . import common
+from .common import As, ProposalId
 
 EXIT_VALID = 0
 EXIT_ALTERED = 10
@@ -20,34 +22,12 @@ EXIT_UNKNOWN_KEY = 11
 EXIT_DRAFT = 12
 EXIT_INPUT = 2
 
-packet_app = typer.Typer(
+app = typer.Typer(
     help="Signed-off approval packets (Word documents) and their verification.",
     no_args_is_help=True,
 )
 
-AsUser = Annotated[
-    str | None,
-    typer.Option("--as", help="Act as this user (default: $REVIEW_USER).", show_default=False),
-]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Where to write the .docx.")]
-
-
-def _user(value: str | None) -> str:
-    user = value or os.environ.get("REVIEW_USER")
-    if not user:
-        sys.stderr.write("review: say who you are: --as USER (or set REVIEW_USER)\n")
-        raise typer.Exit(EXIT_INPUT)
-    return user
-
-
-def _services() -> object:
-    from ..services.context import Services
-    from ..settings import settings
-    from ..store.database import Database
-
-    db = Database.connect()
-    db.require_migrated(migrate=settings().auto_migrate)
-    return Services(db)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -57,11 +37,11 @@ def _write(path: Path, data: bytes) -> None:
     temp.replace(path)
 
 
-@packet_app.command("build")
+@app.command("build")
 def build(
-    proposal_id: Annotated[int, typer.Argument(help="The proposal's number (P-12 is 12).")],
+    proposal_id: ProposalId,
     output: Output,
-    as_user: AsUser = None,
+    user: As = None,
     draft_ok: Annotated[
         bool, typer.Option("--draft-ok", help="Write a DRAFT preview if it is not decided yet.")
     ] = False,
@@ -69,7 +49,9 @@ def build(
     """Issue (or re-issue) the signed approval packet of a decided request."""
     from ..packet import issue_packet
 
-    built = issue_packet(_services(), _user(as_user), proposal_id, draft_ok=draft_ok)  # type: ignore[arg-type]
+    by, number = common.who(user), common.pid(proposal_id)
+    with common.services() as services:
+        built = issue_packet(services, by, number, draft_ok=draft_ok)
     _write(output, built.data)
     if built.draft:
         sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output} (not signed)\n")
@@ -81,21 +63,19 @@ def build(
     )
 
 
-@packet_app.command("preview")
-def preview(
-    proposal_id: Annotated[int, typer.Argument(help="The proposal's number.")],
-    output: Output,
-    as_user: AsUser = None,
-) -> None:
+@app.command("preview")
+def preview(proposal_id: ProposalId, output: Output, user: As = None) -> None:
     """Write a DRAFT preview (marked on every page; nothing is issued or recorded)."""
     from ..packet import preview_packet
 
-    built = preview_packet(_services(), _user(as_user), proposal_id)  # type: ignore[arg-type]
+    by, number = common.who(user), common.pid(proposal_id)
+    with common.services() as services:
+        built = preview_packet(services, by, number)
     _write(output, built.data)
     sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output}\n")
 
 
-@packet_app.command("verify")
+@app.command("verify")
 def verify(
     file: Annotated[Path, typer.Argument(help="A packet (.docx).")],
 ) -> None:
@@ -125,7 +105,7 @@ def verify(
     raise typer.Exit(codes[result.outcome])
 
 
-@packet_app.command("key")
+@app.command("key")
 def key(
     pem: Annotated[bool, typer.Option("--pem/--no-pem", help="Print the public key PEM.")] = True,
 ) -> None:
@@ -139,8 +119,3 @@ def key(
         sys.stdout.write(f"also trusted {fingerprint}\n")
     if pem:
         sys.stdout.write(current.public_pem)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``review packet ...`` to the ``review`` command."""
-    app.add_typer(packet_app, name="packet")

@@ -306,12 +306,29 @@ def row_record(cells: dict[str, Any], line: int, filename: str) -> dict[str, Any
         ),
         "vendor": {"name": row.text("vendor")},
     }
+    _optional(row, proposal)
+    record: dict[str, Any] = {"proposal": proposal}
+    contract = _contract(row, proposal["vendor"]["name"])
+    if contract:
+        record["contract"] = contract
+    if row.problems:
+        try:
+            submission_from_data(record)
+        except RecordInvalid as exc:
+            named = {p.split(":", 1)[0] for p in row.problems}
+            row.problems += [p for p in _field_problems(exc) if p.split(":", 1)[0] not in named]
+        raise _RowProblems(row.problems)
+    return record
+
+
+def _optional(row: _Cells, proposal: dict[str, Any]) -> None:
+    """The columns a City's spreadsheet may have beyond the required ones."""
     if row.text("product"):
         proposal["vendor"]["product"] = row.text("product")
     if row.text("hosting"):
         proposal["hosting"] = row.text("hosting").lower()
     if row.text("data_classes"):
-        proposal["data_classes"] = [c.lower() for c in _list(cells.get("data_classes"))]
+        proposal["data_classes"] = [c.lower() for c in _list(row.cells.get("data_classes"))]
     certifications = [
         {"type": kind, "date": day}
         for kind, column in (("soc2_type2", "soc2_date"), ("iso27001", "iso27001_date"))
@@ -326,7 +343,7 @@ def row_record(cells: dict[str, Any], line: int, filename: str) -> dict[str, Any
     lifecycle: dict[str, Any] = {}
     if end := row.read("vendor_support_end", parse_date):
         lifecycle["vendor_support_end"] = end
-    if systems := _list(cells.get("operating_systems")):
+    if systems := _list(row.cells.get("operating_systems")):
         lifecycle["operating_systems"] = systems
     if lifecycle:
         proposal["lifecycle"] = lifecycle
@@ -334,18 +351,6 @@ def row_record(cells: dict[str, Any], line: int, filename: str) -> dict[str, Any
         proposal["users"] = {"public_facing": public}
     if (ui := row.read("has_user_interface", _bool)) is not None:
         proposal["has_user_interface"] = ui
-    record: dict[str, Any] = {"proposal": proposal}
-    contract = _contract(row, proposal["vendor"]["name"])
-    if contract:
-        record["contract"] = contract
-    if row.problems:
-        try:
-            submission_from_data(record)
-        except RecordInvalid as exc:
-            named = {p.split(":", 1)[0] for p in row.problems}
-            row.problems += [p for p in _field_problems(exc) if p.split(":", 1)[0] not in named]
-        raise _RowProblems(row.problems)
-    return record
 
 
 def _whole_days(value: Any, column: str) -> int | None:

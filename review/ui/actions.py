@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from .. import logs
 from ..errors import ReviewError
 from ..services.context import Actor
 from ..services.lifecycle import REEVALUATED, State
@@ -186,6 +187,7 @@ def run_action(call: Callable[[], object], success: str) -> None:
     try:
         call()
     except ReviewError as exc:
+        logs.refusal(exc, "workspace action")
         st.error(str(exc))
         return
     st.success(success)

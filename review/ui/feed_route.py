@@ -20,15 +20,13 @@ from starlette.routing import Route
 from ..errors import NotFound, ReviewError
 from ..services import feed
 from ..services.context import Services
+from ..services.startup import open_services
 from ..settings import settings
-from ..store.database import Database
 
 
 @lru_cache(maxsize=1)
 def _services() -> Services:
-    db = Database.connect()
-    db.require_migrated(migrate=settings().auto_migrate)
-    return Services(db)
+    return open_services(migrate=settings().auto_migrate)
 
 
 async def calendar(request: Request) -> Response:

@@ -13,11 +13,12 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from .. import logs
 from ..errors import NotFound, PermissionDenied, ReviewError
 from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
+from ..services.startup import open_services
 from ..settings import settings
-from ..store.database import Database
 
 SESSION_USER = "signed_in_user"
 
@@ -25,9 +26,7 @@ SESSION_USER = "signed_in_user"
 @st.cache_resource(show_spinner="Starting the review service…")
 def services() -> Services:
     """Connect, migrate when allowed, and seed demonstration data on an empty demo database."""
-    db = Database.connect()
-    db.require_migrated(migrate=settings().auto_migrate)
-    svc = Services(db)
+    svc = open_services(migrate=settings().auto_migrate)
     if settings().demo:
         demo.seed_once(svc)
     return svc
@@ -72,6 +71,7 @@ def actor(svc: Services) -> Actor | None:
         try:
             found = _oidc_actor(svc, settings)
         except ReviewError as exc:
+            logs.refusal(exc, "sign-in with the identity provider")
             st.error(str(exc))
             return None
         if found is not None:
@@ -114,6 +114,7 @@ def _has_context() -> bool:
 def sign_in(svc: Services, username: str, password: str) -> Actor | None:
     found = accounts.authenticate(svc, username.strip(), password)
     if found is None:
+        logs.sign_in_failed("local account")
         return None
     st.session_state[SESSION_USER] = found.username
     st.session_state[_PENDING_COOKIE] = (

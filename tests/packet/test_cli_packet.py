@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from review.cli.packet import EXIT_ALTERED, EXIT_DRAFT, EXIT_UNKNOWN_KEY, register
+from review.cli.main import app
+from review.cli.packet import EXIT_ALTERED, EXIT_DRAFT, EXIT_UNKNOWN_KEY
+from review.errors import InputError
 from review.services.context import Services
 
 from .conftest import Driven
@@ -18,14 +22,13 @@ from .conftest import Driven
 
 @pytest.fixture
 def cli(decided: Driven, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    app = typer.Typer()
+    """The real ``review`` application, acting through the fixtures' services."""
 
-    @app.callback()
-    def _root() -> None:
-        """review"""
+    @contextmanager
+    def services() -> Iterator[Services]:
+        yield decided.services
 
-    register(app)
-    monkeypatch.setattr("review.cli.packet._services", lambda: decided.services)
+    monkeypatch.setattr("review.cli.common.services", services)
     return app
 
 
@@ -33,7 +36,7 @@ def test_build_verify_and_key(cli: typer.Typer, decided: Driven, tmp_path: Path)
     runner = CliRunner()
     target = tmp_path / "packet.docx"
     done = runner.invoke(
-        cli, ["packet", "build", str(decided.id), "-o", str(target), "--as", "cara"]
+        cli, ["packet", "build", f"P-{decided.id}", "-o", str(target), "--as", "cara"]
     )
     assert done.exit_code == 0, done.output
     assert "issued" in done.output
@@ -76,4 +79,5 @@ def test_preview_and_refusal(
     assert done.exit_code == 0, done.output
     assert runner.invoke(cli, ["packet", "verify", str(target)]).exit_code == EXIT_DRAFT
     missing = runner.invoke(cli, ["packet", "build", str(decided.id), "-o", str(target)])
-    assert missing.exit_code == 2
+    # review.cli.main turns the refusal into one line and exit 2 (tests/test_cli_ids.py)
+    assert isinstance(missing.exception, InputError) and "--as" in str(missing.exception)

@@ -1,0 +1,89 @@
+"""``review evaluate`` and ``review import``: the engine on files, no database involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from ..errors import InputError
+from .common import DataFormat, Format
+
+
+class Engine(StrEnum):
+    durable = "durable"
+    reference = "reference"
+
+
+class EvidenceKind(StrEnum):
+    acr = "acr"
+    sbom = "sbom"
+
+
+def as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--as-of: expected an ISO 8601 date like 2026-03-01, got {value!r}"
+        ) from None
+
+
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Intake file (YAML or JSON) with proposal:.")],
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.json,
+    as_of_day: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Judge dates as of this day (default today)."),
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Matcher (reference is for checking).")] = (
+        Engine.durable
+    ),
+) -> None:
+    """Evaluate a proposal (and its contract, if any) and print the findings."""
+    from ..core.loading import load_with_attachments
+
+    day = as_of(as_of_day)
+    # before the engine loads: bad input fails fast; a bad attachment is only reported
+    submission, attachments = load_with_attachments(file)
+    from ..core.evaluate import evaluator
+
+    result = evaluator(engine.value).evaluate(submission, day)
+    if format is Format.json:
+        payload = result.to_json_dict()
+        if attachments:
+            payload["attachments"] = [a.to_dict() for a in attachments]
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from .output import attachments_table, console, evaluation_table
+
+        terminal = console()
+        if attachments:
+            attachments_table(attachments, terminal)
+        evaluation_table(result, terminal)
+
+
+def import_evidence(
+    kind: Annotated[EvidenceKind, typer.Argument(help="acr or sbom")],
+    file: Annotated[Path, typer.Argument(help="The vendor document.")],
+    format: Annotated[DataFormat, typer.Option("--format", "-f")] = DataFormat.yaml,
+) -> None:
+    """Read a vendor ACR or SBOM and print the intake section it fills in."""
+    from ..evidence.attach import READ_KINDS, extract, read_file
+
+    section, warnings = extract(kind.value, read_file(kind.value, file), file.name)
+    payload = {READ_KINDS[kind.value]: section}
+    if format is DataFormat.json:
+        sys.stdout.write(json.dumps({**payload, "warnings": warnings}, indent=2) + "\n")
+        return
+    for warning in warnings:
+        sys.stdout.write(f"# warning: {warning}\n")
+    sys.stdout.write(yaml.safe_dump(payload, sort_keys=False, allow_unicode=True))
