@@ -48,7 +48,7 @@ from . import outbox, renewals
 from .audit import canonical
 from .context import Tx
 from .evaluations import ENGINE_VERSION, all_findings_hash
-from .inventory import ref
+from .inventory import ENTERS_INVENTORY, ref
 
 SEVERE = ("blocker", "major")  # what GEN-8 does not let stand unanswered
 
@@ -119,6 +119,7 @@ class Batch:
     requesters: dict[str, list[int]]
     original_requester: dict[int, int]
     versions: dict[int, int]
+    states: dict[int, str]
     changes: Changes = field(default_factory=Changes)
     config: Settings = field(default_factory=settings)  # read once per batch, not per notice
     mark_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -176,13 +177,15 @@ class Batch:
             requesters.setdefault(department or "", []).append(user_id)
         original: dict[int, int] = {}
         versions: dict[int, int] = {}
-        for pid, requester, version in session.execute(
-            select(Proposal.id, Proposal.requester_id, Proposal.current_version).where(
-                Proposal.id.in_(proposal_ids)
-            )
+        states: dict[int, str] = {}
+        for pid, requester, version, state in session.execute(
+            select(
+                Proposal.id, Proposal.requester_id, Proposal.current_version, Proposal.state
+            ).where(Proposal.id.in_(proposal_ids))
         ):
             original[pid] = requester
             versions[pid] = version
+            states[pid] = state
         return cls(
             tx,
             day,
@@ -196,6 +199,7 @@ class Batch:
             requesters,
             original,
             versions,
+            states,
         )
 
     # --- judging ---------------------------------------------------------------------------
@@ -266,6 +270,8 @@ class Batch:
         digest = judged_hash(result.findings)
         if digest == system.judged_hash or system.proposal_id is None:
             return
+        if self.states.get(system.proposal_id) not in ENTERS_INVENTORY:
+            return  # its next stage is under review: the review's own evaluation stands
         system.judged_hash = digest
         findings = [f.to_dict() for f in result.findings]
         self.tx.session.add(

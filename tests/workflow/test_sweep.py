@@ -331,3 +331,31 @@ def test_two_sweeps_racing_do_the_work_once(services: Services) -> None:
     assert len(findings(services, sid)) == 2
     keys = marks(services, sid)
     assert len(keys) == len(set(keys))
+
+
+def test_a_review_in_progress_keeps_its_own_evaluation(services: Services) -> None:
+    """While the system's contract is under review, the sweep opens its findings but does not
+    replace the review's latest evaluation (sign-offs and the decision rest on it)."""
+    from review.services import evaluations
+    from review.store.models import StoredEvaluation
+
+    from .support import in_contract_review
+
+    view = in_contract_review(services)
+    with services.transaction() as tx:
+        before = tx.session.query(StoredEvaluation).filter_by(proposal_id=view.id).count()
+    sweep.run(services, days(SOC2_LAST_GOOD, 1))
+    with services.transaction() as tx:
+        proposal = tx.session.get(Proposal, view.id)
+        assert proposal is not None
+        latest = evaluations.latest_evaluation(tx, proposal)
+        assert latest is not None and not latest.trigger.startswith("sweep")
+        assert tx.session.query(StoredEvaluation).filter_by(proposal_id=view.id).count() == before
+    sid = system_of_proposal(services, view.id)
+    assert {f.rule_id for f in findings(services, sid)} >= {"SEC-006-pen-test"}
+
+
+def system_of_proposal(services: Services, proposal_id: int) -> int:
+    from .inventory_support import system_of
+
+    return system_of(services, proposal_id).id
