@@ -18,9 +18,11 @@ runtime.flush_cookie()
 svc = runtime.services()
 actor = runtime.actor(svc)
 P = "review/ui/pages/"
+# Open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md).
+VERIFY = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
 
 if actor is None:
-    page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑")])
+    page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), VERIFY])
 else:
     sections: dict[str, list[st.Page]] = {
         "": [st.Page(P + "dashboard.py", title="Dashboard", icon="📊", default=True)],
@@ -44,6 +46,7 @@ else:
         st.Page(P + "inventory.py", title="Inventory", icon="🗃️"),
         st.Page(P + "deadlines.py", title="Deadlines", icon="📅"),
     ]
+    sections[""].append(VERIFY)
     sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
     page = st.navigation(sections)
     with st.sidebar:

@@ -49,11 +49,7 @@ class Settings(BaseSettings):
     packet_template: Path | None = Field(
         None, description="A Word template (.docx) for approval packets instead of the built-in."
     )
-    # --- notifications (GEN-9): email, webhooks, links and the calendar feed --------------
-    app_url: str = Field(
-        "http://127.0.0.1:8501",
-        description="The workspace's public address, for links in emails and calendar feeds.",
-    )
+    # --- notifications (GEN-9): email and webhooks (links use public_url) ------------------
     smtp_host: str | None = Field(
         None, description="SMTP server for notification email; unset: email is not sent."
     )
@@ -83,6 +79,11 @@ class Settings(BaseSettings):
     )
     notify_lease_seconds: int = Field(
         300, ge=1, le=86_400, description="How long a sender owns a claimed message (s)."
+    )
+    public_url: str | None = Field(
+        None,
+        description="The address people use to reach the workspace, such as "
+        "https://review.city.example.gov; packets print it as where to verify them.",
     )
     log_level: LogLevel | None = Field(
         None,

@@ -27,7 +27,6 @@ ALLOWED: dict[str, str] = {
     # functions over 80 lines
     "review/core/facts.py::build_facts": "one builder per fact kind (hardening)",
     "review/evidence/acr.py::_build": "a package by format (hardening)",
-    "review/packet/synthetic.py::packet_data": "moves to the tests (packet work)",
     "review/services/decisions.py::decide": "services return what a person may do (issue 11)",
     "review/services/queue.py::waiver_queue": "services return what a person may do (issue 11)",
     "review/services/reevaluation.py::_batch": "re-evaluation in the services work (issue 11)",

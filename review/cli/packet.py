@@ -1,15 +1,16 @@
 """``review packet``: build, preview and verify approval packets; show the signing key.
 
 Exit codes of ``review packet verify``: 0 valid, 10 altered, 11 signed by a key this
-deployment does not trust, 12 an unsigned DRAFT preview, 2 not a readable packet.
+deployment does not trust, 12 a DRAFT preview (sealed, unchanged), 2 not a packet.
 Other commands follow ``review``'s codes (0 done, 2 refused or bad input).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +22,8 @@ EXIT_ALTERED = 10
 EXIT_UNKNOWN_KEY = 11
 EXIT_DRAFT = 12
 EXIT_INPUT = 2
+# what a sealed statement from an unknown key could carry to a terminal: escape sequences
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 app = typer.Typer(
     help="Signed-off approval packets (Word documents) and their verification.",
@@ -54,7 +57,9 @@ def build(
         built = issue_packet(services, by, number, draft_ok=draft_ok)
     _write(output, built.data)
     if built.draft:
-        sys.stdout.write(f"DRAFT preview {built.packet_id} written to {output} (not signed)\n")
+        sys.stdout.write(
+            f"DRAFT preview {built.packet_id} written to {output} (a draft, not an approval)\n"
+        )
         return
     state = "issued" if built.newly_issued else "already issued; same packet"
     sys.stdout.write(
@@ -79,7 +84,7 @@ def preview(proposal_id: ProposalId, output: Output, user: As = None) -> None:
 def verify(
     file: Annotated[Path, typer.Argument(help="A packet (.docx).")],
 ) -> None:
-    """Check a packet: valid (0), altered (10), unknown key (11), unsigned draft (12)."""
+    """Check a packet: valid (0), altered (10), unknown key (11), DRAFT preview (12)."""
     from ..errors import FileProblem
     from ..packet import Outcome, verify_packet
 
@@ -89,7 +94,7 @@ def verify(
         sys.stderr.write(f"review: cannot read {file}: {exc.strerror}\n")
         raise typer.Exit(EXIT_INPUT) from None
     try:
-        result = verify_packet(data)
+        result = verify_packet(data, filename=str(file))
     except FileProblem as exc:
         sys.stderr.write(f"review: {file}: {exc}\n")
         raise typer.Exit(EXIT_INPUT) from None
@@ -99,10 +104,16 @@ def verify(
         Outcome.UNKNOWN_KEY: EXIT_UNKNOWN_KEY,
         Outcome.DRAFT: EXIT_DRAFT,
     }
-    sys.stdout.write(
-        f"{result.outcome.value}: {file}\npacket {result.packet_id or '(none)'}\n{result.message}\n"
-    )
+    sys.stdout.write(_report(file, result))
     raise typer.Exit(codes[result.outcome])
+
+
+def _report(file: Path, result: Any) -> str:
+    """What ``verify`` prints: the verdict, what the seal says, what changed."""
+    lines = [f"{result.outcome.value}: {file}", result.message]
+    lines += [f"{name}: {value}" for name, value in result.facts()]
+    lines += [f"changed: {problem}" for problem in result.problems]
+    return "".join(_CONTROL.sub("\ufffd", line) + "\n" for line in lines)
 
 
 @app.command("key")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..settings import settings
+from ..settings import Settings, settings
+
+
+def base_of(config: Settings) -> str:
+    """The workspace's public address (REVIEW_PUBLIC_URL), else where scripts/run serves it."""
+    return (config.public_url or f"http://{config.host}:{config.port}").rstrip("/")
 
 
 def base_url() -> str:
-    return settings().app_url.rstrip("/")
+    return base_of(settings())
 
 
 def system_link(system_id: int, base: str | None = None) -> str:

@@ -25,7 +25,7 @@ from ..errors import ConfigurationError
 
 PRIVATE_NAME = "packet-signing.pem"
 TRUSTED_DIR = "trusted"
-SIGNATURE_CONTEXT = b"city-tech-review packet signature v1\n"
+CURRENT_KEY = "this deployment's signing key"
 
 
 def keys_dir() -> Path:
@@ -63,8 +63,10 @@ class SigningKey:
     def public_pem(self) -> str:
         return public_pem(self.public)
 
-    def sign(self, digest: str) -> str:
-        return base64.b64encode(self.private.sign(SIGNATURE_CONTEXT + digest.encode())).decode()
+    def sign(self, digest: str, context: bytes) -> str:
+        """Ed25519 over ``context`` and the hex digest: a context per kind of statement, so a
+        signature made for one kind can never be passed off as another."""
+        return base64.b64encode(self.private.sign(context + digest.encode())).decode()
 
 
 def _create(path: Path) -> None:
@@ -113,11 +115,16 @@ def signing_key(*, create: bool = True) -> SigningKey:
 
 def trusted_keys() -> dict[str, Ed25519PublicKey]:
     """Every public key a packet may be signed with here, by fingerprint."""
-    keys: dict[str, Ed25519PublicKey] = {}
-    private = keys_dir() / PRIVATE_NAME
-    if private.exists():
-        current = signing_key(create=False).public
-        keys[fingerprint(current)] = current
+    return {fp: public for fp, (public, _) in _trusted().items()}
+
+
+def key_names() -> dict[str, str]:
+    """What each trusted key is, by fingerprint: the current key, or its file in trusted/."""
+    return {fp: name for fp, (_, name) in _trusted().items()}
+
+
+def _trusted() -> dict[str, tuple[Ed25519PublicKey, str]]:
+    keys: dict[str, tuple[Ed25519PublicKey, str]] = {}
     folder = keys_dir() / TRUSTED_DIR
     if folder.is_dir():
         for pem in sorted(folder.glob("*.pem")):
@@ -126,15 +133,17 @@ def trusted_keys() -> dict[str, Ed25519PublicKey]:
             except (ValueError, TypeError) as exc:
                 raise ConfigurationError(f"cannot read trusted key {pem}: {exc}") from None
             if isinstance(loaded, Ed25519PublicKey):
-                keys[fingerprint(loaded)] = loaded
+                keys[fingerprint(loaded)] = (loaded, f"an earlier key (trusted/{pem.name})")
+    private = keys_dir() / PRIVATE_NAME
+    if private.exists():
+        current = signing_key(create=False).public
+        keys[fingerprint(current)] = (current, CURRENT_KEY)
     return keys
 
 
-def signature_valid(public: Ed25519PublicKey, digest: str, signature: str) -> bool:
+def signature_valid(public: Ed25519PublicKey, digest: str, signature: str, context: bytes) -> bool:
     try:
-        public.verify(
-            base64.b64decode(signature, validate=True), SIGNATURE_CONTEXT + digest.encode()
-        )
+        public.verify(base64.b64decode(signature, validate=True), context + digest.encode())
     except (InvalidSignature, ValueError):
         return False
     return True

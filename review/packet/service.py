@@ -18,12 +18,16 @@ from sqlalchemy import select
 from ..errors import Refused
 from ..services import access
 from ..services.context import Services, Tx
-from ..services.views import proposal_view
+from ..services.views import ProposalView, proposal_view
+from ..settings import settings
 from ..store.models import AuditEvent, Decision, Packet, Proposal, User
-from .content import DECIDED_STATES, HistoryEvent, PacketData, compose, digest_of, utc
+from .compose import compose
+from .content import DECIDED_STATES, Composition, HistoryEvent, PacketData, digest_of, money, utc
 from .content import canonical_items as _items
 from .keys import SigningKey, signing_key
 from .render import Integrity, render
+
+VERIFY_PATH = "verify"  # the "Verify a packet" page, under the workspace's address
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def _gather(
         else utc(proposal.updated_at)
     )
     city = getattr(getattr(standards, "city", None), "name", None) or "the City"
+    threshold = standards.procurement.council_approval_tcv_from
     return PacketData(
         view=view,
         names=names,
@@ -80,7 +85,27 @@ def _gather(
         dated=dated,
         outstanding=reasons,
         city=str(city),
+        council=council_reasons(view, threshold),
+        verify_at=verify_address(),
     )
+
+
+def council_reasons(view: ProposalView, threshold: float) -> list[str]:
+    """Why City Council approval applies to this request (empty: it does not)."""
+    reasons = []
+    if view.tier == 3:
+        reasons.append("GEN-2, Tier 3 (full review)")
+    if view.tcv is not None and view.tcv >= threshold:
+        reasons.append(
+            f"PROC-1, total contract value {money(view.tcv)} of at least {money(threshold)}"
+        )
+    return reasons
+
+
+def verify_address() -> str:
+    """The Verify a packet page's address when the workspace's is configured, else ""."""
+    base = settings().public_url
+    return f"{base.rstrip('/')}/{VERIFY_PATH}" if base else ""
 
 
 def _stage_decision(tx: Tx, proposal: Proposal) -> Decision | None:
@@ -96,7 +121,8 @@ def _draft_id(proposal: Proposal) -> str:
     return f"DRAFT-{proposal.id}-v{proposal.current_version}"
 
 
-def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, Integrity, bool]:
+def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, bytes | None]:
+    """The packet's data, and its sealed bytes when this call issued it (None: issued before)."""
     decision = _stage_decision(tx, proposal)
     if decision is None:  # a decided state always has its decision; be explicit anyway
         raise Refused(f"{access.ref(proposal)} has no decision at the {proposal.stage} stage")
@@ -106,20 +132,16 @@ def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, Int
             select(Packet).where(Packet.decision_id == decision.id).order_by(Packet.revision)
         )
     )
-    for row in earlier:  # unchanged content: the packet already issued, byte for byte
+    for row in earlier:  # unchanged content: the packet already issued
         data = _gather(tx, proposal, packet_id=row.packet_id, draft=False, reasons=[])
         if digest_of(_items(compose(data).blocks)) == row.digest:
-            return (
-                data,
-                Integrity(row.packet_id, row.digest, row.signature, row.key_fingerprint),
-                False,
-            )
+            return data, None
     revision = len(earlier) + 1
     packet_id = base if revision == 1 else f"{base}-r{revision}"
     data = _gather(tx, proposal, packet_id=packet_id, draft=False, reasons=[])
-    digest = digest_of(_items(compose(data).blocks))
-    integrity = Integrity(packet_id, digest, key.sign(digest), key.fingerprint)
-    actor = tx.who
+    composition = compose(data)
+    digest = digest_of(_items(composition.blocks))
+    sealed = render(composition, Integrity(packet_id, digest, key.fingerprint), key)
     tx.session.add(
         Packet(
             packet_id=packet_id,
@@ -129,10 +151,10 @@ def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, Int
             revision=revision,
             outcome=proposal.state,
             digest=digest,
-            signature=integrity.signature,
+            signature=sealed.signature,
             key_fingerprint=key.fingerprint,
             issued_at=tx.services.now(),
-            issued_by=actor.id,
+            issued_by=tx.who.id,
         )
     )
     tx.session.flush()
@@ -146,14 +168,25 @@ def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, Int
         digest=digest,
         key=key.fingerprint,
     )
-    return data, integrity, True
+    return data, sealed.data
+
+
+def _sealed(composition: Composition, key: SigningKey) -> tuple[bytes, str]:
+    digest = digest_of(_items(composition.blocks))
+    return render(
+        composition, Integrity(composition.packet_id, digest, key.fingerprint), key
+    ).data, digest
 
 
 def issue_packet(
     services: Services, by: str, proposal_id: int, *, draft_ok: bool = False
 ) -> BuiltPacket:
-    """The final, signed packet; or, with ``draft_ok``, a DRAFT preview until it is issuable."""
-    key: SigningKey | None = None
+    """The final, sealed packet; or, with ``draft_ok``, a DRAFT preview until it is issuable.
+
+    Unchanged content gives the packet already issued, byte for byte (same template, same
+    key); after a key rotation or a new template it is sealed afresh under the same id.
+    """
+    key = signing_key()
     with services.transaction(by) as tx:
         proposal = access.load(tx, proposal_id)
         reasons = outstanding(tx, proposal)
@@ -162,24 +195,16 @@ def issue_packet(
                 f"{access.ref(proposal)} has no approval packet yet: {'; '.join(reasons)}. "
                 "Use `review packet preview` for a DRAFT."
             )
+        issued: bytes | None = None
         if reasons:
             data = _gather(tx, proposal, packet_id=_draft_id(proposal), draft=True, reasons=reasons)
-            integrity = None
-            new = False
         else:
-            key = signing_key()
-            data, integrity, new = _issue(tx, proposal, key)
+            data, issued = _issue(tx, proposal, key)
     composition = compose(data)
-    if integrity is None:
-        digest = digest_of(_items(composition.blocks))
-        integrity = Integrity(data.packet_id, digest, "", "")
+    digest = digest_of(_items(composition.blocks))
+    built = issued if issued is not None else _sealed(composition, key)[0]
     return BuiltPacket(
-        data=render(composition, integrity),
-        packet_id=integrity.packet_id,
-        digest=integrity.digest,
-        draft=data.draft,
-        newly_issued=new,
-        fingerprint=integrity.fingerprint,
+        built, data.packet_id, digest, data.draft, issued is not None, key.fingerprint
     )
 
 
@@ -189,21 +214,14 @@ def build_packet(services: Services, by: str, proposal_id: int, *, draft_ok: boo
 
 
 def preview_packet(services: Services, by: str, proposal_id: int) -> BuiltPacket:
-    """Always a DRAFT preview (nothing is issued or recorded), even for a decided request."""
+    """Always a DRAFT preview (sealed as a draft; nothing is issued or recorded)."""
+    key = signing_key()
     with services.transaction(by) as tx:
         proposal = access.load(tx, proposal_id)
         reasons = outstanding(tx, proposal)
         data = _gather(tx, proposal, packet_id=_draft_id(proposal), draft=True, reasons=reasons)
-    composition = compose(data)
-    digest = digest_of(_items(composition.blocks))
-    return BuiltPacket(
-        render(composition, Integrity(data.packet_id, digest, "", "")),
-        data.packet_id,
-        digest,
-        True,
-        False,
-        "",
-    )
+    built, digest = _sealed(compose(data), key)
+    return BuiltPacket(built, data.packet_id, digest, True, False, key.fingerprint)
 
 
 def issued_packets(services: Services, by: str, proposal_id: int) -> list[Packet]:

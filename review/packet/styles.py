@@ -30,6 +30,7 @@ PARAGRAPH_STYLES = {
     "subtitle": "Packet Subtitle",
     "heading1": "Packet Heading 1",
     "heading2": "Packet Heading 2",
+    "summary_heading": "Packet Summary Heading",
     "body": "Packet Body",
     "note": "Packet Note",
     "draft": "Packet Draft Mark",
@@ -42,12 +43,14 @@ PARAGRAPH_STYLES = {
 }
 TABLE_STYLE = "Packet Table"
 
+FONT = "Arial"  # Word has it; LibreOffice uses the metric-compatible Liberation Sans
 # name: (based on, size pt, bold, colour hex or None, space before pt, space after pt)
 _LOOK: dict[str, tuple[str, float, bool, str | None, float, float]] = {
     "Packet Title": ("Title", 24, True, "1F3864", 0, 6),
     "Packet Subtitle": ("Subtitle", 14, False, "404040", 0, 12),
     "Packet Heading 1": ("Heading 1", 14, True, "1F3864", 16, 6),
     "Packet Heading 2": ("Heading 2", 11.5, True, "2F5496", 10, 4),
+    "Packet Summary Heading": ("Heading 3", 10, True, "2F5496", 6, 2),
     "Packet Body": ("Normal", 10, False, None, 0, 6),
     "Packet Note": ("Normal", 8.5, False, "595959", 0, 4),
     "Packet Draft Mark": ("Normal", 20, True, "C00000", 0, 6),
@@ -75,6 +78,7 @@ def ensure_styles(doc: DocumentObject) -> None:
             style.base_style = doc.styles[base]
         style.quick_style = True
         font = style.font
+        font.name = FONT  # the table layout's widths are estimated for this font
         font.size = Pt(size)
         font.bold = bold
         if colour:
@@ -84,7 +88,12 @@ def ensure_styles(doc: DocumentObject) -> None:
         fmt.space_after = Pt(after)
         if name == "Packet Draft Mark":
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if name in ("Packet Heading 1", "Packet Integrity Heading", "Packet Heading 2"):
+        if name in (
+            "Packet Heading 1",
+            "Packet Integrity Heading",
+            "Packet Heading 2",
+            "Packet Summary Heading",
+        ):
             fmt.keep_with_next = True
     if TABLE_STYLE not in present:
         table = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
@@ -153,7 +162,7 @@ def make_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     footer = section.footer
     par = footer.paragraphs[0]
     par.style = doc.styles["Packet Footer"]
-    par.add_run("Technology approval packet \u00b7 verify with `review packet verify` \u00b7 page ")
+    par.add_run("City technology review \u00b7 page ")
     _field(par, "PAGE")
     par.add_run(" of ")
     _field(par, "NUMPAGES")

@@ -483,7 +483,7 @@ class Batch:
                         config.webhook_kind,
                         title,
                         text,
-                        links.system_link(system.id, config.app_url.rstrip("/")),
+                        links.system_link(system.id, links.base_of(config)),
                     ),
                     "kind": kind,
                     "status": "pending",

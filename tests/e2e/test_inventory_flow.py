@@ -77,7 +77,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     found = Server(f"http://127.0.0.1:{port}", directory, directory / "streamlit.log")
     env = server_env(directory)
-    env["REVIEW_APP_URL"] = found.url
+    env["REVIEW_PUBLIC_URL"] = found.url
     log = found.log.open("wb")
     process = subprocess.Popen(
         [

@@ -52,9 +52,12 @@ def test_build_verify_and_key(cli: typer.Typer, decided: Driven, tmp_path: Path)
         for info in source.infolist():
             body = source.read(info)
             if info.filename == "word/document.xml":
-                body = body.replace(b">blocker<", b">minor<", 1)
+                assert b">Blocker<" in body
+                body = body.replace(b">Blocker<", b">Minor<", 1)
             out.writestr(info, body)
-    assert runner.invoke(cli, ["packet", "verify", str(altered)]).exit_code == EXIT_ALTERED
+    done = runner.invoke(cli, ["packet", "verify", str(altered)])
+    assert done.exit_code == EXIT_ALTERED, done.output
+    assert "changed: part word/document.xml was changed" in done.output
 
     # verified in another deployment (other keys): unknown key
     other = tmp_path / "elsewhere"
@@ -62,6 +65,7 @@ def test_build_verify_and_key(cli: typer.Typer, decided: Driven, tmp_path: Path)
         cli, ["packet", "verify", str(target)]
     )
     assert result.exit_code == EXIT_UNKNOWN_KEY, result.output
+    assert "does not trust" in result.output
 
     not_docx = tmp_path / "notes.txt"
     not_docx.write_text("hello")

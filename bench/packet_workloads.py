@@ -1,4 +1,4 @@
-"""Synthetic packet data of any size, for the benchmark and the rendering tests.
+"""Synthetic packet data of any size, for bench/packet.py and the packet tests.
 
 Builds the read model a packet is made from (no database): ``findings`` findings spread over
 the domains and severities, some waived, some conditioned, with sign-offs, a decision and a
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..services.views import (
+from review.packet.content import HistoryEvent, PacketData
+from review.services.views import (
     ConditionView,
     DecisionView,
     FindingView,
@@ -18,7 +19,6 @@ from ..services.views import (
     VersionView,
     WaiverView,
 )
-from .content import HistoryEvent, PacketData
 
 DOMAINS = ("general", "data", "security", "accessibility", "open_source", "privacy", "ai")
 SEVERITIES = ("blocker", "major", "minor", "info")
@@ -34,11 +34,15 @@ SECTIONS = {
 MOMENT = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
 
 
-def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -> PacketData:
+def _findings(
+    count: int, remark: str
+) -> tuple[list[FindingView], list[WaiverView], list[ConditionView]]:
+    """``count`` findings over every domain and severity: a third of the blockers waived,
+    every major conditioned."""
     views: list[FindingView] = []
     waivers: list[WaiverView] = []
     conditions: list[ConditionView] = []
-    for n in range(findings):
+    for n in range(count):
         domain = DOMAINS[n % len(DOMAINS)]
         severity = SEVERITIES[(n // len(DOMAINS)) % len(SEVERITIES)]
         rule = f"{SECTIONS[domain].split('-')[0]}-{n:04d}-synthetic"
@@ -94,7 +98,11 @@ def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -
             attached = [condition]
             status = "conditioned"
         views.append(FindingView(finding, status, waiver, attached))
-    signoffs = [
+    return views, waivers, conditions
+
+
+def _signoffs(remark: str) -> list[SignOffView]:
+    return [
         SignOffView(
             id=i + 1,
             domain=domain,
@@ -109,6 +117,21 @@ def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -
         )
         for i, domain in enumerate(("technology", "security", "accessibility", "privacy"))
     ]
+
+
+def packet_data(
+    findings: int = 200,
+    *,
+    remark: str = "",
+    draft: bool = False,
+    outcome: str = "approved_with_conditions",
+    council: bool = False,
+    verify_at: str = "",
+) -> PacketData:
+    """``outcome`` is the decided state (``rejected`` for a rejection record); ``council``
+    makes it a Tier 3 request of $250,000, which needs City Council approval."""
+    views, waivers, conditions = _findings(findings, remark)
+    signoffs = _signoffs(remark)
     view = ProposalView(
         id=1,
         ref="P-1",
@@ -116,7 +139,7 @@ def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -
         department="Library",
         requester="dana",
         requester_name="Dana",
-        state="ready_for_approval" if draft else "approved_with_conditions",
+        state="ready_for_approval" if draft else outcome,
         stage="proposal",
         row_version=9,
         current_version=1,
@@ -128,10 +151,16 @@ def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -
                 "desired_outcomes": [f"An outcome.{remark}"],
                 "vendor": {"name": f"Vendor{remark}", "product": "Product", "product_version": "1"},
                 "cost": {"one_time": 1000, "annual": 20000, "term_years": 3},
+                "acquisition_type": "saas",
+                "procurement_method": "informal_quotes",
+                "hosting": "vendor_cloud",
+                "data_classes": ["confidential"],
+                "data_types": ["personal_information", "employee_records"],
+                "users": {"staff_count": 40, "public_facing": False},
             }
         },
-        tier=2,
-        tcv=61000.0,
+        tier=3 if council else 2,
+        tcv=250000.0 if council else 61000.0,
         raw_disposition="blocked",
         disposition="conditions",
         standards_version="2026.11 (v1)",
@@ -147,9 +176,7 @@ def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -
         comments=[],
         decisions=[]
         if draft
-        else [
-            DecisionView("proposal", "cara", "approved_with_conditions", f"Fine.{remark}", MOMENT)
-        ],
+        else [DecisionView("proposal", "cara", outcome, f"Fine.{remark}", MOMENT)],
         versions=[VersionView(1, "proposal", True, MOMENT, None, "0" * 64)],
         allowed_actions=[],
         submitted_at=MOMENT,
@@ -168,4 +195,6 @@ def packet_data(findings: int = 200, *, remark: str = "", draft: bool = False) -
         draft=draft,
         dated=MOMENT,
         outstanding=["the approver has not decided"] if draft else [],
+        council=["GEN-2, Tier 3 (full review)"] if council else [],
+        verify_at=verify_at,
     )
