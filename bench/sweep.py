@@ -232,6 +232,13 @@ def load_systems(db: Database, records: list[dict[str, Any]], ids: dict[str, int
         ):
             for start in range(0, len(rows), 2000):
                 session.execute(insert(table), rows[start : start + 2000])
+        if db.engine.dialect.name == "postgresql":  # ids given above: move the sequence on
+            session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('proposals', 'id'), MAX(id)) "
+                    "FROM proposals"
+                )
+            )
 
 
 def baseline(records: list[dict[str, Any]]) -> float:

@@ -15,8 +15,9 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select
 
 from ..services.context import Services, Tx
 from ..settings import settings
@@ -172,57 +173,93 @@ def _people(tx: Tx, emails: list[str]) -> dict[str, tuple[str, tuple[str, int] |
     return found
 
 
-def _pending(tx: Tx, emails: list[str], as_of: dt.date) -> Iterator[tuple[str, list[Notice]]]:
-    rows = tx.session.scalars(
-        select(Notice)
-        .where(Notice.recipient.in_(emails), Notice.digest_id.is_(None), Notice.created_on <= as_of)
-        .order_by(Notice.recipient, Notice.id)
+Pending = tuple[int, Item]  # (notice id, what it says)
+
+
+def _pending(tx: Tx, emails: list[str], as_of: dt.date) -> Iterator[tuple[str, list[Pending]]]:
+    """Each person's undelivered notices, as plain rows (no ORM objects: a digest run may
+    read hundreds of thousands)."""
+    n = Notice.__table__.c
+    rows = tx.session.execute(
+        select(
+            n.id,
+            n.recipient,
+            n.kind,
+            n.urgent,
+            n.title,
+            n.detail,
+            n.citations,
+            n.due_on,
+            n.system_id,
+        )
+        .where(n.recipient.in_(emails), n.digest_id.is_(None), n.created_on <= as_of)
+        .order_by(n.recipient, n.id)
     )
-    current: list[Notice] = []
-    for notice in rows:
-        if current and current[0].recipient != notice.recipient:
-            yield current[0].recipient, current
+    recipient: str | None = None
+    current: list[Pending] = []
+    for nid, who, kind, urgent, title, detail, citations, due_on, system_id in rows:
+        if current and who != recipient:
+            yield str(recipient), current
             current = []
-        current.append(notice)
+        recipient = who
+        current.append(
+            (nid, Item(kind, urgent, title, detail, tuple(citations), due_on, system_id))
+        )
     if current:
-        yield current[0].recipient, current
+        yield str(recipient), current
 
 
 def _compose_chunk(tx: Tx, emails: list[str], as_of: dt.date) -> int:
     people = _people(tx, emails)
     now = tx.services.now()
     base, domain = links.base_url(), mail_domain()
-    pending: list[tuple[list[int], OutboxMessage]] = []
-    for recipient, notices in _pending(tx, emails, as_of):
-        items = [
-            Item(n.kind, n.urgent, n.title, n.detail, tuple(n.citations), n.due_on, n.system_id)
-            for n in notices
-        ]
+    rows: list[dict[str, object]] = []
+    delivered: list[tuple[str, list[int]]] = []
+    for recipient, pending in _pending(tx, emails, as_of):
+        items = [item for _, item in pending]
         name, preference = people.get(recipient.lower(), ("", None))
         if not due(preference, as_of, items):
             continue
         digest = Digest(recipient, name, as_of, tuple(items), base)
-        ids = [n.id for n in notices]
-        message = OutboxMessage(
-            message_id=message_id(recipient, as_of, ids, domain),
-            channel="email",
-            recipient=recipient,
-            subject=digest.subject,
-            body_text=render_text(digest),
-            body_html=render_html(digest),
-            kind="digest",
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+        ids = [nid for nid, _ in pending]
+        key = message_id(recipient, as_of, ids, domain)
+        rows.append(
+            {
+                "message_id": key,
+                "channel": "email",
+                "recipient": recipient,
+                "subject": digest.subject,
+                "body_text": render_text(digest),
+                "body_html": render_html(digest),
+                "payload": None,
+                "kind": "digest",
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
         )
-        pending.append((ids, message))
-    if not pending:
+        delivered.append((key, ids))
+    if not rows:
         return 0
-    tx.session.add_all([m for _, m in pending])
-    tx.session.flush()
-    tx.session.execute(
-        update(Notice),
-        [{"id": nid, "digest_id": m.id} for ids, m in pending for nid in ids],
+    outbox = cast(Table, OutboxMessage.__table__)
+    notices = cast(Table, Notice.__table__)
+    connection = tx.session.connection()
+    inserted = connection.execute(outbox.insert().returning(outbox.c.id, outbox.c.message_id), rows)
+    ids_of = {key: oid for oid, key in inserted}
+    # one statement per digest (executemany): its notices are marked delivered to it
+    connection.execute(
+        notices.update()
+        .where(
+            notices.c.id.between(bindparam("first"), bindparam("last")),
+            notices.c.recipient == bindparam("who"),
+            notices.c.digest_id.is_(None),
+            notices.c.created_on <= as_of,
+        )
+        .values(digest_id=bindparam("digest")),
+        [
+            {"first": min(ids), "last": max(ids), "who": who, "digest": ids_of[key]}
+            for (key, ids), who in zip(delivered, (r["recipient"] for r in rows), strict=True)
+        ],
     )
-    return len(pending)
+    return len(rows)
