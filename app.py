@@ -1,60 +1,23 @@
 """The review workspace: pages by role, business logic in review.services.
 
-Run with ``streamlit run app.py`` (scripts/run does the set-up and seeds demonstration data).
+Run with ``streamlit run app.py`` (scripts/run does the set-up; with REVIEW_DEMO=1 it seeds
+demonstration data). Streamlit finds the ``st.App`` below and serves it: its own routes plus
+the two that set and clear the HttpOnly session cookie (review/ui/session_routes.py) and the
+calendar feed (review/ui/feed_route.py). Each
+page run executes this same file as ``__main__``, which draws the workspace.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from review import logs
-from review.services.roles import Role
-from review.ui import runtime
+if __name__ == "__main__":  # a page run
+    from review.ui.workspace import main
 
-logs.configure(default_level="INFO")  # idempotent: Streamlit runs this file on every rerun
-st.set_page_config(page_title="Technology review", page_icon="🏛️", layout="wide")
-runtime.flush_cookie()
+    main()
+else:  # imported by the server that `streamlit run app.py` starts
+    from review.ui import feed_route
+    from review.ui.session_routes import routes
 
-svc = runtime.services()
-actor = runtime.actor(svc)
-P = "review/ui/pages/"
-# Open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md).
-VERIFY = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
-
-if actor is None:
-    page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), VERIFY])
-else:
-    sections: dict[str, list[st.Page]] = {
-        "": [st.Page(P + "dashboard.py", title="Dashboard", icon="📊", default=True)],
-    }
-    if actor.has(Role.REQUESTER):
-        sections["My department"] = [
-            st.Page(P + "new_request.py", title="New request", icon="📝"),
-            st.Page(P + "my_requests.py", title="My requests", icon="📁"),
-        ]
-    if actor.is_reviewer or actor.domains(Role.WAIVER_AUTHORITY):
-        sections["Review"] = [st.Page(P + "queue.py", title="Review queue", icon="🗂️")]
-    if actor.is_approver:
-        sections["Approve"] = [st.Page(P + "approvals.py", title="Approvals", icon="✅")]
-    if actor.is_admin:
-        sections["Administration"] = [
-            st.Page(P + "admin_users.py", title="Users and roles", icon="👥"),
-            st.Page(P + "admin_standards.py", title="Standards and rules", icon="📚"),
-            st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon="🔁"),
-        ]
-    sections["After approval"] = [  # GEN-9: the inventory and its deadlines
-        st.Page(P + "inventory.py", title="Inventory", icon="🗃️"),
-        st.Page(P + "deadlines.py", title="Deadlines", icon="📅"),
-    ]
-    sections[""].append(VERIFY)
-    sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
-    page = st.navigation(sections)
-    with st.sidebar:
-        st.markdown(f"Signed in as **{actor.display_name}** (`{actor.username}`)")
-        if actor.department:
-            st.caption(actor.department)
-        if st.button("Sign out", key="sign-out"):
-            runtime.sign_out()
-            st.rerun()
-
-page.run()
+    # plus the calendar feed, /feed/<token>.ics (docs/lifecycle.md)
+    app = st.App(__file__, routes=[*routes(), *feed_route.routes()])

@@ -291,9 +291,22 @@ def checked(at: AppTest) -> AppTest:
     return at
 
 
+def signed_in(at: AppTest, user: str) -> AppTest:
+    """A real session for ``user`` (the app checks the session table on every run)."""
+    from review.services import sessions
+    from review.ui import runtime
+
+    db = Database.connect()
+    started = sessions.start(Services(db, hasher=FAST), user)
+    db.engine.dispose()
+    at.session_state[runtime.SESSION_ID] = started.session_id
+    at.session_state[runtime.SESSION_USER] = user
+    return at
+
+
 def open_app(user: str, page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["signed_in_user"] = user
+    signed_in(at, user)
     checked(at.run())
     at.switch_page(page)
     return checked(at.run())
@@ -301,7 +314,7 @@ def open_app(user: str, page: str) -> AppTest:
 
 def bench_queue(svc: Services, runs: int) -> list[Timing]:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["signed_in_user"] = REVIEWER
+    signed_in(at, REVIEWER)
     checked(at.run())  # the dashboard, as after signing in
     at.switch_page(QUEUE_PAGE)
     first = ms(lambda: checked(at.run()))
@@ -403,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as directory:
+        os.environ["REVIEW_DATA_DIR"] = directory  # the app's and the seed's audit key
         db = Database.connect(f"sqlite:///{Path(directory) / 'review.db'}")
         db.upgrade()
         started = time.perf_counter()
@@ -421,7 +435,6 @@ def main(argv: list[str] | None = None) -> int:
             f"demo seed {seeded:.1f} s; inserted {counts} in {inserted:.1f} s; "
             f"{open_security} open security review tasks"
         )
-        os.environ["REVIEW_DATA_DIR"] = directory
         os.environ["REVIEW_AUTO_MIGRATE"] = "1"
         for name in ("REVIEW_DATABASE_URL", "REVIEW_DEMO"):
             os.environ.pop(name, None)

@@ -15,6 +15,7 @@
         ├── InvalidTransition   not allowed in the record's state (GEN-6)
         ├── StaleUpdate         changed since the caller loaded it (optimistic locking)
         └── Refused             allowed in principle, refused for this case (e.g. non-waivable)
+            └── SignInPaused    too many failed sign-ins: this account or address must wait
 
 Library code raises; only the CLI and the UI decide exit codes and what the user sees.
 Messages name the value, what was expected and, where it helps, the allowed values.
@@ -100,3 +101,7 @@ class StaleUpdate(WorkflowError):
 
 class Refused(WorkflowError):
     """The action is allowed in principle but refused here (a non-waivable finding, say)."""
+
+
+class SignInPaused(Refused):
+    """Too many failed sign-ins for the account or the client address; wait or ask an admin."""

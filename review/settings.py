@@ -80,6 +80,48 @@ class Settings(BaseSettings):
     notify_lease_seconds: int = Field(
         300, ge=1, le=86_400, description="How long a sender owns a claimed message (s)."
     )
+    audit_key_file: Path | None = Field(
+        None,
+        description="The audit chain's HMAC key (default: keys/audit.key in the data directory);"
+        " the same file on every app instance and for the command line.",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        None,
+        description="Where `review audit verify --checkpoint` writes signed checkpoints of the"
+        " audit chain's head (default: audit-checkpoints in the data directory); one location"
+        " every instance can read.",
+    )
+    session_idle_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="A signed-in session ends after this long unused."
+    )
+    session_hours: int = Field(
+        12, ge=1, le=24 * 30, description="A signed-in session ends this long after sign-in."
+    )
+    cookie_secure: bool | None = Field(
+        None,
+        description="Mark the session cookie Secure; default: when the request came over HTTPS"
+        " (directly or as told by the proxy's X-Forwarded-Proto).",
+    )
+    client_address_header: str | None = Field(
+        None,
+        description="A header set by the reverse proxy that names the client's address (for"
+        " example X-Forwarded-For; its last entry is used); default: the connection's address.",
+    )
+    signin_account_failures: int = Field(
+        5, ge=1, description="Failed sign-ins on one account before it is paused."
+    )
+    signin_address_failures: int = Field(
+        20, ge=1, description="Failed sign-ins from one client address before it is paused."
+    )
+    signin_lockout_seconds: int = Field(
+        60, ge=1, description="The first pause; each further failure doubles it."
+    )
+    signin_lockout_max_seconds: int = Field(
+        3600, ge=1, description="The longest pause (an admin can unlock sooner)."
+    )
+    signin_window_minutes: int = Field(
+        15, ge=1, description="Failures are forgotten this long after the last failure or pause."
+    )
     public_url: str | None = Field(
         None,
         description="The address people use to reach the workspace, such as "

@@ -1,9 +1,8 @@
-"""``review audit``: verify the hash-chained audit log and read its latest events."""
+"""``review audit``: verify the keyed audit chain (and checkpoint it), read its latest events."""
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from typing import Annotated
 
 import typer
@@ -11,30 +10,43 @@ import typer
 from . import common, proposal_tables
 from .common import As, Fmt, Format
 
-app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app = typer.Typer(help="The keyed, hash-chained audit log.", no_args_is_help=True)
 
 
 @app.command("verify")
-def audit_verify(user: As = None, format: Fmt = Format.table) -> None:
-    """Recompute the hash chain (admins); exit 1 naming every altered or removed event."""
-    from ..services import history
+def audit_verify(
+    user: As = None,
+    format: Fmt = Format.table,
+    checkpoint: Annotated[
+        bool,
+        typer.Option(
+            "--checkpoint",
+            help="If the chain is intact, write a signed checkpoint of its head (the nightly "
+            "job; --as is optional for it).",
+        ),
+    ] = False,
+) -> None:
+    """Verify the audit chain (admins): every link, every checkpoint, every proposal row.
 
-    by = common.who(user)
+    Exit 1 naming the first broken link and its kind (forged, altered, rewritten, removed,
+    deleted tail, truncated, edited proposal row, forged checkpoint)."""
+    from ..services import audit_checkpoints, history
+    from .audit_report import print_report
+
+    by = (
+        (user.strip() or None)
+        if (checkpoint and user)
+        else (None if checkpoint else common.who(user))
+    )
     with common.services() as services:
-        report = history.verify_chain(services, by)
-    if format is Format.json:
-        common.emit_json(
-            {"ok": report.ok, "events": report.events, "head": report.head}
-            | {"problems": report.problems}
-        )
-    elif report.ok:
-        common.line(f"audit log intact: {report.events} events, head {report.head}")
-    else:
-        for problem in report.problems:
-            common.line(problem)
-    if not report.ok:
-        sys.stderr.write(f"review: audit log broken: {len(report.problems)} problem(s)\n")
-        raise typer.Exit(1)
+        if checkpoint:
+            done = audit_checkpoints.checkpoint(services, by)
+            report, written = done.report, done.checkpoint
+        else:
+            report, written = history.verify_chain(services, by), None
+    code = print_report(report, written, as_data=format is Format.json)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("log")

@@ -80,7 +80,7 @@ Password = Annotated[
     typer.Option(
         "--password",
         envvar="REVIEW_PASSWORD",
-        help="At least 10 characters (default: REVIEW_PASSWORD, else asked for).",
+        help="At least 12 characters, not a common one (default: REVIEW_PASSWORD, else asked for).",
     ),
 ]
 RuleId = Annotated[str, typer.Argument(metavar="RULE_ID", help="The finding's rule id.")]

@@ -92,9 +92,13 @@ def _before_every_command() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
+    from ..services.origin import acting_from, command_line_origin
+
     args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=args)  # click itself prints usage errors and exits 2
+        # every audit event a command writes names the operating-system user who ran it
+        with acting_from(command_line_origin()):
+            app(args=args)  # click itself prints usage errors and exits 2
     except ReviewError as exc:
         logs.refusal(exc, f"review {_command(args)}")
         if isinstance(exc, ConfigurationError):  # standards, rules or database: it says which

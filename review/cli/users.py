@@ -132,3 +132,32 @@ def users_password(username: str, password: Password = None, user: As = None) ->
     with common.services() as services:
         accounts.set_password(services, by, username, secret)
     common.line(f"password of {username} set")
+
+
+@app.command("unlock")
+def users_unlock(
+    username: Annotated[str | None, typer.Argument(help="The account to unlock.")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="A client address to unlock.")
+    ] = None,
+    user: As = None,
+) -> None:
+    """Lift a sign-in pause after failed attempts (admins); audited."""
+    from ..services import accounts
+
+    by = common.who(user)
+    with common.services() as services:
+        done = accounts.unlock(services, by, username=username, address=address)
+    common.line(f"unlocked {', '.join(done)}" if done else "nothing was paused")
+
+
+@app.command("link")
+def users_link(username: str, user: As = None) -> None:
+    """Let the next identity-provider sign-in with USERNAME link to this local account
+    (admins). Without it a provider sign-in never takes over a local account of that name."""
+    from ..services import accounts
+
+    by = common.who(user)
+    with common.services() as services:
+        accounts.allow_identity_link(services, by, username)
+    common.line(f"the next identity-provider sign-in as {username} will be linked to this account")

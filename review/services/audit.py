@@ -1,9 +1,17 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, keyed audit chain.
 
-Each event's hash covers its content and the previous event's hash, so altering or removing
-any event breaks the chain from that point on. Writers are serialised (SQLite: BEGIN
-IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), so the chain never forks.
-There is no update or delete path in the code, and the database refuses both (triggers).
+Each event's hash is an HMAC-SHA256, under a key kept outside the database
+(:mod:`review.services.audit_keys`), of its content and the previous event's hash: someone
+who can write to the database but lacks the key can neither alter, append nor re-link an
+event without verification naming it. Signed checkpoints of the head, kept outside the
+database (:mod:`review.services.audit_checkpoints`), make deleting the newest events or
+emptying the table show too. Events written before the chain was keyed (revision 0005) keep
+their plain SHA-256 links; the first keyed event's HMAC covers the last of them.
+
+Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory
+lock), so the chain never forks. There is no update or delete path in the code, and the
+database refuses UPDATE, DELETE and TRUNCATE (triggers). Verification lives in
+:mod:`review.services.audit_verify`.
 """
 
 from __future__ import annotations
@@ -11,17 +19,39 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..store.models import AuditEvent
+from ..errors import ConfigurationError
+from ..store.models import AuditChain, AuditEvent
 from ..store.storable import clean_data
+from . import audit_keys
+from .audit_keys import ChainKey
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_301_954  # any constant; identifies the audit chain's advisory lock
+_EVENT_PURPOSE = b"review audit event v2\n"
+ROW_ACTION = "proposal.row"  # the state a transaction left a proposal row in
+ROW_ENTITY = "proposal_row"  # not "proposal": a request's history shows what people did
+KEYED_ACTION = "audit.keyed"  # the first keyed event of an upgraded database
+# The proposal columns bound to the chain: what a person relies on when reading a request.
+SEALED_COLUMNS = (
+    "title",
+    "department",
+    "requester_id",
+    "state",
+    "stage",
+    "current_version",
+    "tier",
+    "disposition",
+    "created_at",
+    "submitted_at",
+    "decided_at",
+)
 
 
 def canonical(value: Any) -> str:
@@ -31,6 +61,30 @@ def canonical(value: Any) -> str:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes for UTC values; PostgreSQL aware ones."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _body(
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    details: dict[str, Any],
+    prev_hash: str,
+) -> bytes:
+    return canonical(
+        {
+            "seq": seq,
+            "at": _utc(at).isoformat(timespec="microseconds"),
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "details": details,
+            "prev": prev_hash,
+        }
+    ).encode()
 
 
 def event_hash(
@@ -43,37 +97,117 @@ def event_hash(
     details: dict[str, Any],
     prev_hash: str,
 ) -> str:
-    body = canonical(
-        {
-            "seq": seq,
-            "at": _utc(at).isoformat(timespec="microseconds"),
-            "actor": actor,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "details": details,
-            "prev": prev_hash,
-        }
+    """The unkeyed SHA-256 link of events written before the chain was keyed."""
+    body = _body(seq, at, actor, action, entity, entity_id, details, prev_hash)
+    return hashlib.sha256(body).hexdigest()
+
+
+def keyed_hash(
+    key: ChainKey,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    details: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    body = _body(seq, at, actor, action, entity, entity_id, details, prev_hash)
+    return key.mac(_EVENT_PURPOSE, body)
+
+
+def recompute(event: AuditEvent, key: ChainKey | None) -> str:
+    """A stored event's hash recomputed: keyed with ``key``, else the old unkeyed link."""
+    body = _body(
+        event.seq,
+        event.at,
+        event.actor,
+        event.action,
+        event.entity,
+        event.entity_id,
+        event.details,
+        event.prev_hash,
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return key.mac(_EVENT_PURPOSE, body) if key is not None else hashlib.sha256(body).hexdigest()
 
 
-Head = tuple[int, str]  # (sequence number, hash) of the last event
+def row_snapshot(row: object) -> dict[str, Any]:
+    """A proposal row's sealed columns as JSON values (times in UTC)."""
+    out: dict[str, Any] = {}
+    for column in SEALED_COLUMNS:
+        value = getattr(row, column)
+        out[column] = (
+            _utc(value).isoformat(timespec="microseconds")
+            if isinstance(value, dt.datetime)
+            else value
+        )
+    return out
 
 
-def head(session: Session) -> Head:
-    """Take the chain (serialise writers) and read its last link."""
+@dataclass(frozen=True)
+class Legacy:
+    """Where the keyed chain begins (revision 0005)."""
+
+    seq: int
+    head: str
+    rows: int  # how many audit_chain rows exist: exactly one unless someone tampered
+
+
+def legacy(session: Session) -> Legacy:
+    rows = list(session.execute(select(AuditChain.legacy_seq, AuditChain.legacy_head)))
+    if not rows:
+        return Legacy(0, GENESIS, 0)
+    seq, head = min(rows)
+    return Legacy(int(seq), str(head), len(rows))
+
+
+@dataclass
+class Chain:
+    """The chain as a transaction holds it: its last link, the key and where keying began."""
+
+    seq: int
+    hash: str
+    key: ChainKey
+    legacy_seq: int
+    appended: list[AuditEvent] = field(default_factory=list)
+
+    @property
+    def unsealed_legacy(self) -> bool:
+        """An upgraded database whose first keyed event is still to be written."""
+        return self.legacy_seq > 0 and self.seq == self.legacy_seq
+
+
+def take(session: Session) -> Chain:
+    """Take the chain (serialise writers), read its last link and load the key.
+
+    Refuses when this instance's key is not the one the chain is signed with: it would
+    otherwise write events nobody can verify."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
     ).first()
-    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    start = legacy(session)
+    signed_by = last[2] if last else None
+    key = audit_keys.require() if signed_by else audit_keys.load(create=True)
+    assert key is not None
+    if signed_by and signed_by != key.id:
+        raise ConfigurationError(
+            f"the audit chain is signed with key {signed_by}, but this instance's key "
+            f"{key.path} is {key.id}: give every instance the deployment's key "
+            "(REVIEW_AUDIT_KEY_FILE) before it writes"
+        )
+    if last is None:
+        return Chain(0, GENESIS, key, start.seq)
+    return Chain(int(last[0]), str(last[1]), key, start.seq)
 
 
 def append(
     session: Session,
-    after: Head,
+    chain: Chain,
     *,
     actor: str,
     action: str,
@@ -82,8 +216,8 @@ def append(
     details: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Add the event that follows ``after``; the caller holds the chain (see ``head``)."""
-    seq, prev = after[0] + 1, after[1]
+    """Add the event that follows the chain's head; the caller holds the chain (``take``)."""
+    seq, prev = chain.seq + 1, chain.hash
     moment = _utc(at or dt.datetime.now(dt.UTC))
     # exactly what the database will return (JSON types; NUL as a symbol: review.store.storable)
     clean = clean_data(json.loads(canonical(details or {})))
@@ -96,9 +230,12 @@ def append(
         entity_id=str(entity_id),
         details=clean,
         prev_hash=prev,
-        hash=event_hash(seq, moment, actor, action, entity, str(entity_id), clean, prev),
+        hash=keyed_hash(chain.key, seq, moment, actor, action, entity, str(entity_id), clean, prev),
+        key_id=chain.key.id,
     )
     session.add(event)
+    chain.seq, chain.hash = seq, event.hash
+    chain.appended.append(event)
     return event
 
 
@@ -115,7 +252,7 @@ def record(
     """Append one event in the caller's transaction (it commits or rolls back with it)."""
     event = append(
         session,
-        head(session),
+        take(session),
         actor=actor,
         action=action,
         entity=entity,
@@ -127,46 +264,51 @@ def record(
     return event
 
 
+class BreakKind(StrEnum):
+    """What kind of break verification found, in the words an auditor uses."""
+
+    FORGED = "forged"  # an event the chain key did not sign (appended, or changed and re-hashed)
+    ALTERED = "altered"  # an event whose content changed after it was written
+    REWRITTEN = "rewritten"  # history a checkpoint vouched for was replaced
+    REMOVED = "removed"  # events missing from the middle of the log
+    DELETED_TAIL = "deleted tail"  # the newest events a checkpoint recorded are gone
+    TRUNCATED = "truncated"  # the log is empty, but a checkpoint recorded events
+    EDITED_ROW = "edited proposal row"  # a proposal row differs from its last recorded change
+    FORGED_CHECKPOINT = "forged checkpoint"  # a checkpoint file the chain key did not sign
+
+
+@dataclass(frozen=True)
+class Break:
+    kind: BreakKind
+    seq: int | None  # the first event concerned (None: no event, e.g. a checkpoint file)
+    message: str
+
+
 @dataclass(frozen=True)
 class ChainReport:
     events: int
     head: str
-    problems: list[str]
+    breaks: list[Break] = field(default_factory=list)
+    checkpoint: str | None = None  # the last checkpoint compared with, described
+    notes: list[str] = field(default_factory=list)
+    head_seq: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.breaks
+
+    @property
+    def problems(self) -> list[str]:
+        return [b.message for b in self.breaks]
+
+    @property
+    def first(self) -> Break | None:
+        """The first broken link: the earliest event concerned."""
+        return self.breaks[0] if self.breaks else None
 
 
-def verify(session: Session) -> ChainReport:
-    """Recompute the chain; name every altered, removed or re-linked event."""
-    problems: list[str] = []
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
-        count += 1
-        if event.seq != expected_seq:
-            missing = (
-                f"event {expected_seq}"
-                if event.seq == expected_seq + 1
-                else f"events {expected_seq} to {event.seq - 1}"
-            )
-            problems.append(f"{missing} removed (sequence jumps to {event.seq})")
-        if event.prev_hash != prev:
-            problems.append(f"event {event.seq}: does not follow the event before it")
-        recomputed = event_hash(
-            event.seq,
-            event.at,
-            event.actor,
-            event.action,
-            event.entity,
-            event.entity_id,
-            event.details,
-            event.prev_hash,
-        )
-        if recomputed != event.hash:
-            problems.append(f"event {event.seq} ({event.action} by {event.actor}): altered")
-        prev = event.hash
-        expected_seq = event.seq + 1
-    return ChainReport(events=count, head=prev, problems=problems)
+def verify(session: Session, **options: Any) -> ChainReport:
+    """Recompute the chain and compare it with the checkpoints (see ``audit_verify``)."""
+    from .audit_verify import verify_chain
+
+    return verify_chain(session, **options)

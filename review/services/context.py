@@ -6,18 +6,21 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.evaluate import Evaluator, evaluator
 from ..errors import NotFound, PermissionDenied, StaleUpdate
 from ..store.database import Database
-from ..store.models import AuditEvent, User
+from ..store.models import AuditEvent, Proposal, User
 from . import audit
+from .audit import Chain
+from .origin import current_origin
 from .roles import Role
 
 
@@ -74,6 +77,9 @@ class Services:
     # argon2id with the library's defaults (RFC 9106 low-memory profile); tests pass a
     # cheaper one, since the cost is deliberate.
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    # added to every audit event's details: where the action came from (the command line
+    # records the operating-system user, since --as is not a sign-in)
+    origin: dict[str, str] = field(default_factory=current_origin)
 
     @property
     def evaluator(self) -> Evaluator:
@@ -91,7 +97,10 @@ class Services:
         try:
             with self.db.session() as session:
                 actor = _load_actor(session, username) if username is not None else None
-                yield Tx(session=session, actor=actor, services=self)
+                tx = Tx(session=session, actor=actor, services=self)
+                event.listen(session, "before_flush", tx._touched_proposals)
+                yield tx
+                tx._seal_proposals()
         except StaleDataError:
             raise StaleUpdate(
                 "this proposal changed since you loaded it (another reviewer acted); "
@@ -104,7 +113,11 @@ class Tx:
     session: Session
     actor: Actor | None
     services: Services
-    _chain: audit.Head | None = None  # the audit chain's last link, once this Tx holds it
+    _chain: Chain | None = None  # the audit chain, once this Tx holds it
+    # proposals this transaction inserts or changes (by object identity), each with its row
+    # as the transaction found it (None: a new row)
+    _touched: dict[int, tuple[Proposal, dict[str, Any] | None]] = field(default_factory=dict)
+    _sealed: bool = False
 
     @property
     def who(self) -> Actor:
@@ -112,22 +125,87 @@ class Tx:
             raise PermissionDenied("this action needs a signed-in user")
         return self.actor
 
+    def chain(self) -> Chain:
+        """Take the audit chain (once per transaction). The first keyed event of an upgraded
+        database seals what came before: the last unkeyed link and every proposal row."""
+        if self._chain is None:
+            self._chain = audit.take(self.session)
+            if self._chain.unsealed_legacy:
+                self._seal_legacy(self._chain)
+        return self._chain
+
     def audit(self, action: str, entity: str, entity_id: str | int, **details: Any) -> AuditEvent:
         """Append an event; the chain is taken (and its head read) once per transaction."""
-        if self._chain is None:
-            self._chain = audit.head(self.session)
-        event = audit.append(
+        chain = self.chain()
+        return audit.append(
             self.session,
-            self._chain,
+            chain,
             actor=self.actor.username if self.actor else "system",
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            details={**details, **self.services.origin},
+            at=self.services.now(),
+        )
+
+    def _seal_legacy(self, chain: Chain) -> None:
+        self._append_system(
+            chain, audit.KEYED_ACTION, "audit", chain.seq, {"legacy_head": chain.hash}
+        )
+        for proposal in self.session.scalars(select(Proposal).order_by(Proposal.id)):
+            self._append_system(
+                chain, audit.ROW_ACTION, audit.ROW_ENTITY, proposal.id, audit.row_snapshot(proposal)
+            )
+
+    def _append_system(
+        self, chain: Chain, action: str, entity: str, entity_id: int, details: dict[str, Any]
+    ) -> None:
+        audit.append(
+            self.session,
+            chain,
+            actor="system",
             action=action,
             entity=entity,
             entity_id=entity_id,
             details=details,
             at=self.services.now(),
         )
-        self._chain = (event.seq, event.hash)
-        return event
+
+    def _touched_proposals(self, session: Session, _context: Any, _instances: Any) -> None:
+        """Before each flush: note every proposal row this transaction inserts or changes."""
+        if self._sealed:
+            return
+        for obj in (*session.new, *session.dirty):
+            if id(obj) in self._touched or not isinstance(obj, Proposal):
+                continue
+            if obj in session.new:
+                self._touched[id(obj)] = (obj, None)
+            elif session.is_modified(obj):
+                self._touched[id(obj)] = (obj, _committed_snapshot(obj))
+
+    def _seal_proposals(self) -> None:
+        """Bind each proposal row this transaction changed to an event recording the row as it
+        now stands, so an edit made outside the application no longer matches its event."""
+        self.session.flush()  # the last changes reach the before-flush hook
+        self._sealed = True
+        if not self._touched:
+            return
+        for proposal, before in self._touched.values():
+            now = audit.row_snapshot(proposal)
+            if now != before:
+                self.audit(audit.ROW_ACTION, audit.ROW_ENTITY, proposal.id, **now)
+        self.session.flush()
+
+
+def _committed_snapshot(proposal: Proposal) -> dict[str, Any]:
+    """The sealed columns as the row stood before this transaction changed it."""
+    state = inspect(proposal)
+    values: dict[str, Any] = {}
+    for column in audit.SEALED_COLUMNS:
+        history = state.attrs[column].history
+        kept = history.unchanged or history.deleted
+        values[column] = kept[0] if kept else getattr(proposal, column)
+    return audit.row_snapshot(SimpleNamespace(**values))
 
 
 def _load_actor(session: Session, username: str) -> Actor:

@@ -226,3 +226,14 @@ def seed_once(svc: Services) -> None:
         handle.write(text)
     sys.stdout.write("\n" + text + f"(also written to {note})\n\n")
     sys.stdout.flush()
+
+
+def prepare(svc: Services, *, demo: bool) -> list[str]:
+    """What an application start does about accounts: seed the demonstration data when asked
+    for (REVIEW_DEMO=1) into an empty database, never otherwise; and, while no account
+    exists, the lines that tell the operator how to create the first admin."""
+    if demo:
+        seed_once(svc)
+        return []
+    hint = accounts.first_admin_hint(svc)
+    return hint.splitlines() if hint else []

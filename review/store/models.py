@@ -72,6 +72,7 @@ Timestamp = DateTime(timezone=True)
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_identity_subject", "identity_subject", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(CleanString(64), unique=True)
     display_name: Mapped[str] = mapped_column(CleanString(200))
@@ -80,6 +81,10 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(CleanString(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    # the identity provider's "issuer|subject" this account is linked to (None: local only)
+    identity_subject: Mapped[str | None] = mapped_column(CleanString(500))
+    # an admin allowed the next provider sign-in with this username to link to this account
+    identity_link_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -301,6 +306,53 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JsonType)
     prev_hash: Mapped[str] = mapped_column(CleanString(64))
     hash: Mapped[str] = mapped_column(CleanString(64))
+    # which chain key signed it (None for events written before the chain was keyed); only
+    # a guard against an instance with the wrong key, never trusted by verification
+    key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class AuditChain(Base):
+    """Where the keyed chain begins: events up to ``legacy_seq`` were written before the chain
+    was keyed (plain SHA-256 links); every later event carries an HMAC. One row, never changed."""
+
+    __tablename__ = "audit_chain"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legacy_seq: Mapped[int] = mapped_column(Integer)
+    legacy_head: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class UserSession(Base):
+    """A signed-in browser: checked on every page run, revoked at sign-out or password change.
+
+    The cookie holds a random token; only its SHA-256 is stored. The token is handed to the
+    browser once, by the server, in exchange for a short-lived single-use claim code."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    claim_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    claim_expires_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    address: Mapped[str | None] = mapped_column(CleanString(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account name or per client address, with the pause."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_sign_in_throttles_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # account | address
+    key: Mapped[str] = mapped_column(CleanString(320))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(Timestamp)
 
 
 class Packet(Base):

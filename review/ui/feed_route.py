@@ -1,11 +1,11 @@
 """The calendar feed's HTTP route, served by the Streamlit server itself.
 
 Streamlit 1.67 runs an ``st.App`` (an ASGI application on Starlette) when ``streamlit run``
-is given a script that defines one: ``serve.py`` at the repository root does, with the
-workspace (app.py) and this route. ``GET /feed/<token>.ics[?department=NAME]`` answers the
-iCalendar file of the person the secret token belongs to, or 404 for a token that is
-unknown or rotated (the same answer, so tokens cannot be probed). No page logic lives here:
-review.services.feed decides what the token may see.
+is given a script that defines one: app.py does, with this route among its routes.
+``GET /feed/<token>.ics[?department=NAME]`` answers the iCalendar file of the person the
+secret token belongs to, or 404 for a token that is unknown or rotated (the same answer, so
+tokens cannot be probed). No page logic lives here: review.services.feed decides what the
+token may see.
 """
 
 from __future__ import annotations

@@ -75,7 +75,10 @@ def seed_database(directory: Path) -> None:
     db = Database.connect(f"sqlite:///{directory / 'review.db'}")
     try:
         db.upgrade()
-        demo.seed(Services(db, hasher=FAST), password=PASSWORD)
+        # the server's data directory: the audit chain's key is created there, for both
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("REVIEW_DATA_DIR", str(directory))
+            demo.seed(Services(db, hasher=FAST), password=PASSWORD)
     finally:
         db.engine.dispose()
 

@@ -1,8 +1,8 @@
-"""After approval in a real browser, against ``streamlit run serve.py`` (the workspace plus
-the calendar feed route): an admin imports a City spreadsheet with errors (nothing imported),
-then with the bad rows skipped; opens a system's timeline; makes a calendar address and the
-feed answers it; a Library requester on a 390 px phone sees only the Library's systems and
-their deadlines, and a reload keeps them signed in and on the page.
+"""After approval in a real browser, against ``streamlit run app.py`` (the workspace and
+its routes, the calendar feed among them): an admin imports a City spreadsheet with errors
+(nothing imported), then with the bad rows skipped; opens a system's timeline; makes a
+calendar address and the feed answers it; a Library requester on a 390 px phone sees only
+the Library's systems and their deadlines, and a reload keeps them signed in and on the page.
 
 The data is the demo database swept as of 2027-09-01, so the demo's approved requests have
 findings that appeared after approval, escalations and notice marks.
@@ -66,7 +66,7 @@ IDLE = """() => {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run serve.py`` over the demo data, swept as of SWEPT_AS_OF."""
+    """``streamlit run app.py`` over the demo data, swept as of SWEPT_AS_OF."""
     directory = tmp_path_factory.mktemp("e2e-inventory")
     seed_database(directory)
     db = Database.connect(f"sqlite:///{directory / 'review.db'}")
@@ -85,7 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "-m",
             "streamlit",
             "run",
-            "serve.py",
+            "app.py",
             "--server.address",
             "127.0.0.1",
             "--server.port",

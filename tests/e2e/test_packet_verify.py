@@ -20,7 +20,15 @@ from review.packet import Outcome, verify_packet
 
 from ..packet import tamper
 from .conftest import PASSWORD, Server
-from .test_review_flow import RUN_COUNTER, Shots, act, keyed, settle, signed_in_as
+from .test_review_flow import (
+    RUN_COUNTER,
+    Shots,
+    act,
+    keyed,
+    settle,
+    signed_in_as,
+    wait_for_cookie,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +81,7 @@ def sign_in(page: Page, username: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     act(page, lambda: page.keyboard.press("Enter"))
-    page.wait_for_function("() => /(^|; )review_session=[^;]+/.test(document.cookie)")
+    wait_for_cookie(page, present=True)  # set by the server (HttpOnly)
     sidebar(page)
     expect(signed_in_as(page, username)).to_be_visible()
     close_sidebar(page)

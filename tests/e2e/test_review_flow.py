@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -173,8 +174,24 @@ def sign_in(page: Page, username: str) -> None:
     act(page, lambda: page.get_by_role("button", name="Sign in").click())
     expect(signed_in_as(page, username)).to_be_visible()
     settle(page)
-    # the session cookie is written by a small script on the run after sign-in
-    page.wait_for_function("() => /(^|; )review_session=[^;]+/.test(document.cookie)")
+    # the server sets the (HttpOnly) session cookie on the run after sign-in
+    wait_for_cookie(page, present=True)
+
+
+def session_cookie(page: Page) -> str | None:
+    """The session cookie's value as the browser holds it (page script cannot read it)."""
+    for cookie in page.context.cookies():
+        if cookie.get("name") == "review_session" and cookie.get("value"):
+            return str(cookie["value"])
+    return None
+
+
+def wait_for_cookie(page: Page, *, present: bool) -> None:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while (session_cookie(page) is not None) != present:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the session cookie is {'missing' if present else 'still set'}")
+        page.wait_for_timeout(100)
 
 
 def signed_in_as(page: Page, username: str) -> Locator:
@@ -186,7 +203,7 @@ def signed_in_as(page: Page, username: str) -> Locator:
 def sign_out(page: Page) -> None:
     act(page, lambda: keyed(page, "sign-out").get_by_role("button").click())
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    page.wait_for_function("() => !/(^|; )review_session=[^;]+/.test(document.cookie)")
+    wait_for_cookie(page, present=False)
     settle(page)
 
 
@@ -370,8 +387,8 @@ def test_request_goes_from_intake_to_approval_packet(
     assert TITLE in body
     shot(page, "approved-packet-downloaded")
 
-    # 6. A reload keeps the approver signed in (the session cookie), on the same page. (Done
-    # last: after a reload, Sign out does not sign out; see the test below.)
+    # 6. A reload keeps the approver signed in (the server-set, HttpOnly session cookie), on
+    # the same page; signing out after a reload is tested below and in test_sign_in.py.
     page.reload()
     expect(signed_in_as(page, APPROVER)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Approvals", exact=True)).to_be_visible()

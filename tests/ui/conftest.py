@@ -32,7 +32,9 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     directory = tmp_path_factory.mktemp("ui-data")
     db = Database.connect(f"sqlite:///{directory / 'review.db'}")
     db.upgrade()
-    demo.seed(Services(db, hasher=FAST), password=PASSWORD)
+    with pytest.MonkeyPatch.context() as env:  # the app's data directory: its audit key
+        env.setenv("REVIEW_DATA_DIR", str(directory))
+        demo.seed(Services(db, hasher=FAST), password=PASSWORD)
     db.engine.dispose()
     yield directory
 
@@ -47,11 +49,28 @@ def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return demo_dir
 
 
+def signed_in(at: AppTest, user: str) -> AppTest:
+    """``at`` with a real session for ``user``, as the sign-in page leaves it (the session
+    table is checked on every run, so naming a user in the page's state is not enough)."""
+    from review.services import sessions
+    from review.settings import settings
+    from review.ui import runtime
+
+    db = Database.connect(f"sqlite:///{settings().data_dir / 'review.db'}")
+    try:
+        started = sessions.start(Services(db, hasher=FAST), user)
+    finally:
+        db.engine.dispose()
+    at.session_state[runtime.SESSION_ID] = started.session_id
+    at.session_state[runtime.SESSION_USER] = user
+    return at
+
+
 def open_app(user: str | None = None, *, page: str | None = None, **query: str) -> AppTest:
     """The app as ``user`` sees it (None: signed out), optionally on another page."""
     at = AppTest.from_file(APP, default_timeout=60)
     if user is not None:
-        at.session_state["signed_in_user"] = user
+        signed_in(at, user)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

@@ -15,7 +15,7 @@ from review.services.roles import Role
 from review.store.database import Database
 from review.store.models import Proposal
 
-from .conftest import FAST, ROOT, open_app
+from .conftest import FAST, ROOT, open_app, signed_in
 
 PAGES = ROOT / "review" / "ui" / "pages"
 ADMIN_PAGES = ["admin_users.py", "admin_standards.py", "admin_reevaluate.py"]
@@ -120,7 +120,7 @@ def test_revoke_deactivate_and_reset_password(app_env: Path) -> None:
     at.text_input(key="users-password-confirm").input("short")
     at.button(key="users-password-submit").click().run()
     assert not at.exception
-    assert "at least 10 characters" in at.error[0].value  # the service's refusal
+    assert "at least 12 characters" in at.error[0].value  # the service's refusal
     at.text_input(key="users-password-new").input("second password 2")
     at.text_input(key="users-password-confirm").input("second password 2")
     at.button(key="users-password-submit").click().run()
@@ -168,7 +168,7 @@ def test_non_admins_do_not_get_admin_pages(app_env: Path, user: str, name: str) 
 def test_admin_pages_refuse_a_non_admin_run_directly(app_env: Path, name: str) -> None:
     """Even run outside the navigation, the page shows nothing to act on."""
     at = AppTest.from_file(page(name), default_timeout=60)
-    at.session_state["signed_in_user"] = "tess"
+    signed_in(at, "tess")
     at.run()
     assert not at.exception
     assert "Only admins" in at.error[0].value

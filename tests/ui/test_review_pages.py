@@ -22,7 +22,7 @@ from review.services.roles import Role
 from review.services.views import ProposalView
 from review.store.database import Database
 
-from .conftest import FAST, ROOT, open_app
+from .conftest import FAST, ROOT, open_app, signed_in
 
 REQUEST = "review/ui/pages/request.py"
 QUEUE = "review/ui/pages/queue.py"
@@ -356,7 +356,7 @@ def test_queue_is_not_in_a_requesters_navigation(app_env: Path) -> None:
 def test_pages_refuse_on_their_own(app_env: Path, page: str, user: str) -> None:
     """Run straight (no navigation), a page still shows nothing to the wrong role."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=60)
-    at.session_state["signed_in_user"] = user
+    signed_in(at, user)
     ok(at.run())
     assert at.error and "only for" in at.error[0].value
     assert not any(k.startswith(("open-", "packet-")) for k in keys(at, "button"))

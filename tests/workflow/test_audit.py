@@ -24,9 +24,18 @@ from review.services import (
 from review.services.context import Services
 from review.services.roles import Role
 from review.store.database import Database
-from review.store.models import AuditEvent
+from review.store.models import AuditEvent, Proposal
 
-from .support import ACC_MAJOR, events_after, execute_raw, last_seq, saas, sign, submitted
+from .support import (
+    ACC_MAJOR,
+    approved,
+    events_after,
+    execute_raw,
+    last_seq,
+    saas,
+    sign,
+    submitted,
+)
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -173,14 +182,28 @@ def test_every_operation_writes_its_event(services: Services, database: Database
             ["user.sign_in_failed"],
         ),
     ]
+
     for run, actor, expected in steps:
         before = last_seq(database)
         run()
         events = events_after(database, before)
-        assert [e.action for e in events] == expected, expected
+        people = [e for e in events if e.action != audit.ROW_ACTION]
+        assert [e.action for e in people] == expected, expected
         assert {e.actor for e in events} == {actor}
+        # a step that changed the request's row ends with the row as it now stands
+        rows = [e for e in events if e.action == audit.ROW_ACTION]
+        if rows:
+            assert events[-1].action == audit.ROW_ACTION
+            assert rows[-1].details == row_now(database, ids["p"])
     report = verify(services)
     assert report.ok, report.problems
+
+
+def row_now(database: Database, proposal_id: int) -> dict[str, Any]:
+    with database.session() as session:
+        proposal = session.get(Proposal, proposal_id)
+        assert proposal is not None
+        return audit.row_snapshot(proposal)
 
 
 def test_state_events_say_where_from_and_where_to(services: Services, database: Database) -> None:
@@ -215,6 +238,24 @@ def unprotected(database: Database) -> Iterator[Database]:
     else:
         execute_raw(database, "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
     yield database
+
+
+def test_every_proposal_change_is_bound_to_an_event(services: Services, database: Database) -> None:
+    view = approved(services)
+    with services.transaction() as tx:
+        rows = [
+            e
+            for e in tx.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
+            if e.action == audit.ROW_ACTION and e.entity_id == str(view.id)
+        ]
+    states = [r.details["state"] for r in rows]
+    assert states[0] == "draft" and states[-1] == "approved_with_conditions"
+    assert "submitted" in states and "ready_for_approval" in states
+    assert rows[-1].details == row_now(database, view.id)
+    # a transaction that leaves the row as it was writes no row event
+    before = last_seq(database)
+    reviews.comment(services, "priya", view.id, "Noted.")
+    assert audit.ROW_ACTION not in [e.action for e in events_after(database, before)]
 
 
 def test_verify_names_an_altered_event(services: Services, unprotected: Database) -> None:
@@ -253,8 +294,8 @@ def test_verify_detects_a_removed_event(services: Services, unprotected: Databas
     report = verify(services)
     assert not report.ok
     assert report.events == total - 1
-    assert f"event {middle} removed (sequence jumps to {middle + 1})" in report.problems
-    assert f"event {middle + 1}: does not follow the event before it" in report.problems
+    assert report.problems == [f"event {middle} removed (sequence jumps to {middle + 1})"]
+    assert report.first is not None and report.first.kind is audit.BreakKind.REMOVED
 
 
 def test_verify_detects_several_removed_events(services: Services, unprotected: Database) -> None:
@@ -263,16 +304,35 @@ def test_verify_detects_several_removed_events(services: Services, unprotected: 
     assert "events 10 to 12 removed (sequence jumps to 13)" in verify(services).problems
 
 
-@pytest.mark.parametrize("table", ["audit_events", "record_versions", "evaluations"])
+APPEND_ONLY = {
+    "audit_events": "actor",
+    "record_versions": "note",
+    "evaluations": "trigger",
+    "packets": "digest",
+    "comments": "body",
+    "decisions": "reason",
+    "audit_chain": "legacy_head",
+}
+
+
+@pytest.mark.parametrize("table", list(APPEND_ONLY))
 def test_the_database_refuses_to_change_history(
     services: Services, database: Database, table: str
 ) -> None:
-    submitted(services)
-    column = {"audit_events": "actor", "record_versions": "note", "evaluations": "trigger"}[table]
+    view = approved(services)
+    reviews.comment(services, "priya", view.id, "Retention period?")
+    if table == "packets":
+        from review.packet import issue_packet
+
+        issue_packet(services, "cara", view.id)
+    column = APPEND_ONLY[table]
     with database.engine.connect() as connection:
         before = connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
     assert before > 0
-    for sql in (f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}"):
+    refused = [f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}"]
+    if not database.is_sqlite:  # SQLite has no TRUNCATE; its DELETE FROM is refused above
+        refused.append(f"TRUNCATE {table} CASCADE")
+    for sql in refused:
         with pytest.raises(exc.DBAPIError, match=f"{table} is append-only"):
             execute_raw(database, sql)
     with database.engine.connect() as connection:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -81,5 +84,42 @@ def test_backup_refuses_an_in_memory_database(tmp_path: Path) -> None:
     try:
         with pytest.raises(ConfigurationError, match="in-memory database cannot be backed up"):
             backup.backup(Services(db), tmp_path / "copy.db")
+    finally:
+        db.engine.dispose()
+
+
+def test_the_copy_is_readable_by_its_owner_only(
+    services: Services, database: Database, tmp_path: Path
+) -> None:
+    if not database.is_sqlite:
+        pytest.skip("SQLite only")
+    submitted(services)
+    target = tmp_path / "copy.db"
+    previous = os.umask(0)  # the most permissive umask: the copy is still 0600
+    try:
+        backup.backup(services, target)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob("copy.db-*"))  # no journal left beside it
+
+
+def test_the_documented_restore_gives_a_working_verified_database(
+    services: Services, database: Database, tmp_path: Path
+) -> None:
+    """docs/deploy.md's SQLite restore: the copy put in place of review.db, then checked."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite only")
+    view = submitted(services)
+    copy = backup.backup(services, tmp_path / "review-2026-11-27.db")
+    restored = tmp_path / "restored" / "review.db"
+    restored.parent.mkdir()
+    shutil.copy2(copy, restored)  # step 2: cp BACKUP data/review.db (the app is stopped)
+    db = Database.connect(f"sqlite:///{restored}")
+    try:
+        db.require_migrated()  # step 3: review db current
+        with db.session() as session:
+            assert audit.verify(session).ok  # step 4: review audit verify (same audit key)
+        assert reviews.comment(Services(db), "sam", view.id, "After the restore.").id == view.id
     finally:
         db.engine.dispose()

@@ -1,4 +1,5 @@
-"""Users and roles (admins): accounts, role grants (GEN-4, GEN-5), activation, passwords.
+"""Users and roles (admins): accounts, role grants (GEN-4, GEN-5), activation, passwords,
+sign-in pauses after failed attempts, and linking an account to the identity provider.
 
 Every change goes through review.services.accounts, which checks that the actor is an admin
 and writes the audit event; this page only gathers input and shows the result.
@@ -31,6 +32,17 @@ def grant_text(role: str, domain: str) -> str:
     text = f"{role.replace('_', ' ')} ({DOMAIN_TITLE.get(domain, domain)})"
     if role == Role.WAIVER_AUTHORITY.value:
         text += f" as {waiver_title(domain)}"
+    return text
+
+
+def status_text(user: UserView) -> str:
+    text = "Active" if user.active else "Deactivated"
+    if user.paused_until is not None:
+        text += f"; sign-in paused until {user.paused_until:%H:%M} UTC"
+    if user.identity_linked:
+        text += "; City sign-in"
+    elif user.identity_link_allowed:
+        text += "; City sign-in may link"
     return text
 
 
@@ -68,7 +80,7 @@ st.dataframe(
             "Name": u.display_name,
             "Email": u.email,
             "Department": u.department or "—",
-            "Status": "Active" if u.active else "Deactivated",
+            "Status": status_text(u),
             "Roles": "; ".join(grant_text(r, d) for r, d in u.grants) or "none",
         }
         for u in users
@@ -129,7 +141,7 @@ if user is None:
 assert user is not None
 
 held = ", ".join(grant_text(r, d) for r, d in user.grants) or "no roles"
-status = "active" if user.active else "deactivated"
+status = status_text(user).lower().replace("city", "City")
 st.markdown(
     f"**{user.display_name}** (`{user.username}`), {user.department or 'no department'}; "
     f"{status}; holds {held}."
@@ -228,3 +240,58 @@ if reset:
             st.error(str(exc))
         else:
             done(f"Password of {user.username} reset.")
+
+# --- sign-in: pauses after failed attempts, and the identity provider's link ------------------
+pause_col, link_col = st.columns(2)
+with pause_col:
+    st.markdown("**Sign-in**")
+    if user.paused_until is None:
+        st.caption(f"{user.username} may sign in (no pause after failed attempts).")
+    else:
+        st.warning(
+            f"Sign-in for {user.username} is paused until {user.paused_until:%H:%M} UTC after "
+            "repeated failed attempts."
+        )
+        if st.button("Unlock sign-in", key="users-unlock-submit"):
+            try:
+                accounts.unlock(svc, actor.username, username=user.username)
+            except ReviewError as exc:
+                st.error(str(exc))
+            else:
+                done(f"Sign-in for {user.username} unlocked.")
+with link_col:
+    st.markdown("**City sign-in (identity provider)**")
+    if user.identity_linked:
+        st.caption(f"{user.username} signs in with their City account.")
+    elif user.identity_link_allowed:
+        st.caption(
+            f"The next City sign-in with the username {user.username} will be linked to this "
+            "account."
+        )
+    else:
+        st.caption(
+            "A City sign-in with the same username is refused, so it cannot take this account "
+            "over. Allow it once you know the City account is this person's."
+        )
+        if st.button("Allow the City sign-in to link", key="users-link-submit"):
+            try:
+                accounts.allow_identity_link(svc, actor.username, user.username)
+            except ReviewError as exc:
+                st.error(str(exc))
+            else:
+                done(f"The next City sign-in as {user.username} will be linked to this account.")
+
+try:
+    addresses = accounts.paused_addresses(svc, actor.username)
+except ReviewError as exc:
+    st.error(str(exc))
+    addresses = []
+if addresses:
+    st.subheader("Paused client addresses")
+    st.caption("Sign-in from these addresses is paused after many failed attempts.")
+    for pause in addresses:
+        left, right = st.columns([3, 1])
+        left.write(f"`{pause.key}`: {pause.failures} failures; until {pause.until:%H:%M} UTC")
+        if right.button("Unlock", key=f"users-unlock-address-{pause.key}"):
+            accounts.unlock(svc, actor.username, address=pause.key)
+            done(f"Sign-in from {pause.key} unlocked.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from review.errors import SignInPaused
+from review.services import accounts
 from review.ui import runtime
 
 st.title("Technology procurement review")
@@ -12,6 +14,13 @@ st.write(
     "reviewers, approvers and administrators sign in to do their part."
 )
 svc = runtime.services()
+ended = st.session_state.pop(runtime.ENDED, None)
+if ended:
+    st.info(ended)
+hint = accounts.first_admin_hint(svc)
+if hint:
+    st.warning("No accounts exist yet.")
+    st.code(hint, language=None)
 if runtime.oidc_settings() is not None:
     st.button(
         "Sign in with your City account", key="sign-in-oidc", on_click=st.login, type="primary"
@@ -24,7 +33,12 @@ with st.form("sign-in", clear_on_submit=False):
     )
     submitted = st.form_submit_button("Sign in")
 if submitted:
-    if runtime.sign_in(svc, username, password) is None:
-        st.error("That username and password do not match an active account.")
+    try:
+        found = runtime.sign_in(svc, username, password)
+    except SignInPaused as paused:
+        st.error(str(paused), icon="⏳")
     else:
-        st.rerun()
+        if found is None:
+            st.error("That username and password do not match an active account.")
+        else:
+            st.rerun()

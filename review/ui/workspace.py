@@ -1,0 +1,62 @@
+"""The workspace's navigation: the pages each role sees, and signing out.
+
+``app.py`` runs :func:`main` on every page run (Streamlit runs it as ``__main__``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import logs
+from ..services.roles import Role
+from . import runtime
+
+P = "review/ui/pages/"  # st.Page paths are relative to the main script, app.py
+
+
+def main() -> None:
+    logs.configure(default_level="INFO")  # idempotent: this runs on every rerun
+    st.set_page_config(page_title="Technology review", page_icon="🏛️", layout="wide")
+    runtime.session_frame()
+
+    svc = runtime.services()
+    actor = runtime.actor(svc)
+
+    # open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md)
+    verify = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
+    if actor is None:
+        page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify])
+    else:
+        sections: dict[str, list[st.Page]] = {
+            "": [st.Page(P + "dashboard.py", title="Dashboard", icon="📊", default=True)],
+        }
+        if actor.has(Role.REQUESTER):
+            sections["My department"] = [
+                st.Page(P + "new_request.py", title="New request", icon="📝"),
+                st.Page(P + "my_requests.py", title="My requests", icon="📁"),
+            ]
+        if actor.is_reviewer or actor.domains(Role.WAIVER_AUTHORITY):
+            sections["Review"] = [st.Page(P + "queue.py", title="Review queue", icon="🗂️")]
+        if actor.is_approver:
+            sections["Approve"] = [st.Page(P + "approvals.py", title="Approvals", icon="✅")]
+        if actor.is_admin:
+            sections["Administration"] = [
+                st.Page(P + "admin_users.py", title="Users and roles", icon="👥"),
+                st.Page(P + "admin_standards.py", title="Standards and rules", icon="📚"),
+                st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon="🔁"),
+            ]
+        sections["After approval"] = [  # GEN-9: the inventory and its deadlines
+            st.Page(P + "inventory.py", title="Inventory", icon="🗃️"),
+            st.Page(P + "deadlines.py", title="Deadlines", icon="📅"),
+        ]
+        sections[""].append(verify)
+        sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
+        page = st.navigation(sections)
+        with st.sidebar:
+            st.markdown(f"Signed in as **{actor.display_name}** (`{actor.username}`)")
+            if actor.department:
+                st.caption(actor.department)
+            if st.button("Sign out", key="sign-out"):
+                runtime.sign_out(svc)
+                st.rerun()
+
+    page.run()
