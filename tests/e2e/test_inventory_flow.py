@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -70,10 +72,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     directory = tmp_path_factory.mktemp("e2e-inventory")
     seed_database(directory)
     db = Database.connect(f"sqlite:///{directory / 'review.db'}")
+    before = os.environ.get("REVIEW_DATA_DIR")
+    os.environ["REVIEW_DATA_DIR"] = str(directory)  # the audit key lives in the data directory
     try:
         sweep.run(Services(db, hasher=FAST), SWEPT_AS_OF)
     finally:
         db.engine.dispose()
+        if before is None:
+            os.environ.pop("REVIEW_DATA_DIR", None)
+        else:
+            os.environ["REVIEW_DATA_DIR"] = before
     port = free_port()
     found = Server(f"http://127.0.0.1:{port}", directory, directory / "streamlit.log")
     env = server_env(directory)
@@ -143,7 +151,13 @@ def sign_in(page: Page, username: str) -> None:
         page.get_by_test_id("stSidebar").get_by_text(re.compile(rf"Signed in as .*\b{username}\b"))
     ).to_be_visible()
     settle(page)
-    page.wait_for_function("() => /(^|; )review_session=[^;]+/.test(document.cookie)")
+    # the server sets the (HttpOnly) session cookie on the run after sign-in
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not any(
+        c.get("name") == "review_session" and c.get("value") for c in page.context.cookies()
+    ):
+        assert time.monotonic() < deadline, "no session cookie after sign-in"
+        page.wait_for_timeout(100)
 
 
 def go_to(page: Page, link: str) -> None:

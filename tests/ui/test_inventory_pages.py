@@ -5,6 +5,7 @@ inventory; a sweep as of a later day gives them findings, marks and digests)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -25,10 +26,16 @@ DASHBOARD = str(PAGES / "dashboard.py")
 @pytest.fixture(scope="module")
 def swept(demo_dir: Path) -> Path:
     db = Database.connect(f"sqlite:///{demo_dir / 'review.db'}")
+    before = os.environ.get("REVIEW_DATA_DIR")
+    os.environ["REVIEW_DATA_DIR"] = str(demo_dir)  # the audit key lives in the data directory
     try:
         sweep.run(Services(db, hasher=FAST), dt.date(2027, 9, 1))
     finally:
         db.engine.dispose()
+        if before is None:
+            os.environ.pop("REVIEW_DATA_DIR", None)
+        else:
+            os.environ["REVIEW_DATA_DIR"] = before
     return demo_dir
 
 
