@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigurationError
@@ -54,6 +54,37 @@ class Settings(BaseSettings):
     )
     packet_template: Path | None = Field(
         None, description="A Word template (.docx) for approval packets instead of the built-in."
+    )
+    # --- notifications (GEN-9): email and webhooks (links use public_url) ------------------
+    smtp_host: str | None = Field(
+        None, description="SMTP server for notification email; unset: email is not sent."
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port (587 submission).")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="starttls (upgrade the connection), tls (implicit TLS, port 465) or none.",
+    )
+    smtp_username: str | None = Field(None, description="SMTP login; unset: no AUTH.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field(
+        "Technology Review <technology-review@city.example.gov>",
+        description="The From address of notification email.",
+    )
+    smtp_ca_file: Path | None = Field(
+        None, description="A CA bundle to trust for the SMTP server (a City's internal CA)."
+    )
+    smtp_timeout: float = Field(30.0, gt=0, le=600, description="Seconds before SMTP gives up.")
+    webhook_url: str | None = Field(
+        None, description="A Microsoft Teams or Slack incoming-webhook URL for urgent notices."
+    )
+    webhook_kind: Literal["slack", "teams"] = Field(
+        "slack", description="The payload shape the webhook expects."
+    )
+    notify_max_attempts: int = Field(
+        8, ge=1, le=100, description="Delivery attempts before a message is marked failed."
+    )
+    notify_lease_seconds: int = Field(
+        300, ge=1, le=86_400, description="How long a sender owns a claimed message (s)."
     )
     audit_key_file: Path | None = Field(
         None,

@@ -43,6 +43,7 @@ def _register() -> None:
         db,
         demo,
         evaluate,
+        inventory,
         packet,
         proposals,
         queue,
@@ -76,6 +77,7 @@ def _register() -> None:
     app.add_typer(contract.app, name="contract")
     app.add_typer(audit.app, name="audit")
     app.add_typer(packet.app, name="packet")
+    inventory.register(app)  # after approval (GEN-9): inventory, deadlines, sweep, notify
 
 
 _register()

@@ -233,6 +233,13 @@ class Requester(Strict):
     email: EmailStr
 
 
+class BusinessOwner(Strict):
+    """GEN-9: who answers for the system once it is in use (added to intake.md's fields)."""
+
+    name: ShortText
+    email: EmailStr
+
+
 class Vendor(Strict):
     name: ShortText | None = None
     product: ShortText | None = None
@@ -388,6 +395,8 @@ class Proposal(Strict):
     title: ShortText
     department: ShortText
     requester: Requester
+    # GEN-9 (added field, optional): absent means the requester is the business owner
+    business_owner: BusinessOwner | None = None
     problem_statement: Text
     desired_outcomes: list[Text] = Field(default_factory=list)
     acquisition_type: AcquisitionType | None = None
@@ -420,6 +429,13 @@ class Proposal(Strict):
     privacy: Privacy = Field(default_factory=Privacy)
     data_management: DataManagement = Field(default_factory=DataManagement)
     attachments: list[Attachment] = Field(default_factory=list, max_length=50)
+
+    @property
+    def owner(self) -> BusinessOwner:
+        """The business owner, or the requester when none is named (GEN-9's default)."""
+        if self.business_owner is not None:
+            return self.business_owner
+        return BusinessOwner(name=self.requester.name, email=self.requester.email)
 
     @field_validator("problem_statement")
     @classmethod
@@ -454,6 +470,9 @@ class Contract(Strict):
     end_date: IsoDate | None = None
     renewal_options_years: Years | None = None
     auto_renewal: StrictBool | None = None
+    # GEN-9 (added field, optional): how many days before end_date an auto-renewal must be
+    # cancelled; the cancellation deadline is end_date minus this
+    cancellation_notice_days: Annotated[int, Field(ge=0, le=3650, strict=True)] | None = None
     termination_for_convenience: StrictBool | None = None
     annual_escalation_pct: Percent | None = None
     clauses: Clauses = Field(default_factory=Clauses)

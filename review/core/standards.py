@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -285,6 +285,79 @@ class Platform(Schema):
         return self
 
 
+SectionId = Annotated[str, Field(pattern=r"^[A-Z]+-\d+$")]
+Cites = Annotated[list[SectionId], Field(min_length=1)]
+
+
+class GraceDays(Schema):
+    days: int = Field(ge=0, le=3650)
+    cites: Cites
+
+
+class EvidenceSections(Schema):
+    sections: list[Literal["SEC-1", "SEC-6", "ACC-2"]] = Field(min_length=1)
+    cites: Cites
+
+
+class RenewalReview(Schema):
+    days_before_end: int = Field(ge=0, le=3650)
+    days_before_end_by_tier: dict[int, int] = Field(default_factory=dict)
+    cites: Cites
+
+    def days_for(self, tier: int | None) -> int:
+        return self.days_before_end_by_tier.get(tier or 0, self.days_before_end)
+
+
+class ImportedRereview(Schema):
+    months: int = Field(ge=1, le=120)
+    cites: Cites
+
+
+class Notice(Schema):
+    """The notice marks of one kind of deadline: days before it, and whether overdue."""
+
+    days_before: list[Annotated[int, Field(ge=1, le=3650)]]
+    overdue: bool
+    cites: Cites
+
+    @property
+    def window_days(self) -> int:
+        """How far ahead the deadline shows as "due in the window" (its first mark)."""
+        return max(self.days_before, default=0)
+
+
+DeadlineKind = Literal[
+    "contract_end",
+    "cancellation_deadline",
+    "renewal_review",
+    "waiver_expiry",
+    "condition_due",
+    "evidence_expiry",
+    "finding_due",
+    "end_of_support",
+    "vendor_support_end",
+    "rereview_due",
+]
+DEADLINE_KINDS: tuple[str, ...] = get_args(DeadlineKind)
+
+
+class AfterApproval(Schema):
+    """GEN-9: the windows and ages that apply while a system is in use."""
+
+    evidence_grace: GraceDays
+    evidence_sections: EvidenceSections
+    renewal_review: RenewalReview
+    imported_rereview: ImportedRereview
+    notices: dict[DeadlineKind, Notice]
+
+    @model_validator(mode="after")
+    def _every_kind(self) -> AfterApproval:
+        missing = [k for k in DEADLINE_KINDS if k not in self.notices]
+        if missing:
+            raise ValueError(f"notices: every deadline kind needs its marks; missing {missing}")
+        return self
+
+
 class Standards(Schema):
     """Everything the rules may refer to, with the version every evaluation records."""
 
@@ -308,6 +381,7 @@ class Standards(Schema):
     licenses: Licenses
     platforms: list[Platform]
     intake: Intake
+    after_approval: AfterApproval
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Standards:
@@ -325,7 +399,23 @@ class Standards(Schema):
         unknown = sorted({c for c in cited if c not in known})
         if unknown:
             raise ValueError(f"intake cites unknown policy sections: {unknown}")
+        self._after_approval_cites_known_sections()
         return self
+
+    def _after_approval_cites_known_sections(self) -> None:
+        known = {s.id for s in self.sections}
+        block = self.after_approval
+        entries: list[tuple[str, list[str]]] = [
+            ("evidence_grace", block.evidence_grace.cites),
+            ("evidence_sections", block.evidence_sections.cites),
+            ("renewal_review", block.renewal_review.cites),
+            ("imported_rereview", block.imported_rereview.cites),
+        ]
+        entries += [(f"notices.{k}", n.cites) for k, n in block.notices.items()]
+        for where, cites in entries:
+            unknown = [c for c in cites if c not in known]
+            if unknown:
+                raise ValueError(f"after_approval.{where}: cites unknown sections {unknown}")
 
     @property
     def label(self) -> str:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..errors import FieldProblem, PermissionDenied, RecordInvalid, Refused
 from ..store.models import Decision, SignOff
-from . import access, evaluations
+from . import access, evaluations, inventory
 from .access import ref
 from .context import Services
 from .lifecycle import State
@@ -108,4 +108,6 @@ def decide(
             evaluation=evaluation.id,
         )
         evaluations.refresh(tx, proposal)
+        if proposal.state in inventory.ENTERS_INVENTORY:  # GEN-9: a system in use
+            inventory.on_approval(tx, proposal)
         return proposal_view(tx, proposal)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -386,3 +387,204 @@ class Consultation(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(CleanText)
     status: Mapped[str] = mapped_column(String(16), default="requested", index=True)
+
+
+# --- after approval (GEN-9): the inventory, its deadlines and notifications -----------------
+
+
+class System(Base):
+    """An approved (or imported) system in the City's technology inventory.
+
+    The columns repeat what lists and filters need from the current record; ``record`` is
+    the intake record the sweep judges. Changes go through review.services.inventory only.
+    """
+
+    __tablename__ = "systems"
+    __table_args__ = (Index("ix_systems_status_department", "status", "department"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
+    origin: Mapped[str] = mapped_column(CleanString(16))  # review | import
+    status: Mapped[str] = mapped_column(CleanString(16), default="active")  # active | retired
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=True)
+    title: Mapped[str] = mapped_column(CleanString(500))
+    product: Mapped[str | None] = mapped_column(CleanString(500))
+    vendor: Mapped[str | None] = mapped_column(CleanString(500), index=True)
+    department: Mapped[str] = mapped_column(CleanString(200))
+    owner_name: Mapped[str] = mapped_column(CleanString(200))
+    owner_email: Mapped[str] = mapped_column(CleanString(320))
+    data_classes: Mapped[list[Any]] = mapped_column(JsonType)
+    hosting: Mapped[str | None] = mapped_column(CleanString(32))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    contract_value: Mapped[float | None] = mapped_column()
+    contract_start: Mapped[dt.date | None] = mapped_column(Date)
+    contract_end: Mapped[dt.date | None] = mapped_column(Date)
+    renewal_options_years: Mapped[float | None] = mapped_column()
+    auto_renewal: Mapped[bool | None] = mapped_column(Boolean)
+    cancellation_notice_days: Mapped[int | None] = mapped_column(Integer)
+    record: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    record_hash: Mapped[str] = mapped_column(CleanString(64))
+    record_number: Mapped[int] = mapped_column(Integer, default=1)
+    entered_on: Mapped[dt.date] = mapped_column(Date)
+    rereview_due: Mapped[dt.date | None] = mapped_column(Date)
+    renewal_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    # the findings (rule, subject, severity) the last judgement stored as an evaluation
+    judged_hash: Mapped[str | None] = mapped_column(CleanString(64))
+    swept_on: Mapped[dt.date | None] = mapped_column(Date)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    retired_reason: Mapped[str | None] = mapped_column(CleanText)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy protocol
+
+
+class SystemRecord(Base):
+    """Every version of a system's record (approval, import, evidence, renewal); never changed."""
+
+    __tablename__ = "system_records"
+    __table_args__ = (UniqueConstraint("system_id", "number", name="uq_system_records_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("systems.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(CleanString(32))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    record: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    record_hash: Mapped[str] = mapped_column(CleanString(64))
+    note: Mapped[str | None] = mapped_column(CleanText)
+    created_by: Mapped[str] = mapped_column(CleanString(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SystemReview(Base):
+    """A review of a system (the first approval, a renewal, a change): its history links."""
+
+    __tablename__ = "system_reviews"
+    __table_args__ = (UniqueConstraint("proposal_id", name="uq_system_reviews_proposal_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("systems.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    kind: Mapped[str] = mapped_column(CleanString(16))  # initial | renewal | change | rereview
+    previous_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SystemFinding(Base):
+    """A finding that appeared on a system after approval (GEN-9): aged evidence, a lapsed
+    waiver, end of support. At most one open row per finding key and system."""
+
+    __tablename__ = "system_findings"
+    __table_args__ = (
+        Index(
+            "uq_system_findings_open",
+            "system_id",
+            "finding_key",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_system_findings_status_due", "status", "due_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("systems.id"), index=True)
+    finding_key: Mapped[str] = mapped_column(CleanString(600))
+    rule_id: Mapped[str] = mapped_column(CleanString(100))
+    subject: Mapped[str | None] = mapped_column(CleanString(500))
+    domain: Mapped[str] = mapped_column(CleanString(32))
+    severity: Mapped[str] = mapped_column(CleanString(16))
+    title: Mapped[str] = mapped_column(CleanText)
+    message: Mapped[str] = mapped_column(CleanText)
+    citations: Mapped[list[Any]] = mapped_column(JsonType)
+    evidence: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(CleanString(16), default="open")  # open | cleared
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    cleared_on: Mapped[dt.date | None] = mapped_column(Date)
+    escalated_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class NoticeMark(Base):
+    """A GEN-9 notice mark reached for one deadline (recorded once: the sweep's memory)."""
+
+    __tablename__ = "notice_marks"
+    __table_args__ = (
+        UniqueConstraint("system_id", "deadline_key", "mark", name="uq_notice_marks_mark"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("systems.id"), index=True)
+    deadline_key: Mapped[str] = mapped_column(CleanString(300))
+    mark: Mapped[str] = mapped_column(CleanString(16))  # days before, or "overdue"
+    reached_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Notice(Base):
+    """One thing one person is told about; digests gather the undelivered ones."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_pending", "recipient", "digest_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(CleanString(320))
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("systems.id"), index=True)
+    kind: Mapped[str] = mapped_column(CleanString(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(CleanText)
+    detail: Mapped[str] = mapped_column(CleanText)
+    citations: Mapped[list[Any]] = mapped_column(JsonType)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
+class OutboxMessage(Base):
+    """A message to deliver, written in the transaction of the change that caused it.
+
+    Delivered at least once: a sender claims a batch with a lease, sends, and marks each sent;
+    a sender that dies leaves its lease to expire and the next one sends again under the same
+    ``message_id`` (the email Message-ID, the webhook idempotency key)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("message_id", name="uq_outbox_message_id"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(CleanString(200))
+    channel: Mapped[str] = mapped_column(CleanString(16))  # email | webhook
+    recipient: Mapped[str] = mapped_column(CleanString(500))
+    subject: Mapped[str] = mapped_column(CleanText)
+    body_text: Mapped[str] = mapped_column(CleanText)
+    body_html: Mapped[str | None] = mapped_column(CleanText)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    kind: Mapped[str] = mapped_column(CleanString(32))
+    status: Mapped[str] = mapped_column(CleanString(16), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    last_error: Mapped[str | None] = mapped_column(CleanText)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class NotificationPreference(Base):
+    """How a person wants their digest, and the hash of their calendar feed token."""
+
+    __tablename__ = "notification_preferences"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    digest: Mapped[str] = mapped_column(CleanString(16), default="daily")  # daily | weekly
+    weekday: Mapped[int] = mapped_column(Integer, default=0)  # weekly: 0 Monday .. 6 Sunday
+    feed_token_hash: Mapped[str | None] = mapped_column(CleanString(64), unique=True)
+    feed_token_set_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class SweepRun(Base):
+    """One run of the daily sweep: when, as of which day, and what it did."""
+
+    __tablename__ = "sweep_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    status: Mapped[str] = mapped_column(CleanString(16))  # running | finished
+    runner: Mapped[str] = mapped_column(CleanString(200))
+    counts: Mapped[dict[str, Any]] = mapped_column(JsonType)

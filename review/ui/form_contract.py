@@ -29,6 +29,12 @@ CONTRACT_STEP = Step(
             "PROC-3: needs a City right to terminate for convenience.",
         ),
         Field(
+            C + "cancellation_notice_days",
+            "Cancellation notice (days before the end)",
+            "int",
+            "GEN-9: an auto-renewal must be cancelled this many days before the end date.",
+        ),
+        Field(
             C + "termination_for_convenience",
             "City may terminate for convenience?",
             "bool",

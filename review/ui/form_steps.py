@@ -20,6 +20,18 @@ ABOUT = Step(
             P + "requester.email", "Your email", "text", "Where reviewers reach you.", required=True
         ),
         Field(
+            P + "business_owner.name",
+            "Business owner's name",
+            "text",
+            "GEN-9: who answers for the system once it is in use (blank: you).",
+        ),
+        Field(
+            P + "business_owner.email",
+            "Business owner's email",
+            "text",
+            "GEN-9: deadline notices go here (blank: your email).",
+        ),
+        Field(
             P + "desired_outcomes",
             "Desired outcomes (one per line)",
             "lines",

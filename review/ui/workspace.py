@@ -44,6 +44,10 @@ def main() -> None:
                 st.Page(P + "admin_standards.py", title="Standards and rules", icon="📚"),
                 st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon="🔁"),
             ]
+        sections["After approval"] = [  # GEN-9: the inventory and its deadlines
+            st.Page(P + "inventory.py", title="Inventory", icon="🗃️"),
+            st.Page(P + "deadlines.py", title="Deadlines", icon="📅"),
+        ]
         sections[""].append(verify)
         sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
         sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))

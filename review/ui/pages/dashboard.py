@@ -189,3 +189,73 @@ else:
             hide_index=True,
             key="dashboard-findings-detail-table",
         )
+
+
+# --- after approval (GEN-9) -----------------------------------------------------------------
+def after_approval_section() -> None:
+    """Overdue and upcoming deadlines by department and domain, and the renewals of the next
+    two quarters with their contract values (review.services.lifecycle_metrics)."""
+    from review.services import lifecycle_metrics
+
+    assert actor is not None
+    try:
+        lifecycle = lifecycle_metrics.board(svc, actor.username)
+    except ReviewError as exc:
+        st.error(str(exc))
+        return
+    st.subheader("After approval: the inventory's deadlines")
+    cols = st.columns(4)
+    cols[0].metric("Systems in use", lifecycle.systems)
+    cols[1].metric("Overdue deadlines", lifecycle.overdue)
+    cols[2].metric("Due within their notice window", lifecycle.due)
+    cols[3].metric("Escalated to the Director", lifecycle.escalated)
+    for title, groups, key in (
+        ("By department", lifecycle.by_department, "dashboard-due-department"),
+        ("By domain", lifecycle.by_domain, "dashboard-due-domain"),
+    ):
+        st.markdown(f"**{title}**")
+        chart_and_table(
+            [
+                {
+                    "Group": DOMAIN_TITLE.get(g.group, g.group),
+                    "Overdue": g.overdue,
+                    "Due soon": g.due,
+                    "Upcoming": g.upcoming,
+                }
+                for g in groups
+            ],
+            "Group",
+            "Due soon",
+            key=key,
+            horizontal=True,
+        )
+    st.markdown("**Contracts ending in the next two quarters**")
+    st.dataframe(
+        [
+            {"Quarter": q, "Contracts ending": n, "Contract value": f"${v:,.0f}"}
+            for q, n, v in lifecycle.quarters
+        ],
+        hide_index=True,
+        key="dashboard-renewal-quarters-table",
+    )
+    if lifecycle.renewals:
+        st.dataframe(
+            [
+                {
+                    "System": r.system,
+                    "Title": r.title,
+                    "Department": r.department,
+                    "Vendor": r.vendor or "—",
+                    "Ends": r.contract_end.isoformat(),
+                    "Quarter": r.quarter,
+                    "Value": "—" if r.value is None else f"${r.value:,.0f}",
+                    "Renews automatically": "yes" if r.auto_renewal else "no",
+                }
+                for r in lifecycle.renewals
+            ],
+            hide_index=True,
+            key="dashboard-renewals-table",
+        )
+
+
+after_approval_section()

@@ -1,0 +1,507 @@
+"""One batch of the daily sweep: load what the systems need in a handful of queries, judge
+each system as of the day, then write the batch's marks, notices and outbox rows at once.
+
+See review.services.sweep for what the sweep does and why it is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+
+from ..core.deadlines import (
+    OVERDUE,
+    ConditionDue,
+    Deadline,
+    FindingDue,
+    SystemFacts,
+    WaiverDue,
+    deadlines,
+    finding_deadlines,
+)
+from ..core.derived import derive
+from ..core.findings import Evaluation, Finding
+from ..core.records import Submission
+from ..errors import ReviewError
+from ..notify import links, webhook
+from ..notify.recipients import Directory, Person
+from ..settings import Settings, settings
+from ..store.models import (
+    Condition,
+    NoticeMark,
+    Proposal,
+    RoleGrant,
+    StoredEvaluation,
+    System,
+    SystemFinding,
+    SystemReview,
+    User,
+    Waiver,
+)
+from . import outbox, renewals
+from .audit import canonical
+from .context import Tx
+from .evaluations import ENGINE_VERSION, all_findings_hash
+from .inventory import ENTERS_INVENTORY, ref
+
+SEVERE = ("blocker", "major")  # what GEN-8 does not let stand unanswered
+
+
+def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
+    """Identity of a set of findings: rule, subject and severity of each."""
+    keys = sorted(
+        (f.rule_id, f.subject or "", f.severity)
+        if isinstance(f, Finding)
+        else (f["rule_id"], f.get("subject") or "", f["severity"])
+        for f in findings
+    )
+    return hashlib.sha256(canonical(keys).encode()).hexdigest()
+
+
+@dataclass
+class Changes:
+    new: int = 0
+    cleared: int = 0
+    escalated: int = 0
+    marks: int = 0
+    notices: int = 0
+    renewals: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: Changes) -> None:
+        for name in ("new", "cleared", "escalated", "marks", "notices", "renewals"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "new_findings": self.new,
+            "cleared_findings": self.cleared,
+            "escalated": self.escalated,
+            "marks": self.marks,
+            "notices": self.notices,
+            "renewals": self.renewals,
+            "errors": len(self.errors),
+        }
+
+
+@dataclass
+class _Log:
+    """What changed on one system, for its audit event."""
+
+    new: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
+    escalated: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+    renewal: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.cleared or self.escalated or self.marks or self.renewal)
+
+
+@dataclass
+class Batch:
+    tx: Tx
+    day: dt.date
+    directory: Directory
+    systems: list[System]
+    waivers: dict[int, list[Waiver]]
+    conditions: dict[int, list[Condition]]
+    open_findings: dict[int, dict[str, SystemFinding]]
+    marks: set[tuple[int, str, str]]
+    renewals_opened: dict[int, dt.date]
+    requesters: dict[str, list[int]]
+    original_requester: dict[int, int]
+    versions: dict[int, int]
+    states: dict[int, str]
+    changes: Changes = field(default_factory=Changes)
+    config: Settings = field(default_factory=settings)  # read once per batch, not per notice
+    mark_rows: list[dict[str, Any]] = field(default_factory=list)
+    notice_rows: list[dict[str, Any]] = field(default_factory=list)
+    outbox_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Batch:
+        session = tx.session
+        systems = list(
+            session.scalars(select(System).where(System.id.in_(ids)).order_by(System.id))
+        )
+        proposal_ids = [s.proposal_id for s in systems if s.proposal_id is not None]
+        waivers: dict[int, list[Waiver]] = {}
+        for waiver in session.scalars(
+            select(Waiver).where(Waiver.proposal_id.in_(proposal_ids), Waiver.revoked_at.is_(None))
+        ):
+            waivers.setdefault(waiver.proposal_id, []).append(waiver)
+        conditions: dict[int, list[Condition]] = {}
+        for condition in session.scalars(
+            select(Condition).where(
+                Condition.proposal_id.in_(proposal_ids), Condition.status.in_(("open", "met"))
+            )
+        ):
+            conditions.setdefault(condition.proposal_id, []).append(condition)
+        open_findings: dict[int, dict[str, SystemFinding]] = {}
+        for finding in session.scalars(
+            select(SystemFinding).where(
+                SystemFinding.system_id.in_(ids), SystemFinding.status == "open"
+            )
+        ):
+            open_findings.setdefault(finding.system_id, {})[finding.finding_key] = finding
+        marks = {
+            (int(s), str(k), str(m))
+            for s, k, m in session.execute(
+                select(NoticeMark.system_id, NoticeMark.deadline_key, NoticeMark.mark).where(
+                    NoticeMark.system_id.in_(ids)
+                )
+            )
+        }
+        renewals: dict[int, dt.date] = {}
+        for system_id, opened in session.execute(
+            select(SystemReview.system_id, SystemReview.opened_on).where(
+                SystemReview.system_id.in_(ids), SystemReview.kind == "renewal"
+            )
+        ):
+            renewals[system_id] = max(opened, renewals.get(system_id, opened))
+        requesters: dict[str, list[int]] = {}
+        for user_id, department in session.execute(
+            select(User.id, User.department)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(User.active.is_(True), RoleGrant.role == "requester")
+            .order_by(User.username)
+        ):
+            requesters.setdefault(department or "", []).append(user_id)
+        original: dict[int, int] = {}
+        versions: dict[int, int] = {}
+        states: dict[int, str] = {}
+        for pid, requester, version, state in session.execute(
+            select(
+                Proposal.id, Proposal.requester_id, Proposal.current_version, Proposal.state
+            ).where(Proposal.id.in_(proposal_ids))
+        ):
+            original[pid] = requester
+            versions[pid] = version
+            states[pid] = state
+        return cls(
+            tx,
+            day,
+            directory,
+            systems,
+            waivers,
+            conditions,
+            open_findings,
+            marks,
+            renewals,
+            requesters,
+            original,
+            versions,
+            states,
+        )
+
+    # --- judging ---------------------------------------------------------------------------
+
+    def judge(self, system: System) -> None:
+        """Judge one system; a record that cannot be judged is reported, never fatal."""
+        try:
+            self._judge(system)
+        except (ReviewError, ValidationError) as exc:
+            problem = f"{ref(system)}: {str(exc).splitlines()[0]}"
+            self.changes.errors.append(problem)
+            self.tx.audit("system.sweep_error", "system", system.id, problem=problem)
+
+    def _judge(self, system: System) -> None:
+        services = self.tx.services
+        evaluator = services.evaluator
+        standards = evaluator.standards
+        submission = Submission.model_validate(system.record)
+        derived = derive(submission, standards, self.day)
+        waivers = self.waivers.get(system.proposal_id or 0, [])
+        conditions = self.conditions.get(system.proposal_id or 0, [])
+        facts = SystemFacts(
+            system.id,
+            submission,
+            tier=system.tier,
+            rereview_due=None if system.reviewed else system.rereview_due,
+            waivers=tuple(
+                WaiverDue(w.id, w.finding_key, w.rule_id, w.domain, w.expires_on) for w in waivers
+            ),
+            conditions=tuple(
+                ConditionDue(c.id, c.finding_key, c.domain, c.text, c.owner, c.due_date)
+                for c in conditions
+                if c.status == "open"
+            ),
+        )
+        base = deadlines(facts, standards, derived)
+        log = _Log()
+        rows = self.open_findings.setdefault(system.id, {})
+        if system.reviewed:  # an imported system is judged at its re-review, not before
+            result = evaluator.evaluate(submission, self.day)
+            self._store_if_changed(system, result)
+            self._findings(system, result, base, waivers, conditions, rows, log)
+        due = [
+            FindingDue(r.finding_key, r.rule_id, r.domain, r.title, tuple(r.citations), r.due_on)
+            for r in rows.values()
+            if r.due_on is not None
+        ]
+        for deadline in [*base, *finding_deadlines(system.id, due, standards)]:
+            self._mark(system, deadline, rows, log)
+        renewals.open_if_due(self, system, submission, base, log)
+        if log:
+            self.tx.audit(
+                "system.sweep",
+                "system",
+                system.id,
+                as_of=self.day.isoformat(),
+                new=log.new,
+                cleared=log.cleared,
+                escalated=log.escalated,
+                marks=log.marks,
+                renewal=log.renewal,
+            )
+
+    def _store_if_changed(self, system: System, result: Evaluation) -> None:
+        """When the system's findings changed, its review's latest evaluation becomes this
+        one, so reviewers see them and waiver authorities and approvers can act on them
+        (waivers, conditions) exactly as during the review."""
+        digest = judged_hash(result.findings)
+        if digest == system.judged_hash or system.proposal_id is None:
+            return
+        if self.states.get(system.proposal_id) not in ENTERS_INVENTORY:
+            return  # its next stage is under review: the review's own evaluation stands
+        system.judged_hash = digest
+        findings = [f.to_dict() for f in result.findings]
+        self.tx.session.add(
+            StoredEvaluation(
+                proposal_id=system.proposal_id,
+                version_number=self.versions.get(system.proposal_id, 1),
+                trigger=f"sweep {ref(system)} r{system.record_number}",
+                as_of=self.day,
+                standards_version=result.standards_version,
+                rules_version=result.rules_version,
+                engine_version=ENGINE_VERSION,
+                tier=result.tier,
+                tcv=result.tcv,
+                disposition=result.disposition,
+                required_signoffs=list(result.required_signoffs),
+                findings=findings,
+                findings_hash=all_findings_hash(findings),
+                created_at=self.tx.services.now(),
+            )
+        )
+
+    def _findings(
+        self,
+        system: System,
+        result: Evaluation,
+        base: list[Deadline],
+        waivers: list[Waiver],
+        conditions: list[Condition],
+        rows: dict[str, SystemFinding],
+        log: _Log,
+    ) -> None:
+        """Open what is newly unanswered; clear what is gone (or answered by a waiver)."""
+        waived = {w.finding_key for w in waivers if w.expires_on >= self.day}
+        conditioned = {c.finding_key for c in conditions}
+        live: dict[str, Finding] = {}
+        for finding in result.findings:
+            if finding.severity not in SEVERE:
+                continue
+            key = finding.key
+            if key in waived or (finding.severity == "major" and key in conditioned):
+                continue
+            live[key] = finding
+        for key, finding in live.items():
+            if key not in rows:
+                rows[key] = self._open(system, finding, base)
+                log.new.append(key)
+        for key in [k for k in rows if k not in live]:
+            row = rows.pop(key)
+            row.status = "cleared"
+            row.cleared_on = self.day
+            log.cleared.append(key)
+            self.changes.cleared += 1
+            self.notify(
+                system,
+                row.domain,
+                "cleared",
+                False,
+                f"Resolved on {ref(system)}: {row.title}",
+                f"{system.title} ({system.department}) no longer has this finding.",
+                row.citations,
+                None,
+            )
+
+    def _open(self, system: System, finding: Finding, base: list[Deadline]) -> SystemFinding:
+        after = self.tx.services.evaluator.standards.after_approval
+        evidence = finding.citations[0] in after.evidence_sections.sections
+        due: dt.date | None = None
+        if evidence:  # GEN-9: 60 days from the day the evidence aged out
+            aged = next(
+                (
+                    d.due_on + dt.timedelta(days=1)
+                    for d in base
+                    if d.kind == "evidence_expiry" and d.subject == finding.citations[0]
+                ),
+                self.day,
+            )
+            due = min(aged, self.day) + dt.timedelta(days=after.evidence_grace.days)
+        row = SystemFinding(
+            system_id=system.id,
+            finding_key=finding.key,
+            rule_id=finding.rule_id,
+            subject=finding.subject,
+            domain=finding.domain,
+            severity=finding.severity,
+            title=finding.title,
+            message=finding.message,
+            citations=list(finding.citations),
+            evidence=evidence,
+            status="open",
+            opened_on=self.day,
+            due_on=due,
+        )
+        self.tx.session.add(row)
+        self.changes.new += 1
+        when = f" Due {due.isoformat()} (GEN-9)." if due else ""
+        self.notify(
+            system,
+            finding.domain,
+            "finding",
+            finding.severity == "blocker",
+            f"New {finding.severity} finding on {ref(system)}: {finding.title}",
+            f"{system.title} ({system.department}): {finding.message}{when}",
+            list(finding.citations),
+            due,
+        )
+        return row
+
+    def _mark(
+        self, system: System, deadline: Deadline, rows: dict[str, SystemFinding], log: _Log
+    ) -> None:
+        """Record a GEN-9 notice mark the first day it is reached, and tell those concerned."""
+        mark = deadline.mark(self.day)
+        if mark is None or (system.id, deadline.key, mark) in self.marks:
+            return
+        self.marks.add((system.id, deadline.key, mark))
+        self.mark_rows.append(
+            {
+                "system_id": system.id,
+                "deadline_key": deadline.key,
+                "mark": mark,
+                "reached_on": self.day,
+            }
+        )
+        self.changes.marks += 1
+        log.marks.append(f"{deadline.kind}:{mark}")
+        escalate = deadline.kind == "finding_due" and mark == OVERDUE
+        if escalate and deadline.subject in rows:
+            rows[deadline.subject].escalated_on = self.day
+            log.escalated.append(deadline.subject)
+            self.changes.escalated += 1
+        days = deadline.days_left(self.day)
+        if mark == OVERDUE:
+            head = f"Overdue since {deadline.due_on + dt.timedelta(days=1)}"
+        else:
+            head = f"Due in {days} days" if days else "Due today"
+        self.notify(
+            system,
+            deadline.domain,
+            "escalated" if escalate else ("overdue" if mark == OVERDUE else "due"),
+            True,
+            f"{head}: {deadline.title} ({ref(system)})",
+            f"{system.title} ({system.department}): {deadline.title} on {deadline.due_on}."
+            + (" Escalated to the Director of Digital Service." if escalate else ""),
+            list(deadline.citations),
+            deadline.due_on,
+            escalate=escalate,
+        )
+
+    # --- notices -----------------------------------------------------------------------------
+
+    def notify(
+        self,
+        system: System,
+        domain: str,
+        kind: str,
+        urgent: bool,
+        title: str,
+        detail: str,
+        citations: list[str],
+        due_on: dt.date | None,
+        *,
+        escalate: bool = False,
+    ) -> None:
+        people = self.directory.for_system(system, domain, escalate=escalate)
+        self.tell(people, system, kind, urgent, title, detail, citations, due_on)
+
+    def tell(
+        self,
+        people: list[Person],
+        system: System,
+        kind: str,
+        urgent: bool,
+        title: str,
+        detail: str,
+        citations: list[str],
+        due_on: dt.date | None,
+    ) -> None:
+        for person in people:
+            self.notice_rows.append(
+                {
+                    "recipient": person.email,
+                    "system_id": system.id,
+                    "kind": kind,
+                    "urgent": urgent,
+                    "title": title,
+                    "detail": detail,
+                    "citations": citations,
+                    "due_on": due_on,
+                    "created_on": self.day,
+                    "digest_id": None,
+                }
+            )
+        self.changes.notices += len(people)
+        config = self.config
+        if urgent and config.webhook_url:
+            identity = canonical([system.id, kind, title, self.day.isoformat()])
+            key = "notice-" + hashlib.sha256(identity.encode()).hexdigest()[:40]
+            text = f"{title}\n{detail}\nPolicy: {', '.join(citations)}"
+            now = self.tx.services.now()
+            self.outbox_rows.append(
+                {
+                    "message_id": key,
+                    "channel": "webhook",
+                    "recipient": config.webhook_kind,
+                    "subject": title,
+                    "body_text": text,
+                    "body_html": None,
+                    "payload": webhook.payload(
+                        config.webhook_kind,
+                        title,
+                        text,
+                        links.system_link(system.id, links.base_of(config)),
+                    ),
+                    "kind": kind,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            )
+
+    def write(self) -> None:
+        """The batch's marks, notices and webhook messages, in the batch's transaction."""
+        session = self.tx.session
+        session.flush()
+        if self.mark_rows:
+            session.execute(insert(NoticeMark), self.mark_rows)
+        if self.notice_rows:
+            from ..store.models import Notice
+
+            session.execute(insert(Notice), self.notice_rows)
+        if self.outbox_rows:
+            outbox.insert_new(session, self.outbox_rows)
