@@ -34,7 +34,7 @@ from review.store.models import Consultation, Proposal
 from review.ui.components import DOMAIN_TITLE
 
 from .conftest import PASSWORD, TIMEOUT_MS, Server
-from .test_review_flow import RUN_COUNTER, Shots, act, keyed, settle
+from .test_review_flow import RUN_COUNTER, Shots, act, keyed, settle, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -164,7 +164,7 @@ def sign_in_by_keyboard(page: Page, username: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     act(page, lambda: page.keyboard.press("Enter"))
-    page.wait_for_function("() => /(^|; )review_session=[^;]+/.test(document.cookie)")
+    wait_for_cookie(page, present=True)  # set by the server (HttpOnly)
     settle(page)
 
 
