@@ -22,13 +22,20 @@ _licensing: Any = None
 
 
 def _spdx() -> Any:
-    """The SPDX licensing index is large; build it once, on first use, thread-safely."""
+    """The SPDX licensing index is large; build it once, on first use, thread-safely.
+
+    The library builds its tokenizer lazily on the first ``parse`` and publishes it before it
+    is complete, so a second thread could tokenize with half an automaton and class a known
+    license ``unknown``: the tokenizer is built here, under the lock, before the index is
+    handed out."""
     global _licensing
     with _lock:
         if _licensing is None:
             from license_expression import get_spdx_licensing
 
-            _licensing = get_spdx_licensing()
+            licensing = get_spdx_licensing()
+            licensing.get_advanced_tokenizer()  # complete before any thread may parse
+            _licensing = licensing
         return _licensing
 
 
