@@ -35,19 +35,20 @@ def decide(
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         actor = tx.who
         access.require_approver(actor, proposal)
-        # GEN-4: the packet holds every stage's sign-offs, so any of them disqualifies
+        # GEN-4: the packet holds every stage's sign-offs, so any of them disqualifies; one
+        # later invalidated by a change still counts (the approver reviewed the request)
         signed = list(
             tx.session.scalars(
                 select(SignOff).where(
                     SignOff.proposal_id == proposal.id,
                     SignOff.reviewer_id == actor.id,
-                    SignOff.invalidated_at.is_(None),
                 )
             )
         )
         if signed:
+            domains = ", ".join(dict.fromkeys(s.domain for s in signed))
             raise PermissionDenied(
-                f"{actor.username} signed off {', '.join(s.domain for s in signed)} on "
+                f"{actor.username} signed off {domains} on "
                 f"{ref(proposal)} and so cannot approve it (separation of duties, GEN-4)"
             )
         view = proposal_view(tx, proposal)

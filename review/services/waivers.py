@@ -16,7 +16,7 @@ from ..errors import FieldProblem, InvalidTransition, NotFound, RecordInvalid, R
 from ..store.models import Waiver
 from . import access, evaluations
 from .access import ref
-from .context import Services
+from .context import Services, Tx
 from .lifecycle import REEVALUATED, State
 from .views import ProposalView, WaiverView, proposal_view, waiver_view
 
@@ -77,6 +77,7 @@ def grant(
                 ]
             )
         key = evaluations.finding_key(finding)
+        _refuse_a_second(tx, proposal.id, key, today)
         waiver = Waiver(
             proposal_id=proposal.id,
             finding_key=key,
@@ -102,6 +103,24 @@ def grant(
             expires_on=expires_on.isoformat(),
         )
         return proposal_view(tx, proposal)
+
+
+def _refuse_a_second(tx: Tx, proposal_id: int, key: str, today: dt.date) -> None:
+    """One active waiver per finding (docs/workflow.md): with two, revoking one would leave
+    the finding waived by the other, which nobody reading the revocation expects."""
+    active = tx.session.scalars(
+        select(Waiver).where(
+            Waiver.proposal_id == proposal_id,
+            Waiver.finding_key == key,
+            Waiver.revoked_at.is_(None),
+            Waiver.expires_on >= today,
+        )
+    ).first()
+    if active is not None:
+        raise Refused(
+            f"{key} is already waived by waiver {active.id} until {active.expires_on}; "
+            "revoke it first to grant a different one (one active waiver per finding)"
+        )
 
 
 def revoke(
