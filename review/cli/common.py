@@ -35,6 +35,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..refs import parse_proposal_id
+from .output import clean, clean_json, safe_console
 
 if TYPE_CHECKING:  # the services and the database load on first use: `review --help` stays quick
     from ..services.context import Services
@@ -151,15 +152,16 @@ def record(path: Path) -> Any:
 
 
 def console() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120, highlight=False)
+    return safe_console(width=None if sys.stdout.isatty() else 120, highlight=False)
 
 
 def line(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(clean(text) + "\n")
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable)
+    sys.stdout.write(clean_json(text) + "\n")
 
 
 def _jsonable(value: Any) -> Any:

@@ -92,9 +92,16 @@ def _before_every_command() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
-    from ..services.origin import acting_from, command_line_origin
+    from .output import cleaned_output
 
     args = sys.argv[1:] if argv is None else argv
+    with cleaned_output():  # nothing typed by a person can act on the terminal
+        _run(args)
+
+
+def _run(args: list[str]) -> None:
+    from ..services.origin import acting_from, command_line_origin
+
     try:
         # every audit event a command writes names the operating-system user who ran it
         with acting_from(command_line_origin()):
