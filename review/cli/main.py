@@ -102,6 +102,14 @@ def main(argv: list[str] | None = None) -> None:
 def _run(args: list[str]) -> None:
     from ..services.origin import acting_from, command_line_origin
 
+    for number, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:  # invalid UTF-8 bytes arrive as lone surrogates
+            _exit(
+                f"argument {number} is not valid UTF-8 text (at character {exc.start + 1})",
+                EXIT_INPUT,
+            )
     try:
         # every audit event a command writes names the operating-system user who ran it
         with acting_from(command_line_origin()):

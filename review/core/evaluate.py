@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import InputError
 from .derived import derive
 from .facts import FactSet, build_facts
 from .findings import (
@@ -57,6 +58,7 @@ class Evaluator:
     def evaluate(self, submission: Submission, as_of: dt.date | None = None) -> Evaluation:
         as_of = as_of or dt.date.today()
         standards = self.book.standards
+        _check_as_of(as_of, standards)
         derived = derive(submission, standards, as_of)
         facts = build_facts(submission, derived, standards, check=self.check_facts)
         tier_fired = self.matcher.match(1, facts)
@@ -143,6 +145,22 @@ def evaluator(
             )
             found = _cache[key] = Evaluator(book, matcher, check_facts)
         return found
+
+
+AS_OF_YEARS = 100  # a day further from the standards than this is a typo, not a question
+
+
+def _check_as_of(as_of: dt.date, standards: Standards) -> None:
+    """Judge dates only as of a day these standards can speak to: within a century of their
+    effective date and not after they end (dates far out overflow the calendar)."""
+    start = standards.effective_from
+    earliest = start.replace(year=max(1, start.year - AS_OF_YEARS))
+    latest = standards.effective_until or start.replace(year=start.year + AS_OF_YEARS)
+    if not earliest <= as_of <= latest:
+        raise InputError(
+            f"as of {as_of}: outside the range of standards {standards.label} "
+            f"({earliest} to {latest})"
+        )
 
 
 def evaluate(

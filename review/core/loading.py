@@ -92,6 +92,8 @@ def describe(error: dict[str, Any]) -> FieldProblem:
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         return FieldProblem(path, f"{_show(value)} does not have the expected form ({pattern})")
+    if kind == "string_unicode":
+        return FieldProblem(path, "contains a lone surrogate; it is not valid Unicode text")
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         if "email" in message.lower() or path.endswith("email"):

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -47,8 +48,25 @@ def _version_text(value: Any) -> Any:
     """YAML reads ``tls_min_version: 1.2`` as a float; the form means the text "1.2"."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | float):
-        return f"{float(value):.1f}"
+    if isinstance(value, int):
+        return f"{value}.0"
+    if isinstance(value, float):
+        return repr(value)  # 1.25 stays "1.25" (an error), never rounded to "1.2"
+    return value
+
+
+def _real_text(value: str) -> str:
+    """Text a person can read: not only spaces, and valid Unicode (no lone surrogates, which
+    JSON's ``\\ud800`` can smuggle in and no database or page can store or show)."""
+    if not value.strip():
+        raise ValueError("must not be blank (only spaces)")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"contains a lone surrogate (U+{ord(value[exc.start]):04X}) at character "
+            f"{exc.start + 1}; it is not valid Unicode text"
+        ) from None
     return value
 
 
@@ -75,8 +93,8 @@ Years = Annotated[float, _bounded(100, "number of years")]
 Hours = Annotated[float, _bounded(100_000, "number of hours")]
 Days = Annotated[float, _bounded(100_000, "number of days")]
 Percent = Annotated[float, _bounded(1_000, "percentage")]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_real_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_real_text)]
 
 
 class AcquisitionType(StrEnum):

@@ -101,11 +101,15 @@ def parse(text: str, *, source: str, json_only: bool = False) -> Any:
     """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
     if json_only:
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_sane_int)
         except json.JSONDecodeError as exc:
             raise FileProblem(
                 f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
+        except FileProblem as exc:
+            raise FileProblem(f"{source}: {exc}") from None
+        except RecursionError:
+            raise FileProblem(f"{source}: nesting is too deep") from None
     try:
         return yaml.load(text, Loader=_NoAliasLoader)
     except FileProblem as exc:
@@ -118,6 +122,31 @@ def parse(text: str, *, source: str, json_only: bool = False) -> Any:
         raise FileProblem(f"{source}: not valid YAML ({exc})") from None
     except RecursionError:
         raise FileProblem(f"{source}: nesting is too deep") from None
+    except ValueError:  # an integer of thousands of digits (Python's own limit)
+        raise FileProblem(
+            f"{source}: a number has too many digits (the limit is {MAX_INT_DIGITS})"
+        ) from None
+
+
+MAX_INT_DIGITS = 30  # far beyond any amount, count or year the form asks for
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A repeated key would silently replace the first answer: refuse it, as YAML's is."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise FileProblem(f"key {key!r} appears twice in the same object; keep one")
+        out[key] = value
+    return out
+
+
+def _sane_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise FileProblem(
+            f"a number of {len(digits.lstrip('-')):,} digits; the limit is {MAX_INT_DIGITS}"
+        )
+    return int(digits)
 
 
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> Any:

@@ -9,6 +9,7 @@ too large, unreadable) is reported and skipped; it never loses the rest of the p
 from __future__ import annotations
 
 import copy
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +68,30 @@ def read_file(kind: str, path: Path) -> bytes:
     return read_limited(path, max_bytes=limit, what="attachment")
 
 
+def confined(where: str, base_dir: Path) -> Path:
+    """An attachment's path, only inside the intake file's directory: relative, no ``..``,
+    no link out of it, and a regular file (a FIFO or device would block or never end, so
+    it is refused by its type, before anything opens it)."""
+    given = Path(where)
+    if given.is_absolute() or where.startswith("~"):
+        raise FileProblem(f"{where}: give the path relative to the intake file's folder")
+    if ".." in given.parts:
+        raise FileProblem(f"{where}: '..' is not allowed; keep attachments beside the intake file")
+    base = base_dir.resolve()
+    path = (base / given).resolve()
+    if not path.is_relative_to(base):
+        raise FileProblem(f"{where}: leads outside the intake file's folder")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FileProblem(f"{where}: no such attachment") from None
+    except OSError as exc:
+        raise FileProblem(f"{where}: cannot read attachment ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise FileProblem(f"{where}: not a regular file (a folder, pipe or device is refused)")
+    return path
+
+
 def merge(section: dict[str, Any], found: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Fill unanswered fields of ``section`` from ``found``; returns (filled, kept).
 
@@ -107,8 +132,8 @@ def apply_attachments(data: Any, base_dir: Path) -> tuple[Any, list[AttachmentRe
         if kind not in READ_KINDS:
             reports.append(AttachmentReport(kind, where, "listed", "kept with the proposal"))
             continue
-        path = Path(where) if Path(where).is_absolute() else base_dir / where
         try:
+            path = confined(where, base_dir)
             found, warnings = extract(kind, read_file(kind, path), path.name)
         except FileProblem as exc:
             reports.append(AttachmentReport(kind, where, "failed", str(exc)))

@@ -29,12 +29,15 @@ def backup(services: Services, target: Path) -> Path:
     if not source or source == ":memory:":
         raise ConfigurationError("an in-memory database cannot be backed up")
     target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a typo in the folder is not a reason to create one
+        raise FileProblem(f"{target.parent}: no such folder; create it first")
     try:
         # created empty, owner-only and exclusively, before SQLite writes a byte into it
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         raise FileProblem(f"{target}: already exists; choose a new file") from None
+    except OSError as exc:
+        raise FileProblem(f"{target}: cannot create the copy ({exc.strerror})") from None
     os.chmod(target, 0o600)  # the umask may have taken bits away, never added: be exact
     try:
         with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
