@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from rich import box
 from rich.console import Console
@@ -86,7 +86,7 @@ def raw(stream: TextIO) -> TextIO:
 @contextmanager
 def cleaned_output() -> Iterator[None]:
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
     try:
         yield
     finally:
@@ -126,7 +126,9 @@ class SafeConsole(Console):
 
 
 def safe_console(*, width: int | None = None, highlight: bool = True) -> Console:
-    return SafeConsole(file=_Stdout(), soft_wrap=False, width=width, highlight=highlight)
+    return SafeConsole(
+        file=cast(TextIO, _Stdout()), soft_wrap=False, width=width, highlight=highlight
+    )
 
 
 def console() -> Console:

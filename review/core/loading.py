@@ -62,6 +62,12 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_FIXED = {
+    "string_too_short": "must not be empty",
+    "string_unicode": "contains a lone surrogate; it is not valid Unicode text",
+}
+
+
 def describe(error: dict[str, Any]) -> FieldProblem:
     loc = tuple(error["loc"])
     kind = error["type"]
@@ -87,13 +93,11 @@ def describe(error: dict[str, Any]) -> FieldProblem:
         return FieldProblem(path, f"expected a mapping of fields, got {_show(value)}")
     if kind in ("string_type",):
         return FieldProblem(path, f"expected text, got {_show(value)}")
-    if kind == "string_too_short":
-        return FieldProblem(path, "must not be empty")
+    if kind in _FIXED:
+        return FieldProblem(path, _FIXED[kind])
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         return FieldProblem(path, f"{_show(value)} does not have the expected form ({pattern})")
-    if kind == "string_unicode":
-        return FieldProblem(path, "contains a lone surrogate; it is not valid Unicode text")
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         if "email" in message.lower() or path.endswith("email"):

@@ -124,7 +124,9 @@ def test_a_backup_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "review.cli", "db", "upgrade"], env=env, check=True,
                    capture_output=True, cwd=ROOT, timeout=120)  # fmt: skip
     missing = tmp_path / "no-such-folder" / "copy.db"
-    done = subprocess.run([sys.executable, "-m", "review.cli", "backup", str(missing)], env=env,
-                          capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "review.cli", "backup", str(missing)],
+        env=env, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
     refused(done, "no such folder")
     assert not missing.parent.exists()
