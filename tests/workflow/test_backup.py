@@ -34,6 +34,7 @@ def test_backup_copies_the_live_database_consistently(
     view = submitted(services)
     committed = row_counts(database)
     target = tmp_path / "backups" / "copy.db"
+    target.parent.mkdir()  # a missing folder is refused (tests/hostile/test_intake_input.py)
     # a writer is in the middle of a transaction while the copy is taken
     with database.engine.connect() as writer:
         writer.execute(
