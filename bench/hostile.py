@@ -50,7 +50,7 @@ def main() -> int:
     # built in a process of its own: Linux carries a parent's peak memory into its children
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bomb.docx"
-        build = "from tests.hostile.bombs import paragraph_bomb; import pathlib, sys; "
+        build = "from bench.hostile_docs import paragraph_bomb; import pathlib, sys; "
         build += "pathlib.Path(sys.argv[1]).write_bytes(paragraph_bomb())"
         subprocess.run([sys.executable, "-c", build, str(path)], check=True, cwd=ROOT)
         honest = measure(ROOT / "tests" / "data" / "acr" / "drupal-10-16.docx")

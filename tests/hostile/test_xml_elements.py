@@ -7,12 +7,11 @@ import time
 
 import pytest
 
+from bench.hostile_docs import DRUPAL, empty_paragraphs, paragraph_bomb
 from review.errors import FileProblem
 from review.evidence.acr import parse_acr
 from review.packet.verify import verify_packet
 from review.safexml import MAX_ELEMENTS, start_tags
-
-from .bombs import DRUPAL, empty_paragraphs, paragraph_bomb
 
 
 def test_start_tags_counts_elements_not_end_tags_or_declarations() -> None:

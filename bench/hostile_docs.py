@@ -10,7 +10,7 @@ import os
 import zipfile
 from pathlib import Path
 
-DRUPAL = Path(__file__).resolve().parents[1] / "data" / "acr" / "drupal-10-16.docx"
+DRUPAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "acr" / "drupal-10-16.docx"
 _WHITESPACE = bytes(b" \n\t\r"[i % 4] for i in range(256))
 HEAD = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
