@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..services.views import FindingView, ProposalView
 from .field_names import humanise
-from .policy_text import plain, section_link
+from .policy_text import literal, plain, section_link
 
 SEVERITY_ICON = {"blocker": "⛔", "major": "⚠️", "minor": "🔹", "info": "ℹ️"}
 SEVERITY_COLOUR = {"blocker": "red", "major": "orange", "minor": "blue", "info": "gray"}
@@ -83,7 +83,7 @@ def evidence_text(finding: dict[str, Any]) -> str:
     for item in finding.get("evidence") or []:
         value = item.get("value")
         shown = "not answered" if value is None else value
-        parts.append(f"{plain(humanise(item['source']))} = **{plain(str(shown))}**")
+        parts.append(f"{plain(humanise(item['source']))} = **{literal(str(shown))}**")
     return "; ".join(parts)
 
 
@@ -97,7 +97,7 @@ def finding_card(
     finding = view.finding if isinstance(view, FindingView) else view
     status = view.status if isinstance(view, FindingView) else "open"
     with st.container(border=True, key=f"finding-{key}"):
-        subject = f" — *{finding['subject']}*" if finding.get("subject") else ""
+        subject = f" — *{literal(finding['subject'])}*" if finding.get("subject") else ""
         st.markdown(
             f"{severity_label(finding['severity'])} · {STATUS_TEXT[status]} · "
             f"**{finding['title']}**{subject}"
@@ -115,13 +115,14 @@ def finding_card(
             if view.waiver is not None:
                 w = view.waiver
                 st.info(
-                    f"Waived by {w.granted_by} until {w.expires_on}: {w.justification} "
-                    f"(compensating controls: {w.compensating_controls})"
+                    f"Waived by {literal(w.granted_by)} until {w.expires_on}: "
+                    f"{literal(w.justification)} (compensating controls: "
+                    f"{literal(w.compensating_controls)})"
                 )
             for condition in view.conditions:
                 st.info(
-                    f"Condition ({condition.status}): {condition.text} — owner "
-                    f"{condition.owner}, due {condition.due_date}"
+                    f"Condition ({condition.status}): {literal(condition.text)} — owner "
+                    f"{literal(condition.owner)}, due {condition.due_date}"
                 )
 
 
@@ -156,10 +157,10 @@ def findings_by_domain(
 
 
 def proposal_header(view: ProposalView) -> None:
-    st.subheader(f"{view.ref}: {view.title}")
+    st.subheader(f"{view.ref}: {literal(view.title)}")
     cols = st.columns(4)
     cols[0].markdown(f"**State**  \n{state_text(view.state)}")
-    cols[1].markdown(f"**Department**  \n{view.department}")
+    cols[1].markdown(f"**Department**  \n{literal(view.department)}")
     cols[2].markdown(f"**Tier**  \n{view.tier if view.tier is not None else '—'}")
     cols[3].markdown(f"**TCV**  \n{'—' if view.tcv is None else f'${view.tcv:,.2f}'}")
     disposition(view.disposition)

@@ -9,6 +9,7 @@ import streamlit as st
 from .. import logs
 from ..services.roles import Role
 from . import runtime
+from .policy_text import literal
 
 P = "review/ui/pages/"  # st.Page paths are relative to the main script, app.py
 
@@ -53,9 +54,11 @@ def main() -> None:
         sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))
         page = st.navigation(sections)
         with st.sidebar:
-            st.markdown(f"Signed in as **{actor.display_name}** (`{actor.username}`)")
+            st.markdown(
+                f"Signed in as **{literal(actor.display_name)}** ({literal(actor.username)})"
+            )
             if actor.department:
-                st.caption(actor.department)
+                st.caption(literal(actor.department))
             if st.button("Sign out", key="sign-out"):
                 runtime.sign_out(svc)
                 st.rerun()
