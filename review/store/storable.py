@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from ..errors import FieldProblem, RecordInvalid
+
 NUL = "\x00"
 NUL_SYMBOL = "\u2400"
 
@@ -23,3 +28,36 @@ def clean_data(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_data(v) for v in value]
     return value
+
+
+def _surrogate(value: Any) -> bool:
+    """Whether text (or any string inside JSON-shaped data) holds a lone surrogate."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_surrogate(k) or _surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_surrogate(v) for v in value)
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def refuse_surrogates(session: Session, _context: Any, _instances: Any) -> None:
+    """Lone surrogates (``"\\ud800"``) are not Unicode text: PostgreSQL cannot store them and
+    no page can show them. Every row about to be written is checked here, in one place for
+    every service, and refused naming the field, on SQLite as on PostgreSQL."""
+    problems = []
+    for row in (*session.new, *session.dirty):
+        for attribute in inspect(row).mapper.column_attrs:
+            if _surrogate(getattr(row, attribute.key, None)):
+                problems.append(
+                    FieldProblem(
+                        attribute.key, "contains a lone surrogate; it is not valid Unicode text"
+                    )
+                )
+    if problems:
+        raise RecordInvalid(problems)
