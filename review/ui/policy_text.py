@@ -21,7 +21,7 @@ def literal(text: str) -> str:
     """A person's text (a title, a file or component name) inside a label that Streamlit
     reads as markdown: emphasis, links, code and HTML stay characters."""
     out = text.replace("\\", "\\\\")
-    for char in "*_[]`<>~|#:!()":  # ":" and "!" too: no :red[...] directive, no ![image]
+    for char in "*_[]`<>~|#:":  # ":" too: no :red[...] directive, no autolinked URL
         out = out.replace(char, "\\" + char)
     return plain(out)
 

@@ -11,6 +11,7 @@ from review.services.proposals import Summary
 from review.services.views import ProposalView
 from review.ui import actions as ui
 from review.ui import components, runtime
+from review.ui.policy_text import literal
 
 REQUEST_PAGE = "review/ui/pages/request.py"
 READY_STATES = ("ready_for_approval", "contract_ready")
@@ -153,7 +154,9 @@ def decided_section(svc: Services, actor: Actor) -> None:
             st.error(str(exc))
             continue
         with st.container(border=True, key=f"decided-{view.id}"):
-            st.markdown(f"**{view.ref}: {view.title}** — {components.state_text(view.state)}")
+            st.markdown(
+                f"**{view.ref}: {literal(view.title)}** — {components.state_text(view.state)}"
+            )
             last = view.decisions[-1] if view.decisions else None
             if last is not None:
                 reason = f": {last.reason}" if last.reason else ""

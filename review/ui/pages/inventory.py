@@ -11,6 +11,7 @@ from review.services import inventory, inventory_import, inventory_views
 from review.services.inventory import EVIDENCE_KINDS
 from review.ui import runtime
 from review.ui.components import DOMAIN_TITLE, state_text
+from review.ui.policy_text import literal
 
 REQUEST_PAGE = "review/ui/pages/request.py"
 STATUS_TEXT = {"active": "Active", "retired": "Retired", "all": "All"}
@@ -143,7 +144,7 @@ def show_system(system_ref: str) -> None:
     cols[2].metric("Open findings", s.open_findings)
     cols[3].metric("Overdue findings", s.overdue_findings)
     if detail.retired_reason:
-        st.warning(f"Retired: {detail.retired_reason}")
+        st.warning(f"Retired: {literal(detail.retired_reason)}")
     if detail.packet:
         st.caption(f"Approval packet {detail.packet[0]} · SHA-256 `{detail.packet[1]}`")
     if detail.renewal:

@@ -19,6 +19,7 @@ from review.services.roles import Role
 from review.services.views import ProposalView
 from review.ui import actions as ui
 from review.ui import components, runtime
+from review.ui.policy_text import literal
 
 PAGE = "review/ui/pages/request.py"
 
@@ -229,15 +230,17 @@ def signoffs_section(view: ProposalView) -> None:
         return
     for s in view.signoffs:
         text = (
-            f"**{ui.domain_title(s.domain)}** ({s.stage}) — {s.reviewer_name} on version "
+            f"**{ui.domain_title(s.domain)}** ({s.stage}) — {literal(s.reviewer_name)} on version "
             f"{s.version_number}, {components.when(s.at)}"
         )
         if s.note:
-            text += f": {s.note}"
+            text += f": {literal(s.note)}"
         if s.valid:
             st.markdown(f"✅ Valid · {text}")
         else:
-            st.markdown(f"❌ Invalidated · {text}  \nReason: {s.invalidated_reason or '—'}")
+            st.markdown(
+                f"❌ Invalidated · {text}  \nReason: {literal(s.invalidated_reason or '—')}"
+            )
 
 
 def waivers_section(view: ProposalView) -> None:
@@ -268,17 +271,17 @@ def discussion_section(view: ProposalView) -> None:
         about = f" ({ui.domain_title(c.domain)})" if c.domain else ""
         with st.container(border=True):
             st.markdown(
-                f"**{kinds.get(c.kind, c.kind)}{about}** by {c.author}, "
+                f"**{kinds.get(c.kind, c.kind)}{about}** by {literal(c.author)}, "
                 f"{components.when(c.at)} (version {c.version_number})"
             )
-            st.write(c.body)
+            st.markdown(literal(c.body))  # typed by a person: text, never markdown
     st.markdown("#### Decisions")
     if not view.decisions:
         st.caption("No decision yet.")
     for d in view.decisions:
-        reason = f": {d.reason}" if d.reason else ""
+        reason = f": {literal(d.reason)}" if d.reason else ""
         st.markdown(
-            f"**{components.state_text(d.outcome)}** ({d.stage}) by {d.approver}, "
+            f"**{components.state_text(d.outcome)}** ({d.stage}) by {literal(d.approver)}, "
             f"{components.when(d.at)}{reason}"
         )
 
