@@ -1,0 +1,145 @@
+"""PDF reports, read line by line from pypdf's text extraction (table columns are lost)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from ...errors import FileProblem
+from .common import (
+    _ALSO,
+    _CRIT_ID,
+    _HEADING_ROW,
+    _SEPARATORS,
+    MAX_PDF_PAGES,
+    ComponentTerm,
+    _component_name,
+    _components,
+    _Doc,
+    _Row,
+    _wcag,
+)
+
+# --------------------------------------------------------------------------- PDF
+
+_TERM_ALTERNATION = (
+    r"supports?\s+with\s+(?:minor\s+|some\s+)?exceptions?|partial(?:ly)?(?:\s+support(?:s|ed)?)?"
+    r"|does\s*n[o']?t\s+supports?|doesn't\s+supports?|not\s+supported|not\s+applicable|n/a"
+    r"|not\s+evaluated|supports|supported"
+)
+_KNOWN_LABELS = (
+    r"web|electronic\s+doc(?:ument)?s?|software|authoring\s+tools?|hardware|support\s+docs?"
+    r"|support\s+documentation|mobile"
+)
+_PDF_TERM = re.compile(
+    rf"(?:(?P<label>{_KNOWN_LABELS})\s*:\s*)?(?P<term>{_TERM_ALTERNATION})\b", re.I
+)
+_PDF_BREAK = re.compile(r"^(?:table|chapter)\s+\d+\b", re.I)
+
+
+def _read_pdf(data: bytes, filename: str, warnings: list[str]) -> tuple[_Doc, list[_Row]]:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise FileProblem(f"{filename}: the PDF is encrypted; attach an unprotected copy")
+        pages = reader.pages
+        if len(pages) > MAX_PDF_PAGES:
+            raise FileProblem(
+                f"{filename}: the PDF has {len(pages):,} pages; the limit is {MAX_PDF_PAGES}"
+            )
+        texts = [page.extract_text() or "" for page in pages]
+    except FileProblem:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a damaged file
+        raise FileProblem(f"{filename}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    lines = [" ".join(line.split()) for text in texts for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise FileProblem(f"{filename}: the PDF has no extractable text (a scanned image?)")
+
+    rows: list[_Row] = []
+    chunk: list[str] = []
+    section = ""
+    blocks: list[str] = []
+
+    def finish() -> None:
+        if chunk:
+            row = _pdf_row(chunk, section, warnings)
+            if row is not None:
+                rows.append(row)
+            chunk.clear()
+
+    for line in lines:
+        if _CRIT_ID.match(line) and not re.match(r"^\d+\.\d+\s*$", line):
+            finish()
+            chunk.append(line)
+        elif _PDF_BREAK.match(line):
+            finish()
+            section = line
+            blocks.append(line)
+        elif chunk:
+            chunk.append(line)
+        else:
+            blocks.append(line)
+    finish()
+    return _Doc(blocks, [], blocks[0] if blocks else ""), rows
+
+
+def _pdf_row(lines: list[str], section: str, warnings: list[str]) -> _Row | None:
+    """One criterion from its text lines: the id line, then continuation lines.
+
+    Extraction puts each table line's columns left to right, so a labelled component term
+    that starts a continuation line ("Software: Supports") belongs to the conformance column.
+    """
+    extra: list[re.Match[str]] = []
+    rest: list[str] = [lines[0]]
+    for line in lines[1:]:
+        tm = _PDF_TERM.match(line)
+        if tm and tm.group("label"):
+            extra.append(tm)
+            if line[tm.end() :].strip():
+                rest.append(line[tm.end() :].strip())
+        else:
+            rest.append(line)
+    text = " ".join(rest)
+    m = _CRIT_ID.match(text)
+    if m is None or _HEADING_ROW.search(text):
+        return None
+    cid = m.group(1)
+    body = text[m.end() :]
+    start = 0
+    if cid in _wcag():
+        name = _wcag()[cid].name
+        k = body.lower().find(name.lower())
+        if 0 <= k < 10:
+            start = k + len(name)
+    matches: list[re.Match[str]] = []
+    for tm in _PDF_TERM.finditer(body, start):
+        if matches:
+            gap = body[matches[-1].end() : tm.start()]
+            if gap.strip(_SEPARATORS) or not tm.group("label"):
+                break
+        matches.append(tm)
+        if not tm.group("label"):
+            break
+    components: tuple[ComponentTerm, ...]
+    if not matches:
+        name_text, components, remarks = body, (ComponentTerm("", None, ""),), ""
+    else:
+        name_text = body[: matches[0].start()]
+        pairs = [(tm.group("label") or "", tm.group("term")) for tm in matches]
+        if pairs[0][0]:
+            seen = {_component_name(label) for label, _ in pairs}
+            for tm in extra:
+                if _component_name(tm.group("label")) not in seen:
+                    seen.add(_component_name(tm.group("label")))
+                    pairs.append((tm.group("label"), tm.group("term")))
+        components = _components(pairs, f"criterion {cid}", warnings)
+        remarks = body[matches[-1].end() :].strip()
+    also = _ALSO.search(name_text)
+    crit_text = f"{cid} {name_text[: also.start()] if also else name_text}".strip()
+    if also:
+        crit_text += "\nAlso applies to: " + name_text[also.end() :].strip()
+    return _Row(cid, crit_text, components, remarks, section)
