@@ -97,8 +97,8 @@ def _merge_duplicates(
 
 
 _PRODUCT_LABEL = re.compile(
-    r"^(?:name of (?:the )?product(?:\s*/\s*version| and version)?|product name(?:\s*/\s*version)?"
-    r"|product\s*/\s*version|product and version)\b\s*:?\s*(.*)$",
+    r"^(?:name of (?:the )?product(?:\s*/\s*version| and version)?|product (?:name )?and version"
+    r"|product name(?:\s*/\s*version)?|product\s*/\s*version)\b\s*:?\s*(.*)$",
     re.I,
 )
 _DATE_LABEL = re.compile(
@@ -206,6 +206,25 @@ _EDITION_TEXT: tuple[tuple[re.Pattern[str], Literal["wcag", "508", "eu", "int"]]
     (re.compile(r"\b508 Edition\b", re.I), "508"),
     (re.compile(r"\bWCAG Edition\b", re.I), "wcag"),
 )
+_TITLE_508 = re.compile(r"\b508\b")
+_TITLE_EN = re.compile(r"\bEN\s*301\s*549\b", re.I)
+_TITLE_WCAG = re.compile(r"\bWCAG\b|Web Content Accessibility Guidelines", re.I)
+# the pre-2017 Section 508 standards: "36 CFR 1194", "1194.22 Web-based internet information"
+_LEGACY_508 = re.compile(r"\b36\s*CFR\s*(?:Part\s*)?1194\b|\b1194\.(?:2[1-6]|31|41)\b", re.I)
+
+
+def _edition_from_title(title: str) -> Literal["wcag", "508", "eu", "int"] | None:
+    """The edition the title names by its standards: WCAG + 508 + EN 301 549 is INT."""
+    has508, has_en = bool(_TITLE_508.search(title)), bool(_TITLE_EN.search(title))
+    if has508 and has_en:
+        return "int"
+    if has_en:
+        return "eu"
+    if has508:
+        return "508"
+    return "wcag" if _TITLE_WCAG.search(title) else None
+
+
 _VPAT_VERSION = re.compile(r"VPAT\W{0,3}(?:Version\s*)?(\d\.\d{1,2})(\s*Rev)?", re.I)
 _WCAG_CLAIM = re.compile(
     r"\bWCAG\s*(2\.[0-2])\s+Report\b|\bWeb Content Accessibility Guidelines\s*(2\.[0-2])\b", re.I
@@ -222,6 +241,7 @@ class _Meta:
     wcag_claim: str | None = None
     text: str = ""
     title: str = ""
+    legacy_508: bool = False
 
 
 def _meta_from_blocks(doc: _Doc) -> _Meta:
@@ -242,6 +262,9 @@ def _meta_from_blocks(doc: _Doc) -> _Meta:
         if pattern.search(text):
             meta.edition = edition
             break
+    else:
+        meta.edition = _edition_from_title(meta.title)
+    meta.legacy_508 = bool(_LEGACY_508.search(text))
     if m := _VPAT_VERSION.search(text):
         meta.vpat_version = m.group(1) + ("Rev" if m.group(2) else "")
     claims = [a or b for a, b in _WCAG_CLAIM.findall(text)]
@@ -266,6 +289,7 @@ def _build(
     wcag_version, levels = _wcag_version(criteria, meta, warnings)
     report_date = _report_date(meta, warnings)
     is_template, product, version = _template(criteria, meta, warnings)
+    legacy = _legacy_508(criteria, meta, warnings)
     reasons = _draft_reasons(criteria, meta)
     if reasons:
         warnings.append("the report looks like a draft: " + "; ".join(reasons))
@@ -280,7 +304,7 @@ def _build(
         product=product,
         version=version,
         report_date=report_date,
-        vpat_edition=_edition(meta, criteria),
+        vpat_edition=None if legacy else _edition(meta, criteria),
         vpat_version=meta.vpat_version,
         wcag_version=wcag_version if wcag_version in _VERSIONS else None,  # type: ignore[arg-type]
         levels=levels,
@@ -288,7 +312,29 @@ def _build(
         is_template=is_template,
         criteria=tuple(criteria),
         warnings=tuple(dict.fromkeys(warnings)),
+        legacy_508=legacy,
     )
+
+
+def _legacy_508(criteria: list[CriterionEvidence], meta: _Meta, warnings: list[str]) -> bool:
+    """A report against the pre-2017 Section 508 standards (36 CFR 1194): named as such.
+
+    Its criteria are 1194.xx(y) provisions and it answers no WCAG success criterion, so it
+    makes no WCAG claim whatever it says about "accessibility"."""
+    if any(c.standard == "wcag" for c in criteria):
+        return False
+    legacy_rows = [c for c in criteria if c.id.startswith("1194.")]
+    if not (legacy_rows or (meta.legacy_508 and not criteria)):
+        return False
+    if "no criteria table was found in the report" in warnings:
+        warnings.remove("no criteria table was found in the report")
+    read = f"{len(legacy_rows)} provisions read" if legacy_rows else "no provision table read"
+    warnings.insert(
+        0,
+        "a legacy Section 508 report (36 CFR 1194, the standards replaced in January 2017; "
+        f"{read}): it makes no WCAG claim; ask the vendor for a current ITI VPAT 2.x report",
+    )
+    return True
 
 
 def _wcag_version(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -84,6 +85,7 @@ class AcrResult:
     is_template: bool
     criteria: tuple[CriterionEvidence, ...]
     warnings: tuple[str, ...] = field(default=())
+    legacy_508: bool = False
 
     def wcag(self) -> tuple[CriterionEvidence, ...]:
         """The WCAG success criteria rows, in WCAG order."""
@@ -166,6 +168,9 @@ _TERM_PATTERNS: tuple[tuple[str, Conformance], ...] = (
         r"^(?:not supported|unsupported|does not (?:meet|conform)|fails?\b|no$)",
         "does_not_support",
     ),
+    (r"^yes\b.{0,40}\bexceptions?\b|^yes partial", "partially_supports"),
+    (r"^yes\b(?! ?/ ?no)", "supports"),
+    (r"^no\b(?! ?/ ?(?:yes|n ?/ ?a))", "does_not_support"),
     (r"^supports? with (?:minor |some )?exceptions?\b", "partially_supports"),
     (r"^partial(?:ly)?\b", "partially_supports"),
     (r"^(?:fully )?supports?\b|^supported\b|^meets\b|^yes$|^conforms?\b", "supports"),
@@ -182,8 +187,14 @@ _FUZZY_PHRASES: tuple[tuple[str, Conformance], ...] = (
 _BLANK_TEXT = re.compile(r"^[\s\-–—_.:/|•*]*$")
 
 
+def nfkc(text: str) -> str:
+    """Compatibility characters folded (ligatures such as "ﬂ", full-width letters, no-break
+    spaces), so criterion names and terms match however the document's font encoded them."""
+    return unicodedata.normalize("NFKC", text) if not text.isascii() else text
+
+
 def _norm(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("-", " ").replace("_", " ")
+    text = nfkc(text).lower().replace("’", "'").replace("-", " ").replace("_", " ")
     return " ".join(_NORM_DROP.sub(" ", text).split())
 
 
@@ -304,7 +315,7 @@ class _Row:
 
 
 def _clean(text: str) -> str:
-    text = _NOISE.sub("", text)
+    text = _NOISE.sub("", nfkc(text))
     lines = (" ".join(line.split()) for line in text.replace("\xa0", " ").splitlines())
     return "\n".join(line for line in lines if line)
 

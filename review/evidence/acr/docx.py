@@ -20,6 +20,8 @@ MAX_UNCOMPRESSED = 150_000_000
 MAX_RATIO = 100
 MAX_ZIP_ENTRIES = 5_000
 
+# paragraphs that name the table below them: "Table 2", "Chapter 3", "Section 1194.22 ..."
+_CONTEXT = r"^(?:table|chapter)\s+\d+\b|^(?:section\s+|§\s*)?1194\.\d"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -75,7 +77,7 @@ def _read_docx(data: bytes, filename: str) -> _Doc:
             is_heading = (style or "").lower().startswith(("heading", "title"))
             if is_heading and not title:
                 title = text
-            if is_heading or re.match(r"^(?:table|chapter)\s+\d+\b", text, re.I):
+            if is_heading or re.match(_CONTEXT, text, re.I):
                 context = _NOISE.sub("", text).strip()
             continue
         table = Table(element, document._body)

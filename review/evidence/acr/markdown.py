@@ -7,6 +7,7 @@ import re
 
 from ...errors import FileProblem
 from .common import MAX_TABLE_CELLS, _Doc, _Table
+from .html import _read_html
 
 # --------------------------------------------------------------------------- Markdown
 
@@ -48,6 +49,17 @@ def _read_markdown(text: str, filename: str) -> _Doc:
             if sum(len(r) for r in rows) > MAX_TABLE_CELLS:
                 raise FileProblem(f"{filename}: more than {MAX_TABLE_CELLS:,} table cells")
             i = j
+            continue
+        if stripped[:6].lower() == "<table":
+            # an HTML table inside the Markdown (GitHub renders it): read it as HTML
+            end = i
+            while end < len(lines) and "</table>" not in lines[end].lower():
+                end += 1
+            chunk = _read_html("\n".join(lines[i : end + 1]), filename)
+            tables.extend(_Table(heading, t.rows) for t in chunk.tables)
+            if sum(len(r) for t in tables for r in t.rows) > MAX_TABLE_CELLS:
+                raise FileProblem(f"{filename}: more than {MAX_TABLE_CELLS:,} table cells")
+            i = end + 1
             continue
         if stripped.startswith("#"):
             heading = _md_inline(stripped.lstrip("#").strip())

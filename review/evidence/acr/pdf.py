@@ -18,6 +18,7 @@ from .common import (
     _Doc,
     _Row,
     _wcag,
+    nfkc,
 )
 
 # --------------------------------------------------------------------------- PDF
@@ -54,7 +55,7 @@ def _read_pdf(data: bytes, filename: str, warnings: list[str]) -> tuple[_Doc, li
         raise
     except Exception as exc:  # pypdf raises many kinds on a damaged file
         raise FileProblem(f"{filename}: not a readable PDF ({type(exc).__name__}: {exc})") from None
-    lines = [" ".join(line.split()) for text in texts for line in text.splitlines()]
+    lines = [" ".join(nfkc(line).split()) for text in texts for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         raise FileProblem(f"{filename}: the PDF has no extractable text (a scanned image?)")
@@ -84,7 +85,64 @@ def _read_pdf(data: bytes, filename: str, warnings: list[str]) -> tuple[_Doc, li
         else:
             blocks.append(line)
     finish()
+    blocks = _unwrap_header(blocks)
     return _Doc(blocks, [], blocks[0] if blocks else ""), rows
+
+
+_LABEL = r"(?:name\s+of\s+(?:the\s+)?product(?:\s*/\s*version)?|product\s+name|report\s+date|date)"
+_LABELS_ONLY = re.compile(rf"^(?:{_LABEL}\s*:\s*){{2,}}$", re.I)
+_DATE_AT_END = re.compile(
+    r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?,?\s+\d{4})\s*$"
+)
+_VERSION_END = re.compile(r"\bv?\d+(?:\.\d+)+\w*\s*$")
+
+
+def _unwrap_header(blocks: list[str]) -> list[str]:
+    """Header lines as one label and its value, however the PDF's layout wrapped them.
+
+    * "Name of Product/" + "Version: Acme 4.2": a label broken across lines is joined.
+    * "Name of Product/Version: Report Date:" + "Acme Portal 4.2 March 3, 2025": a header
+      table's labels on one line and its values on the next are paired (the date is the value
+      that ends the line).
+    * "Name of Product/Version: Acme Enterprise Content" + "Management Platform 4.2": a
+      product name without a version continues on the next line when that line ends with one.
+    """
+    blocks = list(blocks)
+    out: list[str] = []
+    i = 0
+    while i < len(blocks):
+        line, nxt = blocks[i], blocks[i + 1] if i + 1 < len(blocks) else ""
+        if nxt and (line.endswith("/") or re.fullmatch(r"name of(?: the)?", line, re.I)):
+            blocks[i + 1] = f"{line}{'' if line.endswith('/') else ' '}{nxt}"
+            i += 1  # the joined label is read again: its value may wrap too
+            continue
+        if nxt and _LABELS_ONLY.match(line) and ":" not in nxt:
+            date = _DATE_AT_END.search(nxt)
+            labels = [m.strip() for m in re.findall(rf"{_LABEL}", line, re.I)]
+            product = nxt[: date.start()].strip() if date else nxt
+            for label in labels:
+                is_date = "date" in label.lower()
+                value = (date.group(1) if date else "") if is_date else product
+                out.append(f"{label}: {value}")
+            i += 2
+            continue
+        m = re.match(rf"^{_LABEL}\s*:\s*(.+)$", line, re.I)
+        if (
+            m
+            and nxt
+            and "date" not in line.lower().split(":")[0]
+            and not _VERSION_END.search(m.group(1))
+            and ":" not in nxt
+            and _VERSION_END.search(nxt)
+            and len(nxt) <= 80
+        ):
+            out.append(f"{line} {nxt}")
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
 
 
 def _pdf_row(lines: list[str], section: str, warnings: list[str]) -> _Row | None:

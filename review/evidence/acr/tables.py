@@ -26,7 +26,10 @@ _HDR_CRITERION = re.compile(
     r"criteri|^section\b|^clause\b|^requirement|^provision|^guideline|^wcag\b|1194\.\d", re.I
 )
 _HDR_CONFORMANCE = re.compile(
-    r"conformance|supporting features|level of support|support level|compliance|^status$", re.I
+    r"conformance|supporting features|level of support|support level|compliance|^status$"
+    # forms other than ITI's that answer each criterion Yes / No / N/A
+    r"|\byes\s*/\s*no\b|^meets\b|^compliant\b|^complies\b|^supported\b|^response$|^answer$",
+    re.I,
 )
 _HDR_REMARKS = re.compile(r"remark|explanation|comment|^notes?\b", re.I)
 
@@ -76,7 +79,8 @@ def _columns(header: Sequence[str]) -> _Columns | None:
 def _criterion_id(text: str, legacy_section: str) -> str | None:
     m = _CRIT_ID.match(text)
     if m:
-        return m.group(1)
+        item = _LEGACY_ITEM.match(text[m.end() :]) if m.group(1).startswith("1194.") else None
+        return f"{m.group(1)}({item.group(1)})" if item else m.group(1)
     if legacy_section:
         item = _LEGACY_ITEM.match(text)
         if item:
@@ -100,6 +104,9 @@ def _rows_from_tables(tables: Iterable[_Table], warnings: list[str]) -> list[_Ro
             cols = _headerless_columns(table.rows)
             if cols is None:
                 continue
+        if not cols.legacy_section and (legacy := _LEGACY_SECTION.search(table.context)):
+            # "Section 1194.22 Web-based Internet information" above the table, rows "(a) ..."
+            cols.legacy_section = legacy.group(1)
         for row in table.rows[start:]:
             parsed = _table_row(row, cols, table.context, warnings)
             if parsed is not None:
