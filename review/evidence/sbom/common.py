@@ -49,6 +49,44 @@ class SbomComponent:
     problem: str | None
     purl: str | None = None
     group: str | None = None
+    license_read_as: str | None = None  # the SPDX id a license name or URL was read as
+
+    @property
+    def full_name(self) -> str:
+        """The name with its CycloneDX group, as the ecosystem writes it: ``@nextcloud/vue``
+        (npm scope), ``org.openjfx:javafx-base`` (Maven group), ``laravel/framework``."""
+        return qualified_name(self.name, self.group, self.purl)
+
+    def identity(self) -> tuple[str, ...]:
+        """What makes two entries one component: the purl, else group + name + version."""
+        if self.purl:
+            return ("purl", self.purl.split("?", 1)[0].split("#", 1)[0])
+        return ("name", self.group or "", self.name, self.version or "")
+
+
+_COLON_GROUPS = frozenset({"maven", "gradle", "sbt", "ivy"})
+
+
+def qualified_name(name: str, group: str | None, purl: str | None) -> str:
+    kind = purl[4:].split("/", 1)[0].lower() if purl and purl.startswith("pkg:") else ""
+    if not group and purl and kind:
+        group = _purl_namespace(purl)
+    if not group or name.startswith(group):
+        return name
+    if kind in _COLON_GROUPS or (not kind and "." in group and not group.startswith("@")):
+        return f"{group}:{name}"
+    return f"{group}/{name}"
+
+
+def _purl_namespace(purl: str) -> str | None:
+    """The namespace of ``pkg:type/namespace/name@version`` (percent-decoded), if any."""
+    from urllib.parse import unquote
+
+    path = purl[4:].split("?", 1)[0].split("#", 1)[0].split("@", 1)[0]
+    if path.startswith("npm/%40") or path.startswith("npm/@"):
+        path = unquote(path)
+    parts = path.split("/")
+    return unquote("/".join(parts[1:-1])) or None if len(parts) > 2 else None
 
 
 @dataclass(frozen=True)
@@ -83,14 +121,14 @@ class SbomResult:
 
     def to_open_source_section(self) -> dict[str, Any]:
         """The intake's ``open_source`` section: components as name, version, license."""
-        seen: set[tuple[str, str | None, str | None]] = set()
+        seen: set[tuple[str, ...]] = set()
         components: list[dict[str, str]] = []
         for c in self.components:
-            key = (c.name, c.version, c.license)
+            key = c.identity()
             if key in seen:
                 continue
             seen.add(key)
-            entry = {"name": c.name, "version": c.version, "license": c.license}
+            entry = {"name": c.full_name, "version": c.version, "license": c.license}
             components.append({k: v for k, v in entry.items() if v is not None})
         return {"sbom_provided": True, "components": components}
 

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ...core.license_names import spdx_for
 from ...core.spdx import LicenseVerdict, _spdx, classify
 from ...core.standards import Licenses
 from .common import _DEPRECATED_RE, _DEPRECATED_WITH, _NOT_ASSERTED, SbomComponent
@@ -18,6 +19,7 @@ from .common import _DEPRECATED_RE, _DEPRECATED_WITH, _NOT_ASSERTED, SbomCompone
 class _Resolved:
     license: str | None
     verdict: LicenseVerdict
+    read_as: str | None = None  # the SPDX id a license name or URL was read as
 
 
 class _Licenser:
@@ -26,6 +28,7 @@ class _Licenser:
     def __init__(self, licenses: Licenses) -> None:
         self.licenses = licenses
         self._single: dict[str, tuple[str, LicenseVerdict, bool]] = {}
+        self.mapped: dict[str, str] = {}  # license name or URL -> the SPDX id it was read as
         self._combined: dict[tuple[str, ...], _Resolved] = {}
         self.combined_count = 0
         self.free_text: Counter[str] = Counter()
@@ -38,6 +41,13 @@ class _Licenser:
             verdict = classify(rewritten, self.licenses)
             valid = verdict.normalized is not None and _valid_spdx(rewritten)
             kept = verdict.normalized if valid and verdict.normalized else text
+            mapped = None if valid else spdx_for(text)
+            if mapped is not None:
+                # a license name or URL the standards' table reads as an SPDX id: the
+                # vendor's words are kept and judged as that id (review.core.license_names)
+                self.mapped[text] = mapped
+                known = self._single[text] = (text, classify(mapped, self.licenses), True)
+                return known
             if not valid and verdict.problem is None:
                 verdict = _with_problem(
                     verdict,
@@ -58,11 +68,12 @@ class _Licenser:
             known = _Resolved(None, classify(None, self.licenses))
         elif len(parts) == 1:
             kept, verdict, _ = self._one(parts[0])
-            known = _Resolved(kept, verdict)
+            known = _Resolved(kept, verdict, self.mapped.get(parts[0]))
         else:
             ones = [self._one(p) for p in parts]
             if all(valid for _, _, valid in ones):
-                combined = " AND ".join(f"({kept})" for kept, _, _ in ones)
+                ids = [self.mapped.get(kept, kept) for kept, _, _ in ones]
+                combined = " AND ".join(f"({i})" for i in ids)
                 kept, verdict, _ = self._one(combined)
                 known = _Resolved(kept, verdict)
             else:
@@ -83,6 +94,13 @@ class _Licenser:
                 self.free_text[part] += 1
 
     def summarise(self, warnings: list[str]) -> None:
+        if self.mapped:
+            shown = ", ".join(f"{t!r} as {i}" for t, i in list(self.mapped.items())[:5])
+            more = f" and {len(self.mapped) - 5} more" if len(self.mapped) > 5 else ""
+            warnings.append(
+                f"{len(self.mapped)} license name(s) or URL(s) are not SPDX ids and were read "
+                f"through standards/license_names.yaml: {shown}{more}"
+            )
         if self.combined_count:
             warnings.append(
                 f"{self.combined_count} component(s) list several licenses; they were combined "
@@ -173,4 +191,5 @@ def _component(
         problem=resolved.verdict.problem,
         purl=purl,
         group=group,
+        license_read_as=resolved.read_as,
     )
