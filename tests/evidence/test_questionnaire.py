@@ -1,5 +1,5 @@
 """Security questionnaires (issue 14): CAIQ v4.0.x and HECVAT 3.x Full and Lite workbooks,
-built messy by tests/evidence/questionnaires.py, read into intake answers."""
+built messy by bench/questionnaire_files.py, read into intake answers."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.questionnaire_files import caiq, hecvat
 from review.core.loading import submission_from_data
 from review.errors import FileProblem
 from review.evidence.questionnaire import QuestionnaireResult, parse_questionnaire
-from tests.evidence.questionnaires import caiq, hecvat
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 1, 15)

@@ -1,6 +1,7 @@
-"""Questionnaire workbooks built with openpyxl, as messy as real ones: a title banner in
-merged cells, blank rows, answers with trailing spaces and "1) Yes", merged notes cells,
-Yes/No data validations and a formula no reader may evaluate (issue 14)."""
+"""Questionnaire workbooks (for the tests and bench/questionnaire.py) built with openpyxl, as
+messy as real ones: a title banner in merged cells, blank rows, answers with trailing spaces
+and "1) Yes", merged notes cells, Yes/No data validations and a formula no reader may
+evaluate (issue 14)."""
 
 from __future__ import annotations
 
@@ -106,8 +107,9 @@ def hecvat(
     validation = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
     sheet.add_data_validation(validation)
     rows = list(rows if rows is not None else (HECVAT_FULL if layout == "Full" else HECVAT_LITE))
-    rows += [(f"FILL-{n % 100:02d}" if n >= 100 else f"MISC-{n:02d}",
-              f"Question {n}", "Yes", f"notes {n}") for n in range(filler)]  # fmt: skip
+    prefixes = ("MISC", "FILL", "MORE", "EXTR")
+    rows += [(f"{prefixes[n // 100]}-{n % 100:02d}", f"Question {n}", "Yes", f"notes {n}")
+             for n in range(min(filler, 400))]  # fmt: skip
     for qid, question, answer, notes in rows:
         sheet.append([qid, question, answer, notes])
         validation.add(f"C{sheet.max_row}")
