@@ -136,3 +136,27 @@ def test_cli_import_questionnaire_json(tmp_path: Path):
     assert payload["questionnaire"]["layout"] == "hecvat_lite"
     assert payload["proposal"]["authentication"]["sso"] == "oidc"
     assert {"field", "value", "qid", "words", "section"} <= set(payload["filled"][0])
+
+
+def test_an_attached_questionnaire_fills_what_the_form_left_open(tmp_path: Path):
+    import yaml
+
+    from review.core.loading import load_with_attachments
+
+    record = yaml.safe_load((ROOT / "tests" / "data" / "bases" / "saas.yaml").read_text())
+    proposal = record["proposal"]
+    proposal.pop("authentication", None)
+    proposal["encryption"] = {"tls_min_version": "1.3"}  # the department's own answer
+    proposal["attachments"] = [{"kind": "questionnaire", "path": "hecvat.xlsx"}]
+    (tmp_path / "hecvat.xlsx").write_bytes(hecvat("Full"))
+    path = tmp_path / "intake.yaml"
+    path.write_text(yaml.safe_dump(record))
+    submission, reports = load_with_attachments(path)
+    auth = submission.proposal.authentication
+    assert auth is not None and (auth.sso, auth.mfa, auth.scim) == ("saml", True, True)
+    encryption = submission.proposal.encryption
+    assert encryption is not None and encryption.tls_min_version == "1.3"  # the form wins
+    assert encryption.at_rest is True
+    assert reports[0].status == "applied"
+    assert "encryption.tls_min_version" in reports[0].kept
+    assert "authentication.sso" in reports[0].filled
