@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from ..errors import PermissionDenied
+from ..errors import PermissionDenied, Refused
 from ..notify.recipients import Directory
 from ..store.models import SweepRun, System
 from . import runlock
@@ -43,7 +43,14 @@ def _audit_checkpoint(services: Services, day: dt.date) -> object:
     """The one job that writes the audit chain's signed checkpoint (issue 12, GEN-6)."""
     from . import audit_checkpoints
 
-    return audit_checkpoints.checkpoint(services)
+    done = audit_checkpoints.checkpoint(services)
+    if done.checkpoint is None:  # a broken chain is vouched for by no checkpoint: say so
+        first = done.report.breaks[0]
+        raise Refused(
+            f"the audit chain is broken ({first.kind.value}: {first.message}); "
+            "no checkpoint written; run `review audit verify`"
+        )
+    return done
 
 
 DAILY_JOBS: list[tuple[str, DailyJob]] = [("audit.checkpoint", _audit_checkpoint)]

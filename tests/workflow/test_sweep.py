@@ -176,6 +176,24 @@ def test_second_sweep_of_the_same_day_changes_and_sends_nothing(services: Servic
     assert len(findings(services, sid)) == 2
 
 
+def test_a_sweep_over_a_broken_audit_chain_writes_no_checkpoint_and_says_so(
+    services: Services,
+) -> None:
+    from .test_audit_attacks import without_triggers
+
+    contract_approved(services)
+    without_triggers(services.db)
+    with services.db.session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).limit(1)).one()
+        event.details = {**(event.details or {}), "edited": True}
+    report = sweep.run(services, days(SOC2_LAST_GOOD, 1))
+    assert report.ran
+    job = report.jobs["audit.checkpoint"]
+    assert job.startswith("failed: Refused: the audit chain is broken (altered") and (
+        "no checkpoint written" in job
+    ), job
+
+
 def test_waived_finding_reopens_when_the_waiver_lapses(services: Services) -> None:
     from review.services import waivers
 

@@ -36,6 +36,7 @@ _PDF_TERM = re.compile(
     rf"(?:(?P<label>{_KNOWN_LABELS})\s*:\s*)?(?P<term>{_TERM_ALTERNATION})\b", re.I
 )
 _PDF_BREAK = re.compile(r"^(?:table|chapter)\s+\d+\b", re.I)
+_PDF_BULLETS = str.maketrans(dict.fromkeys("\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u25aa\u25cf\u2023", "•"))
 
 
 def _read_pdf(data: bytes, filename: str, warnings: list[str]) -> tuple[_Doc, list[_Row]]:
@@ -55,6 +56,9 @@ def _read_pdf(data: bytes, filename: str, warnings: list[str]) -> tuple[_Doc, li
         raise
     except Exception as exc:  # pypdf raises many kinds on a damaged file
         raise FileProblem(f"{filename}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    # Word's list bullets come out of a PDF as Symbol-font private-use glyphs (U+F0B7 and
+    # kin): read them as the bullet they are, so they separate component terms
+    texts = [text.translate(_PDF_BULLETS) for text in texts]
     lines = [" ".join(nfkc(line).split()) for text in texts for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
