@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import DateTime, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, CleanString, Timestamp, utcnow
+from .models import Base, CleanString, utcnow
+
+Timestamp = DateTime(timezone=True)
 
 
 class VendorLink(Base):
