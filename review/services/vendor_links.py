@@ -44,6 +44,7 @@ class _Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     expiry_days: int
     max_uses_per_hour: int
+    sections: list[str]
 
 
 @lru_cache(maxsize=1)

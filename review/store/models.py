@@ -591,4 +591,5 @@ class SweepRun(Base):
 
 
 # Tables of their own modules, imported so that Base.metadata holds them (models.py's length)
+from .vendor_models import VendorAnswer as VendorAnswer  # noqa: E402
 from .vendor_models import VendorLink as VendorLink  # noqa: E402

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from review.errors import NotFound, PermissionDenied, RecordInvalid
-from review.services import proposals, vendor_links
+from review.errors import NotFound, PermissionDenied, RecordInvalid, Refused
+from review.services import proposals, vendor_answers, vendor_links
 from review.services.context import Services
 from review.services.vendor_links import REFUSED, LinkRefused
 from review.store.models import AuditEvent, OutboxMessage, VendorLink
@@ -103,3 +103,65 @@ def test_only_the_departments_requesters_invite_and_only_while_open_to_changes(
     link = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").link_id
     with pytest.raises(NotFound):
         vendor_links.revoke(services, "pat", link)
+
+
+# --- what a vendor sees and sends; the requester's field-by-field decision -------------------
+
+
+def test_the_vendor_sees_only_the_vendor_sections(services: Services, draft_id: int):
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    view = vendor_answers.vendor_view(services, token)
+    assert set(view) <= set(vendor_links.rules().sections)
+    assert "authentication" in view
+    for private in ("title", "department", "requester", "contacts", "budget", "users"):
+        assert private not in view
+    with pytest.raises(LinkRefused):
+        vendor_answers.vendor_view(services, token + "x")
+
+
+def test_vendor_answers_are_a_proposed_change_accepted_field_by_field(
+    services: Services, draft_id: int
+):
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    before = proposals.get(services, "dana", draft_id)
+    answer_id = vendor_answers.submit(
+        services,
+        token,
+        {"encryption": {"tls_min_version": "1.3", "at_rest": True},
+         "incident_notification_hours": 24},
+    )  # fmt: skip
+    # nothing changed yet: the department's answers stand until the requester decides
+    assert proposals.get(services, "dana", draft_id).current_version == before.current_version
+    [proposed] = vendor_answers.pending(services, "dana", draft_id)
+    fields = {c.field: (c.current, c.proposed) for c in proposed.changes}
+    assert fields["encryption.tls_min_version"] == ("1.2", "1.3")
+    assert fields["incident_notification_hours"] == (48, 24)
+    assert "encryption.at_rest" not in fields  # the same answer is no change
+    saved = vendor_answers.decide(services, "dana", answer_id, ["encryption.tls_min_version"])
+    assert saved is not None
+    after = proposals.get(services, "dana", draft_id)
+    assert after.current_version == before.current_version + 1
+    record = after.record["proposal"]
+    assert record["encryption"]["tls_min_version"] == "1.3"  # accepted
+    assert record["incident_notification_hours"] == 48  # rejected: the department's answer
+    assert vendor_answers.pending(services, "dana", draft_id) == []
+    with pytest.raises(Refused):
+        vendor_answers.decide(services, "dana", answer_id, [])
+
+
+def test_bad_vendor_answers_are_refused_naming_the_field(services: Services, draft_id: int):
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    with pytest.raises(RecordInvalid, match=r"proposal\.title"):
+        vendor_answers.submit(services, token, {"title": "Renamed by the vendor"})
+    with pytest.raises(RecordInvalid, match="tls_min_version"):
+        vendor_answers.submit(services, token, {"encryption": {"tls_min_version": "9.9"}})
+    assert vendor_answers.pending(services, "dana", draft_id) == []
+
+
+def test_only_the_departments_requester_decides(services: Services, draft_id: int):
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    answer_id = vendor_answers.submit(services, token, {"incident_notification_hours": 24})
+    with pytest.raises(NotFound):
+        vendor_answers.decide(services, "pat", answer_id, ["incident_notification_hours"])
+    with pytest.raises(RecordInvalid, match=r"authentication\.sso"):
+        vendor_answers.decide(services, "dana", answer_id, ["authentication.sso"])

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -36,8 +37,31 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash"),
     )
     op.create_index("ix_vendor_links_proposal_id", "vendor_links", ["proposal_id"], unique=False)
+    json = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+    op.create_table(
+        "vendor_answers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("link_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("answers", json, nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("decisions", json, nullable=True),
+        sa.Column("decided_by", sa.String(length=200), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["link_id"], ["vendor_links.id"]),
+        sa.ForeignKeyConstraint(["proposal_id"], ["proposals.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_vendor_answers_link_id", "vendor_answers", ["link_id"], unique=False)
+    op.create_index(
+        "ix_vendor_answers_proposal_id", "vendor_answers", ["proposal_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_vendor_answers_proposal_id", table_name="vendor_answers")
+    op.drop_index("ix_vendor_answers_link_id", table_name="vendor_answers")
+    op.drop_table("vendor_answers")
     op.drop_index("ix_vendor_links_proposal_id", table_name="vendor_links")
     op.drop_table("vendor_links")
