@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..errors import FieldProblem, NotFound, RecordInvalid, Refused
+from ..errors import FieldProblem, FileProblem, NotFound, RecordInvalid, Refused
 from ..store.models import Proposal, RecordVersion, VendorAnswer, VendorLink
 from . import access, proposals
 from .context import Services, Tx
@@ -171,3 +171,24 @@ def decide(
             accepted=sorted(accepted), rejected=sorted(set(changes) - set(accepted)),
         )  # fmt: skip
     return saved
+
+
+def submit_text(services: Services, token: str, text: str) -> int:
+    """``submit`` for answers written as YAML (the vendor page's editor): refused, naming the
+    problem, when the text is not a mapping of sections."""
+    from ..core.safeyaml import parse
+
+    try:
+        answers = parse(text, source="answers")
+    except FileProblem as exc:
+        raise RecordInvalid([FieldProblem("answers", str(exc))]) from None
+    if not isinstance(answers, dict):
+        raise RecordInvalid([FieldProblem("answers", "expected sections such as encryption:")])
+    return submit(services, token, answers)
+
+
+def view_text(services: Services, token: str) -> str:
+    """The vendor-facing sections as YAML, for the vendor page's editor."""
+    import yaml
+
+    return yaml.safe_dump(vendor_view(services, token), sort_keys=False, allow_unicode=True)

@@ -122,7 +122,7 @@ def invite(
 
 
 def _queue_email(tx: Tx, link: VendorLink, proposal: Proposal, token: str, base_url: str) -> None:
-    url = f"{base_url.rstrip('/')}/?vendor={token}"
+    url = f"{base_url.rstrip('/')}/vendor?token={token}"
     text = (
         f"The City asks you to answer the vendor questions for {proposal.title!r} "
         f"({ref(proposal)}). Open this link (it works until "
