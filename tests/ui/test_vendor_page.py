@@ -48,7 +48,7 @@ def test_a_vendor_sees_only_their_requests_vendor_sections_and_submits(
     token, mine, _ = invited
     at = open_app(None, page=VENDOR_PAGE, token=token)
     assert not at.exception and not at.error
-    shown = yaml.safe_load(at.text_area[0].value)
+    shown = yaml.safe_load(at.text_area[0].value or "")
     assert set(shown) <= set(vendor_links.rules().sections)
     assert shown["incident_notification_hours"] == 48  # this request's answer, not pat's 12
     shown["incident_notification_hours"] = 24
