@@ -318,4 +318,6 @@ def test_vendor_link_commands(review: Review) -> None:
     assert "vendor link 1 for sales@vendor.example.com" in out and "outbox" in out
     refused(review("vendor", "invite", pid, "nobody", "--as", "dana"), "email")
     refused(review("vendor", "check", "made-up-token"), "not valid")
+    assert "no vendor answers" in ok(review, "vendor", "pending", pid, "--as", "dana")
     assert "revoked" in ok(review, "vendor", "revoke", "1", "--as", "dana")
+    refused(review("vendor", "decide", "99", "--as", "dana"), "no vendor answer 99")

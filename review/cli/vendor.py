@@ -57,3 +57,45 @@ def vendor_revoke(
     with common.services() as services:
         vendor_links.revoke(services, by, link_id)
     common.line(f"vendor link {link_id} revoked")
+
+
+@app.command("pending")
+def vendor_pending(proposal_id: ProposalId, user: As = None) -> None:
+    """Vendor answers waiting for a decision: each changed field, yours beside the vendor's."""
+    from ..services import vendor_answers
+
+    by = common.who(user)
+    with common.services() as services:
+        waiting = vendor_answers.pending(services, by, common.pid(proposal_id))
+    if not waiting:
+        common.line("no vendor answers are waiting")
+    for proposed in waiting:
+        common.table(
+            f"vendor answer {proposed.answer_id} from {proposed.email}",
+            ["field", "your answer", "vendor's answer"],
+            [(c.field, common.opt(c.current), common.opt(c.proposed)) for c in proposed.changes],
+        )
+
+
+@app.command("decide")
+def vendor_decide(
+    answer_id: Annotated[int, typer.Argument(metavar="ANSWER_ID")],
+    accept: Annotated[
+        list[str] | None,
+        typer.Option("--accept", help="A field to accept (repeat); the others are rejected."),
+    ] = None,
+    user: As = None,
+) -> None:
+    """Accept some fields of a vendor answer (a new record version) and reject the rest."""
+    from ..services import vendor_answers
+
+    by = common.who(user)
+    with common.services() as services:
+        saved = vendor_answers.decide(services, by, answer_id, list(accept or []))
+    if saved is None:
+        common.line(f"vendor answer {answer_id}: every field rejected")
+    else:
+        common.line(
+            f"vendor answer {answer_id}: accepted {', '.join(sorted(accept or []))}; "
+            f"record version {saved.proposal.current_version}"
+        )
