@@ -192,3 +192,36 @@ def view_text(services: Services, token: str) -> str:
     import yaml
 
     return yaml.safe_dump(vendor_view(services, token), sort_keys=False, allow_unicode=True)
+
+
+# the policy domains of the vendor-facing sections: the findings a vendor is shown
+VENDOR_DOMAINS = ("security", "accessibility", "open_source", "ai", "data")
+
+
+@dataclass(frozen=True)
+class VendorFinding:
+    severity: str
+    title: str
+    message: str
+    citations: tuple[str, ...]
+    remediation: str
+
+
+def vendor_findings(services: Services, token: str) -> list[VendorFinding] | None:
+    """The findings the current record's vendor-facing sections produce (policy-cited, with
+    how to fix), or None while the request is too incomplete to evaluate."""
+    from ..core.loading import submission_from_data
+
+    link = open_link(services, token)
+    with services.transaction() as tx:
+        record = _current(tx, link.proposal_id)
+    try:
+        submission = submission_from_data(record, source="record")
+    except RecordInvalid:
+        return None
+    result = services.evaluator.evaluate(submission, services.today())
+    return [
+        VendorFinding(f.severity, f.title, f.message, tuple(f.citations), f.remediation)
+        for f in result.findings
+        if f.domain in VENDOR_DOMAINS
+    ]

@@ -25,7 +25,11 @@ def invited(app_env: Path) -> tuple[str, int, int]:
     db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
     svc = Services(db, hasher=FAST)
     try:
-        mine = proposals.create_draft(svc, "dana", saas(incident_notification_hours=48))
+        mine = proposals.create_draft(
+            svc,
+            "dana",
+            saas(incident_notification_hours=48, encryption={"tls_min_version": "1.0"}),
+        )
         other = proposals.create_draft(svc, "dana", saas(incident_notification_hours=12))
         token = vendor_links.invite(svc, "dana", mine.proposal.id, "a@vendor.example.com").token
         return token, mine.proposal.id, other.proposal.id
@@ -48,9 +52,13 @@ def test_a_vendor_sees_only_their_requests_vendor_sections_and_submits(
     token, mine, _ = invited
     at = open_app(None, page=VENDOR_PAGE, token=token)
     assert not at.exception and not at.error
+    texts = " ".join(t.value for t in at.text)
+    assert "SEC-3" in texts  # the finding TLS 1.0 produces, policy-cited
+    assert "Library" not in texts and "dana" not in texts.lower()  # nothing of the City's side
     shown = yaml.safe_load(at.text_area[0].value or "")
     assert set(shown) <= set(vendor_links.rules().sections)
-    assert shown["incident_notification_hours"] == 48  # this request's answer, not pat's 12
+    assert shown["incident_notification_hours"] == 48
+    assert "title" not in shown and "department" not in shown  # this request's answer, not pat's 12
     shown["incident_notification_hours"] = 24
     at.text_area[0].set_value(yaml.safe_dump(shown))
     at.button[0].click().run()

@@ -165,3 +165,20 @@ def test_only_the_departments_requester_decides(services: Services, draft_id: in
         vendor_answers.decide(services, "pat", answer_id, ["incident_notification_hours"])
     with pytest.raises(RecordInvalid, match=r"authentication\.sso"):
         vendor_answers.decide(services, "dana", answer_id, ["authentication.sso"])
+
+
+def test_the_vendor_sees_only_the_findings_of_the_vendor_sections(
+    services: Services, people: dict[str, str]
+):
+    from review.core.loading import submission_from_data
+
+    record = saas(encryption={"tls_min_version": "1.0"})
+    draft = proposals.create_draft(services, "dana", record)
+    token = vendor_links.invite(services, "dana", draft.proposal.id, "a@vendor.example.com").token
+    found = vendor_answers.vendor_findings(services, token)
+    assert found is not None
+    assert any("SEC-3" in f.citations for f in found)
+    full = services.evaluator.evaluate(submission_from_data(record), services.today()).findings
+    vendor_side = [f for f in full if f.domain in vendor_answers.VENDOR_DOMAINS]
+    assert [f.title for f in found] == [f.title for f in vendor_side]
+    assert any(f.domain not in vendor_answers.VENDOR_DOMAINS for f in full)  # kept from them

@@ -24,6 +24,20 @@ except LinkRefused:
     st.error(REFUSED)
     st.stop()
 
+findings = vendor_answers.vendor_findings(svc, token)
+st.subheader("What the City's policy finds in these answers")
+if findings is None:
+    st.caption("Findings appear once the request is complete enough to evaluate.")
+elif not findings:
+    st.caption("No findings in these sections.")
+for finding in findings or []:
+    with st.container(border=True):
+        st.text(f"{finding.severity.upper()}: {finding.title} ({', '.join(finding.citations)})")
+        st.text(finding.message)  # text from the record is shown as text, never as Markdown
+        st.caption("How to fix")
+        st.text(finding.remediation)
+
+st.subheader("Your answers")
 st.caption(
     "Answer the questions below for the City. Edit the values and submit: the City's "
     "requester reviews each change before it is used."
