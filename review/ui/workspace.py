@@ -36,6 +36,7 @@ def main() -> None:
             sections["My department"] = [
                 st.Page(P + "new_request.py", title="New request", icon="📝"),
                 st.Page(P + "my_requests.py", title="My requests", icon="📁"),
+                st.Page(P + "vendor_links.py", title="Vendor links", icon="✉️"),
             ]
         if actor.is_reviewer or actor.domains(Role.WAIVER_AUTHORITY):
             sections["Review"] = [st.Page(P + "queue.py", title="Review queue", icon="🗂️")]

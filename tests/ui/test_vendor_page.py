@@ -72,3 +72,35 @@ def test_a_vendor_sees_only_their_requests_vendor_sections_and_submits(
     assert [(c.field, c.current, c.proposed) for c in proposed.changes] == [
         ("incident_notification_hours", 48, 24)
     ]
+
+
+def test_the_requester_decides_field_by_field_side_by_side(
+    invited: tuple[str, int, int], app_env: Path
+):
+    token, mine, _ = invited
+    db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
+    svc = Services(db, hasher=FAST)
+    try:
+        vendor_answers.submit(
+            svc,
+            token,
+            {"incident_notification_hours": 24, "encryption": {"tls_min_version": "1.2"}},
+        )
+    finally:
+        db.engine.dispose()
+    page = str(ROOT / "review" / "ui" / "pages" / "vendor_links.py")
+    at = open_app("dana", page=page, id=str(mine))
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert "Yours: 48" in texts and "Vendor: 24" in texts
+    accept = next(c for c in at.checkbox if (c.key or "").endswith("incident_notification_hours"))
+    accept.check().run()
+    next(b for b in at.button if (b.key or "").startswith("v-decide-")).click().run()
+    assert not at.exception
+    db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
+    try:
+        record = proposals.get(Services(db, hasher=FAST), "dana", mine).record["proposal"]
+    finally:
+        db.engine.dispose()
+    assert record["incident_notification_hours"] == 24  # accepted
+    assert record["encryption"]["tls_min_version"] == "1.0"  # rejected: the department's answer
