@@ -307,3 +307,17 @@ def test_the_real_command_line(review: Review, tmp_path: Path) -> None:
     refused(wrong_role, "not a security reviewer")
     refused(late, "changed since you loaded it")
     refused(again, "cannot submit")
+
+
+def test_vendor_link_commands(review: Review) -> None:
+    ok(review, "db", "upgrade")
+    staffed(review)
+    created = data(review, "proposal", "create", LIBRARY, "--as", "dana")
+    pid = f"P-{created['id']}"
+    out = ok(review, "vendor", "invite", pid, "sales@vendor.example.com", "--as", "dana")
+    assert "vendor link 1 for sales@vendor.example.com" in out and "outbox" in out
+    refused(review("vendor", "invite", pid, "nobody", "--as", "dana"), "email")
+    refused(review("vendor", "check", "made-up-token"), "not valid")
+    assert "no vendor answers" in ok(review, "vendor", "pending", pid, "--as", "dana")
+    assert "revoked" in ok(review, "vendor", "revoke", "1", "--as", "dana")
+    refused(review("vendor", "decide", "99", "--as", "dana"), "no vendor answer 99")

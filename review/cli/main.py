@@ -52,6 +52,7 @@ def _register() -> None:
         rules,
         standards,
         users,
+        vendor,
         waivers,
     )
 
@@ -77,6 +78,7 @@ def _register() -> None:
     app.add_typer(contract.app, name="contract")
     app.add_typer(audit.app, name="audit")
     app.add_typer(packet.app, name="packet")
+    app.add_typer(vendor.app, name="vendor")
     inventory.register(app)  # after approval (GEN-9): inventory, deadlines, sweep, notify
 
 

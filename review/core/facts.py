@@ -19,9 +19,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import license_names
 from .derived import Derived, age_in_months
 from .records import AcquisitionType, CertificationType, DataType, ProcurementMethod, Submission
-from .spdx import LicenseVerdict, classify
+from .spdx import LicenseVerdict
 from .standards import Standards
 
 
@@ -595,11 +596,11 @@ def build_facts(
     if oss.is_open_source:
         licensed.append((p.vendor.product or p.title, p.vendor.product_version, oss.license, True))
     licensed.extend((c.name, c.version, c.license, False) for c in oss.components)
-    cache: dict[str | None, LicenseVerdict] = {}
+    cache: dict[str | None, tuple[LicenseVerdict, str | None]] = {}
     for index, (name, version, expression, is_product) in enumerate(licensed):
-        verdict = cache.get(expression)
-        if verdict is None:
-            verdict = cache[expression] = classify(expression, std.licenses)
+        if expression not in cache:
+            cache[expression] = license_names.judge(expression, std.licenses)
+        verdict, read_as = cache[expression]
         add(
             _values(
                 ComponentFact,
@@ -607,7 +608,7 @@ def build_facts(
                 name=name,
                 version=version,
                 is_product=is_product,
-                license=expression,
+                license=f"{read_as} (written {expression!r})" if read_as else expression,
                 license_class=verdict.license_class,
                 license_problem=verdict.problem,
                 strong_copyleft=verdict.strong_copyleft,

@@ -22,7 +22,7 @@ from .sbom import MAX_BYTES as SBOM_MAX_BYTES
 from .sbom import parse_sbom
 
 Status = Literal["applied", "listed", "failed"]
-READ_KINDS = {"acr": "accessibility", "sbom": "open_source"}
+READ_KINDS = {"acr": "accessibility", "sbom": "open_source", "questionnaire": "proposal"}
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,20 @@ def extract(kind: str, data: bytes, filename: str) -> tuple[dict[str, Any], list
     if kind == "sbom":
         sbom = parse_sbom(data, filename=filename)
         return sbom.to_open_source_section(), list(sbom.warnings)
+    if kind == "questionnaire":
+        from .questionnaire import parse_questionnaire
+
+        result = parse_questionnaire(data, filename=filename)
+        notes = [f"finding: {f}" for f in result.findings] + result.warnings
+        notes += [f"not mapped: {n}" for n in result.not_mapped]
+        return result.to_proposal(), notes
     raise FileProblem(f"{filename}: attachments of kind {kind!r} are stored, not read")
 
 
 def read_file(kind: str, path: Path) -> bytes:
     limit = ACR_MAX_BYTES if kind == "acr" else SBOM_MAX_BYTES
+    if kind == "questionnaire":
+        from .questionnaire import MAX_BYTES as limit
     return read_limited(path, max_bytes=limit, what="attachment")
 
 
@@ -138,6 +147,15 @@ def apply_attachments(data: Any, base_dir: Path) -> tuple[Any, list[AttachmentRe
         except FileProblem as exc:
             reports.append(AttachmentReport(kind, where, "failed", str(exc)))
             continue
+        if kind == "questionnaire":
+            filled, kept = _merge_proposal(proposal, found)
+            message = f"filled {', '.join(filled) or 'nothing new'}"
+            if kept:
+                message += f"; kept the form's answers for {', '.join(kept)}"
+            reports.append(
+                AttachmentReport(kind, where, "applied", message, filled, kept, warnings)
+            )
+            continue
         section_name = READ_KINDS[kind]
         section = proposal.get(section_name)
         if not isinstance(section, dict):
@@ -148,3 +166,24 @@ def apply_attachments(data: Any, base_dir: Path) -> tuple[Any, list[AttachmentRe
             message += f"; kept the form's answers for {', '.join(kept)}"
         reports.append(AttachmentReport(kind, where, "applied", message, filled, kept, warnings))
     return result, reports
+
+
+def _merge_proposal(proposal: dict[str, Any], found: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """A questionnaire's answers across sections: the form's own answers win, as elsewhere."""
+    filled: list[str] = []
+    kept: list[str] = []
+    for key, value in found.items():
+        current = proposal.get(key)
+        if isinstance(value, dict):
+            section = current if isinstance(current, dict) else proposal.setdefault(key, {})
+            if not isinstance(section, dict):
+                continue
+            done, held = merge(section, value)
+            filled += [f"{key}.{k}" for k in done]
+            kept += [f"{key}.{k}" for k in held]
+        elif current in (None, [], ""):
+            proposal[key] = value
+            filled.append(key)
+        elif current != value:
+            kept.append(key)
+    return filled, kept

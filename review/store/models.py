@@ -588,3 +588,8 @@ class SweepRun(Base):
     status: Mapped[str] = mapped_column(CleanString(16))  # running | finished
     runner: Mapped[str] = mapped_column(CleanString(200))
     counts: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+# Tables of their own modules, imported so that Base.metadata holds them (models.py's length)
+from .vendor_models import VendorAnswer as VendorAnswer  # noqa: E402
+from .vendor_models import VendorLink as VendorLink  # noqa: E402

@@ -24,8 +24,11 @@ def main() -> None:
 
     # open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md)
     verify = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
+    vendor = st.Page(P + "vendor.py", title="Vendor answers", icon="🤝", url_path="vendor")
     if actor is None:
-        page = st.navigation([st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify])
+        page = st.navigation(
+            [st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify, vendor]
+        )
     else:
         sections: dict[str, list[st.Page]] = {
             "": [st.Page(P + "dashboard.py", title="Dashboard", icon="📊", default=True)],
@@ -34,6 +37,7 @@ def main() -> None:
             sections["My department"] = [
                 st.Page(P + "new_request.py", title="New request", icon="📝"),
                 st.Page(P + "my_requests.py", title="My requests", icon="📁"),
+                st.Page(P + "vendor_links.py", title="Vendor links", icon="✉️"),
             ]
         if actor.is_reviewer or actor.domains(Role.WAIVER_AUTHORITY):
             sections["Review"] = [st.Page(P + "queue.py", title="Review queue", icon="🗂️")]
@@ -50,6 +54,7 @@ def main() -> None:
             st.Page(P + "deadlines.py", title="Deadlines", icon="📅"),
         ]
         sections[""].append(verify)
+        sections[""].append(vendor)
         sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
         sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))
         page = st.navigation(sections)

@@ -714,7 +714,7 @@ def test_zip_bomb_entry_ratio_is_refused():
 
 
 def test_zip_total_expansion_is_refused(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(acr, "MAX_UNCOMPRESSED", 20_000)
+    monkeypatch.setattr(acr.docx, "MAX_UNCOMPRESSED", 20_000)
     with pytest.raises(
         FileProblem, match=r"big\.docx: the \.docx expands to [\d,]+ bytes; the limit"
     ):

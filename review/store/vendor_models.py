@@ -1,0 +1,48 @@
+"""The vendor link's table (issue 14), kept apart from models.py for its length."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base, CleanString, utcnow
+
+Timestamp = DateTime(timezone=True)
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class VendorLink(Base):
+    """A vendor contact's link to answer one request (issue 14): only the token's SHA-256 is
+    kept; it expires, can be revoked, and counts its uses per hour (rate limit)."""
+
+    __tablename__ = "vendor_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    email: Mapped[str] = mapped_column(CleanString(320))
+    token_hash: Mapped[str] = mapped_column(CleanString(64), unique=True)
+    created_by: Mapped[str] = mapped_column(CleanString(200))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    window_start: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    window_uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VendorAnswer(Base):
+    """A vendor's submitted answers: a proposed change the requester accepts or rejects field
+    by field (``decisions``: dotted field path -> accepted | rejected)."""
+
+    __tablename__ = "vendor_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("vendor_links.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    submitted_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    status: Mapped[str] = mapped_column(CleanString(16), default="pending")  # pending | decided
+    decisions: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    decided_by: Mapped[str | None] = mapped_column(CleanString(200))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
