@@ -218,6 +218,7 @@ def read_the_record(review: Review, pid: int, condition: int, tmp_path: Path) ->
     assert "audit log intact" in ok(review, "audit", "verify", "--as", "admin")
     assert data(review, "audit", "verify", "--as", "admin")["ok"] is True
     copy = tmp_path / "backup" / "review.db"
+    copy.parent.mkdir()  # a backup into a missing folder is refused (issue 12)
     assert str(copy) in ok(review, "backup", str(copy))
     assert copy.stat().st_size > 0
 
