@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -70,20 +71,27 @@ def free_port() -> int:
         return port
 
 
-def seed_database(directory: Path) -> None:
-    """A migrated database with the demo users (password ``PASSWORD``) and requests."""
+@contextmanager
+def server_services(directory: Path) -> Iterator[Services]:
+    """The services over the server's database, acting as the server would: with its data
+    directory, where the audit chain's key lives (created there on first use)."""
     db = Database.connect(f"sqlite:///{directory / 'review.db'}")
     try:
-        db.upgrade()
-        # the server's data directory: the audit chain's key is created there, for both
         with pytest.MonkeyPatch.context() as env:
             env.setenv("REVIEW_DATA_DIR", str(directory))
-            demo.seed(Services(db, hasher=FAST), password=PASSWORD)
+            yield Services(db, hasher=FAST)
     finally:
         db.engine.dispose()
 
 
-def server_env(directory: Path) -> dict[str, str]:
+def seed_database(directory: Path) -> None:
+    """A migrated database with the demo users (password ``PASSWORD``) and requests."""
+    with server_services(directory) as services:
+        services.db.upgrade()
+        demo.seed(services, password=PASSWORD)
+
+
+def server_env(directory: Path, *, public_url: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("REVIEW_DEMO", "REVIEW_DATABASE_URL"):
         env.pop(name, None)
@@ -93,6 +101,8 @@ def server_env(directory: Path) -> dict[str, str]:
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",
     )
+    if public_url:
+        env["REVIEW_PUBLIC_URL"] = public_url
     return env
 
 
@@ -150,11 +160,10 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free port over a freshly seeded data directory."""
-    directory = tmp_path_factory.mktemp("e2e-data")
-    seed_database(directory)
+@contextmanager
+def running_app(directory: Path, *, public_url: bool = False) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free port over ``directory``, stopped on exit; with
+    ``public_url`` the app's links (digests, feeds) name the server's own address."""
     port = free_port()
     found = Server(f"http://127.0.0.1:{port}", directory, directory / "streamlit.log")
     log = found.log.open("wb")
@@ -178,7 +187,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=server_env(directory),
+        env=server_env(directory, public_url=found.url if public_url else None),
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -189,6 +198,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield found
     finally:
         stop(process, log)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app over a freshly seeded data directory."""
+    directory = tmp_path_factory.mktemp("e2e-data")
+    seed_database(directory)
+    with running_app(directory) as found:
+        yield found
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,8 @@ from review.store.models import Consultation, Proposal
 from review.ui.components import DOMAIN_TITLE
 
 from .conftest import PASSWORD, TIMEOUT_MS, Server
-from .test_review_flow import RUN_COUNTER, Shots, act, keyed, settle, wait_for_cookie
+from .test_review_flow import Shots
+from .waiting import RUN_COUNTER, act, keyed, settle, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 

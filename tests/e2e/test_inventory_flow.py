@@ -10,60 +10,32 @@ findings that appeared after approval, escalations and notice marks.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Browser, Page, expect
 
 from review.services import sweep
-from review.services.context import Services
-from review.store.database import Database
 
 from .conftest import (
-    FAST,
     PASSWORD,
     ROOT,
     TIMEOUT_MS,
     Server,
-    die_with_parent,
-    free_port,
+    running_app,
     safe_name,
     seed_database,
-    server_env,
-    stop,
-    wait_until_healthy,
+    server_services,
 )
+from .waiting import RUN_COUNTER, act, keyed, settle, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 DATA = ROOT / "tests" / "data" / "inventory"
 SWEPT_AS_OF = dt.date(2027, 9, 1)
-RUNS = """
-window.__stRuns = 0;
-new MutationObserver((records) => {
-  for (const record of records) {
-    const state = record.target.getAttribute('data-test-script-state');
-    if (state && state !== 'notRunning' && state !== record.oldValue) window.__stRuns += 1;
-  }
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
-IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
-  const status = document.querySelector('[data-testid="stStatusWidget"]');
-  return !status || status.getBoundingClientRect().height === 0;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -71,68 +43,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``streamlit run app.py`` over the demo data, swept as of SWEPT_AS_OF."""
     directory = tmp_path_factory.mktemp("e2e-inventory")
     seed_database(directory)
-    db = Database.connect(f"sqlite:///{directory / 'review.db'}")
-    before = os.environ.get("REVIEW_DATA_DIR")
-    os.environ["REVIEW_DATA_DIR"] = str(directory)  # the audit key lives in the data directory
-    try:
-        sweep.run(Services(db, hasher=FAST), SWEPT_AS_OF)
-    finally:
-        db.engine.dispose()
-        if before is None:
-            os.environ.pop("REVIEW_DATA_DIR", None)
-        else:
-            os.environ["REVIEW_DATA_DIR"] = before
-    port = free_port()
-    found = Server(f"http://127.0.0.1:{port}", directory, directory / "streamlit.log")
-    env = server_env(directory)
-    env["REVIEW_PUBLIC_URL"] = found.url
-    log = found.log.open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=die_with_parent if sys.platform == "linux" else None,
-    )
-    try:
-        wait_until_healthy(process, found)
+    with server_services(directory) as services:
+        sweep.run(services, SWEPT_AS_OF)
+    with running_app(directory, public_url=True) as found:
         yield found
-    finally:
-        stop(process, log)
-
-
-def settle(page: Page) -> None:
-    page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-
-
-def act(page: Page, action: Callable[[], object]) -> None:
-    before = page.evaluate("window.__stRuns")
-    action()
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function("n => window.__stRuns > n", arg=before, timeout=5_000)
-    settle(page)
-
-
-def keyed(page: Page | Locator, key: str) -> Locator:
-    return page.locator(f".st-key-{key}").first
 
 
 def shot(page: Page, artifacts: Path, name: str) -> None:
@@ -140,7 +54,7 @@ def shot(page: Page, artifacts: Path, name: str) -> None:
 
 
 def sign_in(page: Page, username: str) -> None:
-    page.add_init_script(RUNS)
+    page.add_init_script(RUN_COUNTER)
     page.goto("/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=60_000)
     settle(page)
@@ -151,13 +65,7 @@ def sign_in(page: Page, username: str) -> None:
         page.get_by_test_id("stSidebar").get_by_text(re.compile(rf"Signed in as .*\b{username}\b"))
     ).to_be_visible()
     settle(page)
-    # the server sets the (HttpOnly) session cookie on the run after sign-in
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while not any(
-        c.get("name") == "review_session" and c.get("value") for c in page.context.cookies()
-    ):
-        assert time.monotonic() < deadline, "no session cookie after sign-in"
-        page.wait_for_timeout(100)
+    wait_for_cookie(page, present=True)  # set by the server (HttpOnly)
 
 
 def go_to(page: Page, link: str) -> None:

@@ -20,15 +20,8 @@ from review.packet import Outcome, verify_packet
 
 from ..packet import tamper
 from .conftest import PASSWORD, Server
-from .test_review_flow import (
-    RUN_COUNTER,
-    Shots,
-    act,
-    keyed,
-    settle,
-    signed_in_as,
-    wait_for_cookie,
-)
+from .test_review_flow import Shots, signed_in_as
+from .waiting import RUN_COUNTER, act, keyed, settle, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 

@@ -11,19 +11,15 @@ test checks the UI against the rules rather than against numbers copied into it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from review.core.evaluate import evaluator
 from review.core.loading import submission_from_data
@@ -31,7 +27,8 @@ from review.services import demo
 from review.services.roles import Role, review_domain
 from review.ui.components import DISPOSITION_TEXT, DOMAIN_TITLE
 
-from .conftest import PASSWORD, TIMEOUT_MS, Server, safe_name
+from .conftest import PASSWORD, Server, safe_name
+from .waiting import RUN_COUNTER, act, keyed, settle, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -88,29 +85,6 @@ RECORD: dict[str, Any] = {
     }
 }
 
-# Counts every change of the app's script state away from "notRunning", so a step can wait
-# for the rerun it caused to start and finish (not just for an idle app that has not yet
-# noticed the click).
-RUN_COUNTER = """
-window.__stRuns = 0;
-new MutationObserver((records) => {
-  for (const record of records) {
-    const state = record.target.getAttribute('data-test-script-state');
-    if (state && state !== 'notRunning' && state !== record.oldValue) window.__stRuns += 1;
-  }
-}).observe(document, {
-  subtree: true, attributes: true, attributeOldValue: true,
-  attributeFilter: ['data-test-script-state'],
-});
-"""
-IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
-  const status = document.querySelector('[data-testid="stStatusWidget"]');
-  return !status || status.getBoundingClientRect().height === 0;
-}"""
-
 
 @dataclass(frozen=True)
 class Expected:
@@ -136,28 +110,6 @@ def expected() -> Expected:
     }
     majors = [(f["domain"], f["rule_id"], f["title"]) for f in findings if f["severity"] == "major"]
     return Expected(result.tier, result.disposition, list(result.required_signoffs), labels, majors)
-
-
-# --- waiting for Streamlit ------------------------------------------------------------------
-
-
-def settle(page: Page) -> None:
-    page.wait_for_function(IDLE, timeout=TIMEOUT_MS)
-
-
-def act(page: Page, action: Callable[[], object]) -> None:
-    """Do something that makes Streamlit rerun, and wait until that rerun has finished."""
-    before = page.evaluate("window.__stRuns")
-    action()
-    # a rerun too quick to be seen is possible; the idle check below still applies
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function("n => window.__stRuns > n", arg=before, timeout=5_000)
-    settle(page)
-
-
-def keyed(page: Page | Locator, key: str) -> Locator:
-    """The element Streamlit renders for the widget or container with this key."""
-    return page.locator(f".st-key-{key}").first
 
 
 class Shots:
@@ -192,22 +144,6 @@ def sign_in(page: Page, username: str) -> None:
     settle(page)
     # the server sets the (HttpOnly) session cookie on the run after sign-in
     wait_for_cookie(page, present=True)
-
-
-def session_cookie(page: Page) -> str | None:
-    """The session cookie's value as the browser holds it (page script cannot read it)."""
-    for cookie in page.context.cookies():
-        if cookie.get("name") == "review_session" and cookie.get("value"):
-            return str(cookie["value"])
-    return None
-
-
-def wait_for_cookie(page: Page, *, present: bool) -> None:
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while (session_cookie(page) is not None) != present:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the session cookie is {'missing' if present else 'still set'}")
-        page.wait_for_timeout(100)
 
 
 def signed_in_as(page: Page, username: str) -> Locator:

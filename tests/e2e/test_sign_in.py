@@ -10,16 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import PASSWORD, TIMEOUT_MS, Server
-from .test_review_flow import (
-    act,
-    keyed,
-    open_app,
-    session_cookie,
-    settle,
-    sign_in,
-    signed_in_as,
-    wait_for_cookie,
-)
+from .test_review_flow import open_app, sign_in, signed_in_as
+from .waiting import act, keyed, session_cookie, settle, wait_for_cookie
 
 pytestmark = pytest.mark.browser
 

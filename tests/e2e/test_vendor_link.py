@@ -14,34 +14,22 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from review.services import proposals, vendor_answers, vendor_links
-from review.services.context import Services
 from review.services.vendor_links import REFUSED
-from review.store.database import Database
 
 from ..workflow.support import saas
-from .conftest import FAST, Server
-from .test_review_flow import RUN_COUNTER, settle
+from .conftest import Server, server_services
+from .waiting import RUN_COUNTER, settle
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
-def _svc(server: Server) -> tuple[Database, Services]:
-    db = Database.connect(f"sqlite:///{server.data_dir / 'review.db'}")
-    return db, Services(db, hasher=FAST)
-
-
 @pytest.fixture(scope="module")
 def invitation(server: Server) -> Iterator[tuple[str, int]]:
-    db, svc = _svc(server)
-    with pytest.MonkeyPatch.context() as env:  # the server's data directory: its audit key
-        env.setenv("REVIEW_DATA_DIR", str(server.data_dir))
-        try:
-            draft = proposals.create_draft(svc, "dana", saas(incident_notification_hours=48))
-            link = vendor_links.invite(svc, "dana", draft.proposal.id, "a@vendor.example.com")
-        finally:
-            db.engine.dispose()
-        yield link.token, draft.proposal.id
+    with server_services(server.data_dir) as svc:
+        draft = proposals.create_draft(svc, "dana", saas(incident_notification_hours=48))
+        link = vendor_links.invite(svc, "dana", draft.proposal.id, "a@vendor.example.com")
+    yield link.token, draft.proposal.id
 
 
 def visit(page: Page, width: int, path: str) -> None:
@@ -77,11 +65,8 @@ def test_a_vendor_answers_by_keyboard(
     page.keyboard.press("Tab")  # to the submit button
     page.keyboard.press("Enter")
     expect(page.get_by_text("Sent (answer")).to_be_visible(timeout=30_000)
-    db, svc = _svc(server)
-    try:
+    with server_services(server.data_dir) as svc:
         waiting = vendor_answers.pending(svc, "dana", proposal_id)  # reads only
-    finally:
-        db.engine.dispose()
     assert any(
         c.field == "incident_notification_hours" and c.proposed == 24
         for p in waiting
