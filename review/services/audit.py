@@ -119,17 +119,10 @@ def keyed_hash(
 
 def recompute(event: AuditEvent, key: ChainKey | None) -> str:
     """A stored event's hash recomputed: keyed with ``key``, else the old unkeyed link."""
-    body = _body(
-        event.seq,
-        event.at,
-        event.actor,
-        event.action,
-        event.entity,
-        event.entity_id,
-        event.details,
-        event.prev_hash,
-    )
-    return key.mac(_EVENT_PURPOSE, body) if key is not None else hashlib.sha256(body).hexdigest()
+    fields = (event.seq, event.at, event.actor, event.action, event.entity, event.entity_id)
+    if key is None:
+        return event_hash(*fields, event.details, event.prev_hash)
+    return keyed_hash(key, *fields, event.details, event.prev_hash)
 
 
 def row_snapshot(row: object) -> dict[str, Any]:

@@ -13,7 +13,14 @@ from sqlalchemy import func, select, text
 
 from review.core.evaluate import Evaluator, evaluator
 from review.core.safeyaml import load_file
-from review.services import approval_conditions, decisions, proposals, reviews, signoffs
+from review.services import (
+    approval_conditions,
+    audit,
+    decisions,
+    proposals,
+    reviews,
+    signoffs,
+)
 from review.services.context import Services
 from review.services.views import ProposalView
 from review.store.database import Database
@@ -186,3 +193,34 @@ def changed_standards(root: Path) -> Evaluator:
         source = source.replace(old, new)
     path.write_text(source)
     return evaluator(standards_dir=root / "standards", rules_dir=root / "rules")
+
+
+# --- the audit trail as an attacker with database access changes it ---------------------
+
+
+def without_triggers(database: Database) -> None:
+    """What the table owner or a superuser can do: switch the append-only triggers off."""
+    if database.is_sqlite:
+        for table in ("audit_events", "audit_chain"):
+            for verb in ("update", "delete"):
+                execute_raw(database, f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
+    else:
+        for table in ("audit_events", "audit_chain"):
+            execute_raw(database, f"ALTER TABLE {table} DISABLE TRIGGER USER")
+
+
+def relink(events: list[AuditEvent], prev: str) -> None:
+    """Re-hash events in order with SHA-256, as someone without the key can."""
+    for event in events:
+        event.prev_hash = prev
+        event.hash = audit.event_hash(
+            event.seq,
+            event.at,
+            event.actor,
+            event.action,
+            event.entity,
+            event.entity_id,
+            event.details,
+            prev,
+        )
+        prev = event.hash

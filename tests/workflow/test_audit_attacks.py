@@ -20,7 +20,7 @@ from review.services.context import Services
 from review.store.database import Database
 from review.store.models import AuditChain, AuditEvent, Proposal
 
-from .support import approved, execute_raw
+from .support import approved, execute_raw, relink, without_triggers
 
 ATTACKS: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "data" / "attacks" / "audit_trail.yaml").read_text()
@@ -38,34 +38,6 @@ def expression(value: str | None, names: dict[str, int]) -> int | None:
         sign, amount = rest.split()
         number += int(amount) if sign == "+" else -int(amount)
     return number
-
-
-def without_triggers(database: Database) -> None:
-    """What the table owner or a superuser can do: switch the append-only triggers off."""
-    if database.is_sqlite:
-        for table in ("audit_events", "audit_chain"):
-            for verb in ("update", "delete"):
-                execute_raw(database, f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
-    else:
-        for table in ("audit_events", "audit_chain"):
-            execute_raw(database, f"ALTER TABLE {table} DISABLE TRIGGER USER")
-
-
-def relink(events: list[AuditEvent], prev: str) -> None:
-    """Re-hash events in order with SHA-256, as someone without the key can."""
-    for event in events:
-        event.prev_hash = prev
-        event.hash = audit.event_hash(
-            event.seq,
-            event.at,
-            event.actor,
-            event.action,
-            event.entity,
-            event.entity_id,
-            event.details,
-            prev,
-        )
-        prev = event.hash
 
 
 def append_forged(database: Database, count: int, how: str) -> None:

@@ -22,7 +22,7 @@ from review.store.database import Database
 from review.store.models import AuditEvent, User
 
 from .conftest import BACKENDS, FAST_HASHER, _admin_sql, _with_database
-from .support import approved, execute_raw, submitted
+from .support import approved, execute_raw, relink, submitted
 
 
 def verify(services: Services) -> audit.ChainReport:
@@ -259,20 +259,7 @@ def test_an_existing_log_is_kept_and_sealed_by_the_first_keyed_event(at_0003: Da
         old = session.scalars(select(AuditEvent).where(AuditEvent.seq == 2)).one()
         old.details = {"source": "local"}
         rows = list(session.scalars(select(AuditEvent).where(AuditEvent.seq <= legacy)))
-        prev = audit.GENESIS
-        for event in sorted(rows, key=lambda e: e.seq):  # re-hashed as the old code would
-            event.prev_hash = prev
-            event.hash = audit.event_hash(
-                event.seq,
-                event.at,
-                event.actor,
-                event.action,
-                event.entity,
-                event.entity_id,
-                event.details,
-                prev,
-            )
-            prev = event.hash
+        relink(sorted(rows, key=lambda e: e.seq), audit.GENESIS)  # as the old code would
     report = verify(services)
     assert report.first is not None
     assert report.first.kind is audit.BreakKind.REWRITTEN

@@ -24,7 +24,7 @@ from .inventory_support import (
     outbox,
     system,
 )
-from .support import audit_actions, row_counts
+from .support import audit_actions, row_counts, without_triggers
 
 pytestmark = pytest.mark.usefixtures("people")
 SOC2_LAST_GOOD = dt.date(2027, 6, 30)  # SOC 2 Type II of 2026-06-30, 12 months (SEC-1)
@@ -179,8 +179,6 @@ def test_second_sweep_of_the_same_day_changes_and_sends_nothing(services: Servic
 def test_a_sweep_over_a_broken_audit_chain_writes_no_checkpoint_and_says_so(
     services: Services,
 ) -> None:
-    from .test_audit_attacks import without_triggers
-
     contract_approved(services)
     without_triggers(services.db)
     with services.db.session() as session:
