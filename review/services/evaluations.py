@@ -69,6 +69,29 @@ def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVers
     return found
 
 
+def stored(
+    tx: Tx, result: Result, proposal_id: int, version_number: int, trigger: str
+) -> StoredEvaluation:
+    """The snapshot of an evaluation as stored against a request's version (not yet added)."""
+    findings = [f.to_dict() for f in result.findings]
+    return StoredEvaluation(
+        proposal_id=proposal_id,
+        version_number=version_number,
+        trigger=trigger,
+        as_of=result.as_of,
+        standards_version=result.standards_version,
+        rules_version=result.rules_version,
+        engine_version=ENGINE_VERSION,
+        tier=result.tier,
+        tcv=result.tcv,
+        disposition=result.disposition,
+        required_signoffs=list(result.required_signoffs),
+        findings=findings,
+        findings_hash=all_findings_hash(findings),
+        created_at=tx.services.now(),
+    )
+
+
 def evaluate_version(
     tx: Tx,
     proposal: Proposal,
@@ -85,23 +108,7 @@ def evaluate_version(
     is known after the flush)."""
     submission = Submission.model_validate(record.record)
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
-    findings = [f.to_dict() for f in result.findings]
-    evaluation = StoredEvaluation(
-        proposal_id=proposal.id,
-        version_number=record.number,
-        trigger=trigger,
-        as_of=result.as_of,
-        standards_version=result.standards_version,
-        rules_version=result.rules_version,
-        engine_version=ENGINE_VERSION,
-        tier=result.tier,
-        tcv=result.tcv,
-        disposition=result.disposition,
-        required_signoffs=list(result.required_signoffs),
-        findings=findings,
-        findings_hash=all_findings_hash(findings),
-        created_at=tx.services.now(),
-    )
+    evaluation = stored(tx, result, proposal.id, record.number, trigger)
     tx.session.add(evaluation)
     if flush:
         tx.session.flush()

@@ -37,7 +37,6 @@ from ..store.models import (
     NoticeMark,
     Proposal,
     RoleGrant,
-    StoredEvaluation,
     System,
     SystemFinding,
     SystemReview,
@@ -47,7 +46,7 @@ from ..store.models import (
 from . import outbox, renewals
 from .audit import canonical
 from .context import Tx
-from .evaluations import ENGINE_VERSION, all_findings_hash
+from .evaluations import stored
 from .inventory import ENTERS_INVENTORY, ref
 
 SEVERE = ("blocker", "major")  # what GEN-8 does not let stand unanswered
@@ -273,23 +272,13 @@ class Batch:
         if self.states.get(system.proposal_id) not in ENTERS_INVENTORY:
             return  # its next stage is under review: the review's own evaluation stands
         system.judged_hash = digest
-        findings = [f.to_dict() for f in result.findings]
         self.tx.session.add(
-            StoredEvaluation(
-                proposal_id=system.proposal_id,
-                version_number=self.versions.get(system.proposal_id, 1),
-                trigger=f"sweep {ref(system)} r{system.record_number}",
-                as_of=self.day,
-                standards_version=result.standards_version,
-                rules_version=result.rules_version,
-                engine_version=ENGINE_VERSION,
-                tier=result.tier,
-                tcv=result.tcv,
-                disposition=result.disposition,
-                required_signoffs=list(result.required_signoffs),
-                findings=findings,
-                findings_hash=all_findings_hash(findings),
-                created_at=self.tx.services.now(),
+            stored(
+                self.tx,
+                result,
+                system.proposal_id,
+                self.versions.get(system.proposal_id, 1),
+                f"sweep {ref(system)} r{system.record_number}",
             )
         )
 
