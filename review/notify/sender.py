@@ -8,6 +8,7 @@ Message-ID, once its lease runs out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -56,38 +57,42 @@ def _email(services: Services, config: Settings, batch: int, report: Delivery) -
         connection = SmtpConnection(config)
         try:
             for message in claimed:
-                try:
-                    connection.send(message)
-                except EmailFailed as exc:
-                    status = outbox.mark_failed(
-                        services, message.id, str(exc), config.notify_max_attempts
-                    )
-                    report.record(message, status, str(exc))
-                else:
-                    outbox.mark_sent(services, message.id)
-                    report.sent += 1
+                _attempt(services, config, report, message, connection.send)
         finally:
             connection.close()
 
 
 def _webhooks(services: Services, config: Settings, batch: int, report: Delivery) -> None:
-    assert config.webhook_url is not None
+    url = config.webhook_url or ""  # deliver() calls this only when it is set
     with httpx.Client(follow_redirects=False) as client:
+
+        def post(message: OutboxMessage) -> None:
+            webhook.post(
+                url,
+                message.payload or {"text": message.body_text},
+                message.message_id,
+                timeout=config.smtp_timeout,
+                client=client,
+            )
+
         while claimed := outbox.claim(services, "webhook", batch, config.notify_lease_seconds):
             for message in claimed:
-                try:
-                    webhook.post(
-                        config.webhook_url,
-                        message.payload or {"text": message.body_text},
-                        message.message_id,
-                        timeout=config.smtp_timeout,
-                        client=client,
-                    )
-                except webhook.WebhookFailed as exc:
-                    status = outbox.mark_failed(
-                        services, message.id, str(exc), config.notify_max_attempts
-                    )
-                    report.record(message, status, str(exc))
-                else:
-                    outbox.mark_sent(services, message.id)
-                    report.sent += 1
+                _attempt(services, config, report, message, post)
+
+
+def _attempt(
+    services: Services,
+    config: Settings,
+    report: Delivery,
+    message: OutboxMessage,
+    send: Callable[[OutboxMessage], None],
+) -> None:
+    """Send one message and record the outcome at once, in its own transaction."""
+    try:
+        send(message)
+    except (EmailFailed, webhook.WebhookFailed) as exc:
+        status = outbox.mark_failed(services, message.id, str(exc), config.notify_max_attempts)
+        report.record(message, status, str(exc))
+    else:
+        outbox.mark_sent(services, message.id)
+        report.sent += 1
