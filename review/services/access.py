@@ -46,12 +46,17 @@ def load(
     # Someone who may not see a proposal is told it does not exist (no probing of ids).
     if proposal is None or (tx.actor is not None and not can_view(tx.actor, proposal)):
         raise NotFound(f"no proposal {ref(proposal_id)} that you can see")
-    if expected_version is not None and proposal.row_version != expected_version:
-        raise StaleUpdate(
-            f"{ref(proposal)} changed since you loaded it (version {expected_version}, now "
-            f"{proposal.row_version}); reload it and try again"
-        )
+    check_version(ref(proposal), proposal.row_version, expected_version)
     return proposal
+
+
+def check_version(name: str, row_version: int, expected: int | None) -> None:
+    """The optimistic lock of a row a person edits: refuse when it moved since they loaded it."""
+    if expected is not None and row_version != expected:
+        raise StaleUpdate(
+            f"{name} changed since you loaded it (version {expected}, now {row_version}); "
+            "reload it and try again"
+        )
 
 
 def touch(tx: Tx, proposal: Proposal) -> None:

@@ -20,7 +20,7 @@ from ..core.records import CertificationType, Submission
 from ..errors import FieldProblem, InputError, NotFound, PermissionDenied, RecordInvalid, Refused
 from ..store.models import Proposal, RecordVersion, System, SystemRecord, SystemReview
 from . import evaluations
-from .access import sees_all
+from .access import check_version, sees_all
 from .context import Actor, Services, Tx
 from .lifecycle import State
 from .record_versions import normalised, record_hash
@@ -56,13 +56,7 @@ def load(tx: Tx, system_id: int, *, expected_version: int | None = None) -> Syst
     system = tx.session.get(System, system_id)
     if system is None or (tx.actor is not None and not can_view(tx.actor, system)):
         raise NotFound(f"no system {ref(system_id)} that you can see")
-    if expected_version is not None and system.row_version != expected_version:
-        from ..errors import StaleUpdate
-
-        raise StaleUpdate(
-            f"{ref(system)} changed since you loaded it (version {expected_version}, now "
-            f"{system.row_version}); reload it and try again"
-        )
+    check_version(ref(system), system.row_version, expected_version)
     return system
 
 
