@@ -8,7 +8,7 @@ from ..errors import ReviewError
 from ..services import consultations
 from ..services.context import Actor, Services
 from ..services.roles import Role
-from .items import md
+from .policy_text import literal
 
 REQUEST_PAGE = "review/ui/pages/request.py"
 
@@ -30,12 +30,12 @@ def render(svc: Services, actor: Actor) -> None:
     for meeting in meetings:
         with st.container(border=True, key=f"consultation-{meeting.id}"):
             st.markdown(
-                f"**{meeting.ref}** {md(meeting.title)} · {md(meeting.department)} · "
+                f"**{meeting.ref}** {literal(meeting.title)} · {literal(meeting.department)} · "
                 f"{meeting.starts_at:%a %d %b %Y, %H:%M} {meeting.starts_at.tzname()} "
-                f"({meeting.minutes} min) · asked by {md(meeting.requester)}"
+                f"({meeting.minutes} min) · asked by {literal(meeting.requester)}"
             )
             if meeting.note:
-                st.caption(md(meeting.note))
+                st.caption(literal(meeting.note))
             with st.container(horizontal=True):
                 name, data = consultations.invitation(svc, actor.username, meeting.id)
                 st.download_button(

@@ -17,7 +17,7 @@ import streamlit as st
 from .focus import focus_later
 from .form_fields import Column, Field
 from .form_spec import get, item_problems, items_to_value, put, value_to_items
-from .policy_text import literal, plain
+from .policy_text import literal
 
 NOT_ANSWERED = "— not answered —"
 PER_PAGE = 25
@@ -30,14 +30,6 @@ FLASH = "items-flash"
 def _state(name: str) -> dict[str, Any]:
     found: dict[str, Any] = st.session_state.setdefault(name, {})
     return found
-
-
-def md(text: str) -> str:
-    """User text shown literally in markdown."""
-    out = text.replace("\\", "\\\\")
-    for char in "`*_{}[]()#+-!|<>~":
-        out = out.replace(char, "\\" + char)
-    return plain(out)
 
 
 def render_items(
@@ -83,7 +75,7 @@ def _listing(
         title = spec.item_title(item)
         with st.container(border=True, key=f"{spec.key}-item-{index}"):
             details = " · ".join(
-                f"{c.label}: **{md(_answer(c, item[c.name]))}**"
+                f"{c.label}: **{literal(_answer(c, item[c.name]))}**"
                 for c in spec.columns
                 if item.get(c.name) not in (None, "")
             )

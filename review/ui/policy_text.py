@@ -10,6 +10,8 @@ import re
 
 POLICY_PAGE = "policy"
 CITATION = re.compile(r"\b([A-Z]{2,5}-\d{1,2})\b")
+# what starts a list item or a rule at the start of a line: "- ", "+ ", "1. ", "2) ", "---"
+LIST_MARKER = re.compile(r"(?m)^([ \t]*)(\d*)((?<=\d)[.)](?=\s|$)|(?<!\d)[-+=](?=[-=\s]|$))")
 
 
 def plain(text: str) -> str:
@@ -18,12 +20,14 @@ def plain(text: str) -> str:
 
 
 def literal(text: str) -> str:
-    """A person's text (a title, a file or component name) inside a label that Streamlit
-    reads as markdown: emphasis, links, code and HTML stay characters."""
+    """A person's text (a title, a comment, a file or component name) where Streamlit reads
+    markdown: emphasis, links, images, lists, code and HTML stay characters, and the line
+    breaks the person typed stay line breaks. The one escape for untrusted text."""
     out = text.replace("\\", "\\\\")
     for char in "*_[]`<>~|#:":  # ":" too: no :red[...] directive, no autolinked URL
         out = out.replace(char, "\\" + char)
-    return plain(out)
+    out = LIST_MARKER.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}", out)  # no list, no rule
+    return plain(out).replace("\r\n", "\n").replace("\n", "  \n")
 
 
 def section_link(section_id: str, titles: dict[str, str]) -> str:

@@ -21,7 +21,6 @@ from ..services.context import Actor, Services
 from . import drafts
 from .field_names import humanise
 from .form_spec import get, put
-from .items import md
 from .policy_text import literal
 
 FLASH = "upload-flash"
@@ -95,7 +94,7 @@ def _stored(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
     for document in documents:
         with st.container(border=True, key=f"upload-doc-{document.id}"):
             st.markdown(
-                f"{md(document.filename)} · {enum_label(AttachmentKind, document.kind)} · "
+                f"{literal(document.filename)} · {enum_label(AttachmentKind, document.kind)} · "
                 f"{document.size:,} bytes"
             )
             found = document.extracted

@@ -141,13 +141,21 @@ HOSTILE = [
 
 
 def test_a_persons_text_stays_text_in_labels_and_markdown() -> None:
-    from review.ui.items import md
     from review.ui.policy_text import literal
 
     for text in HOSTILE:
-        for escaped in (literal(text), md(text)):
+        for escaped in (literal(text),):
             # every markdown-active character is escaped, so nothing renders as a link,
             # emphasis, code, HTML or LaTeX
             for char in "[]*_`<>$~|#":
                 assert char not in escaped.replace("\\" + char, ""), (text, escaped)
             assert escaped.replace("\\", "") == text.replace("\\", ""), (text, escaped)
+
+
+def test_a_persons_line_breaks_stay_line_breaks() -> None:
+    from review.ui.policy_text import literal
+
+    # markdown joins single newlines into one line: a comment's lines must stay its lines
+    assert literal("Checked with IT.\nSee ticket 42.") == "Checked with IT.  \nSee ticket 42."
+    assert literal("- not a list\r\n1) nor this") == "\\- not a list  \n1\\) nor this"
+    assert literal("cascade-fee-calculator 1.2") == "cascade-fee-calculator 1.2"  # mid-line
