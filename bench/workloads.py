@@ -279,6 +279,12 @@ def _short(s: Source, vocabulary: Sequence[str]) -> str:
     return s.pick(vocabulary)
 
 
+def _title(s: Source) -> str:
+    """Tricky, but a title: a request is known by it, so one of only spaces is refused."""
+    title = _short(s, TITLES)
+    return title if title.strip() else s.pick(TITLES)
+
+
 def _date(s: Source) -> str:
     if s.coin(0.4):
         day = s.pick(DATE_EDGES)
@@ -360,7 +366,7 @@ def proposal(s: Source) -> dict[str, Any]:
 def _request(s: Source) -> dict[str, Any]:
     name, email = s.pick(PEOPLE)
     p: dict[str, Any] = {
-        "title": _short(s, TITLES),
+        "title": _title(s),
         "department": s.pick(DEPARTMENTS),
         "requester": {"name": name, "email": email},
         "problem_statement": s.pick(["Paper forms.", "Double bookings every week.", "x"]),

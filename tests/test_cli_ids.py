@@ -49,6 +49,8 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("audit", "log"): ["--proposal", "{id}"],
     ("packet", "build"): ["{id}", "--output", "{tmp}/p.docx"],
     ("packet", "preview"): ["{id}", "--output", "{tmp}/p.docx"],
+    ("vendor", "invite"): ["{id}", "it@vendor.example"],
+    ("vendor", "pending"): ["{id}"],
 }
 ID_PARAMETERS = {"proposal_id", "proposal"}
 

@@ -56,10 +56,10 @@ def _version_text(value: Any) -> Any:
 
 
 def _real_text(value: str) -> str:
-    """Text a person can read: not only spaces, and valid Unicode (no lone surrogates, which
-    JSON's ``\\ud800`` can smuggle in and no database or page can store or show)."""
-    if not value.strip():
-        raise ValueError("must not be blank (only spaces)")
+    """Valid Unicode (no lone surrogates, which JSON's ``\\ud800`` can smuggle in and no
+    database or page can store or show). A blank answer is still an answer the rules judge
+    (a blank purpose or justification is a finding, as the policy says); only a name that
+    identifies the request, its title, must not be blank."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -460,6 +460,13 @@ class Proposal(Strict):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank: GEN-1 accepts no proposal without a problem")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _titled(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank (only spaces): a request is known by its title")
         return value
 
 
