@@ -9,6 +9,7 @@ answers and submits by keyboard, and the answer waits for the requester's decisi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -41,7 +42,7 @@ def visit(page: Page, width: int, path: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_bad_tokens_and_bare_ids_get_one_plain_refusal(
-    page: Page, server: Server, invitation: tuple[str, int], width: int
+    page: Page, server: Server, invitation: tuple[str, int], width: int, artifacts: Path
 ) -> None:
     token, proposal_id = invitation
     changed = token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -49,11 +50,12 @@ def test_bad_tokens_and_bare_ids_get_one_plain_refusal(
         visit(page, width, path)
         expect(page.get_by_text(REFUSED)).to_be_visible(timeout=60_000)
         expect(page.get_by_role("textbox")).to_have_count(0)
+    page.screenshot(path=str(artifacts / f"vendor-{width}-0-refused.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_a_vendor_answers_by_keyboard(
-    page: Page, server: Server, invitation: tuple[str, int], width: int
+    page: Page, server: Server, invitation: tuple[str, int], width: int, artifacts: Path
 ) -> None:
     token, proposal_id = invitation
     visit(page, width, f"/vendor?token={token}")
@@ -61,10 +63,12 @@ def test_a_vendor_answers_by_keyboard(
     expect(editor).to_be_visible(timeout=60_000)
     text = editor.input_value()
     assert "incident_notification_hours: 48" in text
+    page.screenshot(path=str(artifacts / f"vendor-{width}-1-page.png"), full_page=True)
     editor.fill(text.replace("incident_notification_hours: 48", "incident_notification_hours: 24"))
     page.keyboard.press("Tab")  # to the submit button
     page.keyboard.press("Enter")
     expect(page.get_by_text("Sent (answer")).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(artifacts / f"vendor-{width}-2-sent.png"), full_page=True)
     with server_services(server.data_dir) as svc:
         waiting = vendor_answers.pending(svc, "dana", proposal_id)  # reads only
     assert any(
