@@ -24,7 +24,10 @@ def main() -> None:
 
     # open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md)
     verify = st.Page(P + "verify_packet.py", title="Verify a packet", icon="🔏", url_path="verify")
-    vendor = st.Page(P + "vendor.py", title="Vendor answers", icon="🤝", url_path="vendor")
+    # reached only through the link in a vendor's invitation: in no one's menu
+    vendor = st.Page(
+        P + "vendor.py", title="Vendor answers", icon="🤝", url_path="vendor", visibility="hidden"
+    )
     if actor is None:
         page = st.navigation(
             [st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify, vendor]

@@ -64,6 +64,8 @@ def test_a_vendor_answers_by_keyboard(
     text = editor.input_value()
     assert "incident_notification_hours: 48" in text
     page.screenshot(path=str(artifacts / f"vendor-{width}-1-page.png"), full_page=True)
+    # the page is reached by the invitation's link only: no menu offers it
+    expect(page.get_by_role("link", name="Vendor answers")).to_have_count(0)
     editor.fill(text.replace("incident_notification_hours: 48", "incident_notification_hours: 24"))
     page.keyboard.press("Tab")  # to the submit button
     page.keyboard.press("Enter")
