@@ -37,7 +37,7 @@ from bench.packet_workloads import packet_data  # noqa: E402
 from review.packet.compose import compose  # noqa: E402
 from review.packet.content import canonical_items, digest_of  # noqa: E402
 from review.packet.keys import SigningKey, fingerprint  # noqa: E402
-from review.packet.render import Integrity, render  # noqa: E402
+from review.packet.render import Integrity, render_packet  # noqa: E402
 from review.packet.verify import Outcome, verify_packet  # noqa: E402
 
 SCALING = 6.0  # build(largest) / build(smallest) per 5x findings
@@ -49,7 +49,7 @@ def build(findings: int, key: SigningKey) -> bytes:
     data = packet_data(findings)
     composition = compose(data)
     digest = digest_of(canonical_items(composition.blocks))
-    return render(composition, Integrity(data.packet_id, digest, key.fingerprint), key).data
+    return render_packet(composition, Integrity(data.packet_id, digest, key.fingerprint), key).data
 
 
 def timed(findings: int, key: SigningKey, trusted: dict[str, Any], repeat: int) -> Timing:

@@ -30,3 +30,13 @@ def parse_proposal_id(value: str, field: str = "proposal id") -> int:
     if not 1 <= number <= MAX_ID:
         raise InputError(f"{field}: expected a number from 1 to {MAX_ID} (P-1 or 1), got {value!r}")
     return number
+
+
+def read_proposal_id(value: object) -> int | None:
+    """A link's or a form's request id (``?id=P-7``), or None when it names no request."""
+    if value is None:
+        return None
+    try:
+        return parse_proposal_id(str(value))
+    except InputError:
+        return None

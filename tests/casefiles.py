@@ -6,9 +6,10 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DATA = Path(__file__).parent / "data"
 BASES = DATA / "bases"
@@ -71,6 +72,45 @@ class Case:
         return f"{self.rule}: {self.name}"
 
 
+class CaseSpec(BaseModel):
+    """One case of a rule case file; a misspelt key (``sett``, ``expects``) is an error."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    expect: Literal["fires", "silent"]
+    base: str | None = None
+    set: dict[str, Any] | None = None
+    unset: list[str] = Field(default_factory=list)
+    as_of: dt.date | None = None
+    count: int | None = Field(default=None, ge=1)
+    subjects: list[str] | None = None
+
+
+class CaseFile(BaseModel):
+    """``tests/data/rules/<RULE-ID>.yaml``: the rule, its default base and its cases."""
+
+    model_config = ConfigDict(extra="forbid")
+    rule: str
+    base: str = "saas"
+    as_of: dt.date = DEFAULT_AS_OF
+    cases: list[CaseSpec] = Field(min_length=1)
+
+
+def read_case_file(path: Path) -> CaseFile:
+    """The file checked against the schema; every problem names the file and the key."""
+    with path.open() as handle:
+        raw = yaml.safe_load(handle)
+    try:
+        return CaseFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: "
+            + ("unknown key" if e["type"] == "extra_forbidden" else e["msg"])
+            for e in exc.errors()
+        )
+        raise ValueError(f"{path}: {problems}") from None
+
+
 def build_record(base: str, raw_case: dict[str, Any]) -> dict[str, Any]:
     record = copy.deepcopy(load_base(raw_case.get("base", base)))
     for path in raw_case.get("unset", []):
@@ -83,21 +123,18 @@ def build_record(base: str, raw_case: dict[str, Any]) -> dict[str, Any]:
 def load_cases() -> list[Case]:
     cases: list[Case] = []
     for path in sorted(CASES.glob("*.yaml")):
-        with path.open() as handle:
-            raw = yaml.safe_load(handle)
-        base = raw.get("base", "saas")
-        as_of = raw.get("as_of", DEFAULT_AS_OF)
-        for item in raw["cases"]:
+        content = read_case_file(path)
+        for item in content.cases:
             cases.append(
                 Case(
-                    rule=raw["rule"],
+                    rule=content.rule,
                     file=path,
-                    name=item["name"],
-                    expect=item["expect"],
-                    record=build_record(base, item),
-                    as_of=item.get("as_of", as_of),
-                    count=item.get("count"),
-                    subjects=item.get("subjects"),
+                    name=item.name,
+                    expect=item.expect,
+                    record=build_record(content.base, item.model_dump(exclude_none=True)),
+                    as_of=item.as_of or content.as_of,
+                    count=item.count,
+                    subjects=item.subjects,
                 )
             )
     return cases

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from review.cli import common
 from review.cli.main import app, main
 from review.errors import InputError
-from review.refs import MAX_ID, parse_proposal_id, proposal_ref
+from review.refs import MAX_ID, parse_proposal_id, proposal_ref, read_proposal_id
 from review.services.context import Services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +147,15 @@ def test_an_existing_request_is_the_same_request_either_way(review: Any) -> None
     assert {code for code, _, _ in shown.values()} == {0}
     assert len({out for _, out, _ in shown.values()}) == 1
     assert '"ref": "P-1"' in shown["1"][1]
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("P-7", 7), ("7", 7), (7, 7), ("²", None), ("P-x", None), (None, None), ("0", None)],
+)
+def test_the_workspace_link_reads_ids_with_the_same_parser(value: object, number: int) -> None:
+    """The request page's ``?id=`` went through its own parser, which crashed on ``?id=²``
+    (``'²'.isdigit()`` but ``int('²')`` fails); now it is this one (its ``parse_id``)."""
+    assert read_proposal_id(value) == number
+    page = (ROOT / "review" / "ui" / "pages" / "request.py").read_text()
+    assert "return read_proposal_id(value)" in page

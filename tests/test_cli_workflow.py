@@ -255,6 +255,24 @@ def test_refusals_are_one_line_and_change_nothing(review: Review) -> None:
     ok(review, "comment", ref, "On time.", "--as", "sam", "--expect-version", str(before))
 
 
+def test_deciding_a_request_that_is_not_ready_is_refused_naming_its_state(
+    review: Review,
+) -> None:
+    """Was ``internal error: AssertionError`` (exit 70) on a draft: a draft has no evaluation."""
+    ok(review, "db", "upgrade")
+    staffed(review)
+    draft = data(review, "proposal", "create", LIBRARY, "--as", "dana")["id"]
+    for form in (f"P-{draft}", str(draft)):
+        result = review("decide", form, "approve", "--as", "cara")
+        assert result.code == 2, result.err
+        refused(result, f"cannot approve P-{draft}", "it is draft", "allowed there")
+    pid = submitted(review)
+    result = review("decide", f"P-{pid}", "reject", "--reason", "no", "--as", "cara")
+    assert result.code == 2
+    refused(result, f"cannot reject P-{pid}", "it is submitted")
+    assert show(review, pid)["state"] == "submitted"
+
+
 def test_demo_seed_prints_its_users_and_runs_once(review: Review) -> None:
     ok(review, "db", "upgrade")
     out = ok(review, "demo", "seed", "--password", PASSWORD)

@@ -45,9 +45,7 @@ def print_report(report: ChainReport, written: Checkpoint | None, *, as_data: bo
             out.write(f"checkpoint written: {written.describe()}\n")
         for note in report.notes:
             out.write(f"note: {note}\n")
-    else:
-        first = report.first
-        assert first is not None
+    elif (first := report.first) is not None:  # not ok: there is a first broken link
         where = f"event {first.seq}" if first.seq is not None else "outside the chain"
         out.write(f"first broken link: {where}: {first.kind.value}\n")
         for b in report.breaks:

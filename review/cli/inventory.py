@@ -221,8 +221,7 @@ def inventory_evidence(
     from ..services import inventory
 
     by = _who(user)
-    day = _date(date, "DATE")
-    assert day is not None
+    day = parse_date(date.strip(), "DATE")
     with _services() as services:
         found = inventory.record_evidence(
             services, by, inventory.parse_ref(system), kind, day, note=note

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,3 +48,33 @@ def rules_list(
         from .output import console, rules_table
 
         rules_table(rules, console())
+
+
+@app.command("check")
+def rules_check(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="A folder holding a copy of rules/ and standards/ (the one you are editing).",
+        ),
+    ],
+) -> None:
+    """Check edited rules and standards with the loader's own checks; list every problem."""
+    from ..core.rules import load_rules
+    from ..core.standards import load_standards
+    from ..errors import ConfigurationError
+
+    missing = [name for name in ("rules", "standards") if not (directory / name).is_dir()]
+    if missing:
+        raise InputError(f"DIR: {directory} has no {' or '.join(missing)} folder")
+    try:
+        standards = load_standards(directory / "standards")
+        book = load_rules(standards, directory / "rules")
+    except ConfigurationError as exc:
+        sys.stderr.write(f"review: {exc}\n")
+        raise typer.Exit(2) from None
+    sys.stdout.write(
+        f"{directory}: {len(book.rules)} active rules check clean against {standards.label}; "
+        f"rules version {book.version}\n"
+    )

@@ -106,6 +106,8 @@ class _Formatter(string.Formatter):
             return NOT_ANSWERED
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if format_spec == "or" and isinstance(value, list):
+            return _one_of(value)
         try:
             return str(super().format_field(value, format_spec))
         except (ValueError, TypeError):
@@ -113,6 +115,19 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
+
+
+def _one_of(values: list[Any]) -> str:
+    """``{std.security.attestations.confidential:or}``: a standards list in words, "SOC 2
+    Type II, ISO/IEC 27001 or FedRAMP Moderate" (a list of attestation groups reads as the
+    types they accept), so a rule's text never repeats a list the standards own."""
+    from ..labels import value_label  # labels reads the intake's vocabulary from core
+
+    codes: list[str] = []
+    for item in values:
+        codes += [str(t) for t in getattr(item, "types", [item])]
+    words = [value_label(code) for code in codes]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 class _Std:
@@ -158,6 +173,10 @@ def make_finding(
     values: dict[str, Any] | None = None,
 ) -> Finding:
     rule_id, domain, severity, title, citations, remediation, waivable, evidence = _static(rule)
+    if "{" in title:  # titles and remediation use the message's placeholders ({std.*}, ...)
+        title = render_message(title, fact, standards, values)
+    if "{" in remediation:
+        remediation = render_message(remediation, fact, standards, values)
     return Finding(
         rule_id,
         domain,

@@ -128,18 +128,32 @@ class RuleBook:
 
 def _template_fields(template: str, where: str) -> list[str]:
     if "__" in template:
-        raise RuleError(f"{where}: message may not use '__'")
+        raise RuleError(f"{where} may not use '__'")
     names = []
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise RuleError(f"{where}: message is not a valid template ({exc})") from None
+        raise RuleError(f"{where} is not a valid template ({exc})") from None
     for _, name, _, _ in parsed:
         if name is not None:
             if not name:
-                raise RuleError(f"{where}: message uses an empty placeholder {{}}")
+                raise RuleError(f"{where} uses an empty placeholder {{}}")
             names.append(name)
     return names
+
+
+def _check_template(
+    template: str, where: str, kind: str, field_types: dict[str, Any], standards: Standards
+) -> None:
+    for name in _template_fields(template, where):
+        root = name.split(".")[0].split("[")[0]
+        if root == "std":
+            try:
+                standards.value(name.split(".", 1)[1])
+            except (KeyError, IndexError):
+                raise RuleError(f"{where} refers to unknown standard {name!r}") from None
+        elif root not in field_types and root != "subject":
+            raise RuleError(f"{where} names {{{root}}}, which is not a field of {kind} facts")
 
 
 def _compile(
@@ -179,17 +193,8 @@ def _compile(
     node = conditions.parse(
         when, fields=field_types, resolve=standards.value, predicates=predicates, where=where
     )
-    for name in _template_fields(spec.message, where):
-        root = name.split(".")[0].split("[")[0]
-        if root == "std":
-            try:
-                standards.value(name.split(".", 1)[1])
-            except (KeyError, IndexError):
-                raise RuleError(f"{where}: message refers to unknown standard {name!r}") from None
-        elif root not in field_types and root != "subject":
-            raise RuleError(
-                f"{where}: message names {{{root}}}, which is not a field of {kind} facts"
-            )
+    for text in ("message", "title", "remediation"):  # the same placeholders in each
+        _check_template(getattr(spec, text), f"{where}: {text}", kind, field_types, standards)
     branches = conditions.branch_count(node)
     if branches > conditions.MAX_RULE_BRANCHES:
         raise RuleError(
@@ -207,12 +212,56 @@ def _compile(
     )
 
 
-def _describe(exc: ValidationError, source: Path) -> str:
-    first = exc.errors()[0]
-    loc = list(first["loc"])
-    path = ".".join(str(p) for p in loc)
-    problem = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
-    return f"{source}: {path}: {problem}"
+def _describe(exc: ValidationError, source: Path, raw: Any) -> list[str]:
+    """Every schema problem of one rule file, each naming the rule by its id (``rule
+    SEC-004-incident-window: waiveable: unknown field``), not by its position (``rules.0``)."""
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    problems = []
+    for error in exc.errors():
+        loc = list(error["loc"])
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            item = rules[loc[1]] if isinstance(rules, list) else None
+            rule_id = item.get("id") if isinstance(item, dict) else None
+            loc = [f"rule {rule_id or f'number {loc[1] + 1} (no id)'}", *loc[2:]]
+        where = ": ".join([str(loc[0]), ".".join(str(p) for p in loc[1:])] if loc[1:] else
+                          [str(p) for p in loc])  # fmt: skip
+        problem = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
+        problems.append(f"{source}: {where}: {problem}")
+    return problems
+
+
+def _load_files(
+    files: list[Path], standards: Standards, predicates: dict[str, Any], digest: Any
+) -> tuple[list[Rule], list[str]]:
+    """Every file's compiled rules, and every problem found, each naming file and rule."""
+    rules: list[Rule] = []
+    problems: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        raw = load_file(path, what="rule file")
+        try:
+            content = RuleFile.model_validate(raw)
+        except ValidationError as exc:
+            problems += _describe(exc, path, raw)
+            continue
+        if path.stem != content.domain:
+            problems.append(f"{path}: file name must be the domain name ({content.domain}.yaml)")
+        for spec in content.rules:
+            if spec.id in seen:
+                problems.append(
+                    f"{path}: rule {spec.id}: id is used twice ({seen[spec.id].name} and "
+                    f"{path.name})"
+                )
+                continue
+            seen[spec.id] = path
+            if spec.retired:
+                continue
+            try:
+                rules.append(_compile(spec, content.domain, standards, predicates))
+            except RuleError as exc:
+                problems.append(f"{path}: {exc}")
+    return rules, problems
 
 
 def load_rules(standards: Standards, directory: Path | None = None) -> RuleBook:
@@ -227,27 +276,12 @@ def load_rules(standards: Standards, directory: Path | None = None) -> RuleBook:
         if not isinstance(raw, dict) or set(raw) != {"predicates"}:
             raise RuleError(f"{predicates_path}: expected one top-level key 'predicates'")
         predicates = dict(raw["predicates"] or {})
-    rules: list[Rule] = []
-    seen: dict[str, Path] = {}
     files = sorted(p for p in directory.glob("*.yaml") if p.name != "predicates.yaml")
     if not files:
         raise RuleError(f"{directory}: no rule files (*.yaml)")
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        try:
-            content = RuleFile.model_validate(load_file(path, what="rule file"))
-        except ValidationError as exc:
-            raise RuleError(_describe(exc, path)) from None
-        if path.stem != content.domain:
-            raise RuleError(f"{path}: file name must be the domain name ({content.domain}.yaml)")
-        for spec in content.rules:
-            if spec.id in seen:
-                raise RuleError(
-                    f"rule {spec.id}: id is used twice ({seen[spec.id].name} and {path.name})"
-                )
-            seen[spec.id] = path
-            if spec.retired:
-                continue
-            rules.append(_compile(spec, content.domain, standards, predicates))
-    digest.update(f"standards:{standards.id}:{standards.version}".encode())
+    rules, problems = _load_files(files, standards, predicates, digest)
+    if problems:  # every problem of every file, so a policy owner fixes them in one pass
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise RuleError(f"{directory}: {count}:\n" + "\n".join(f"  {p}" for p in problems))
+    digest.update(b"standards\0" + standards.content_digest.encode())
     return RuleBook(rules=tuple(rules), standards=standards, digest=digest.hexdigest())

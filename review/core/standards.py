@@ -7,6 +7,7 @@ loader refuses a file that does not match the schema, naming the file and the fi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from functools import cached_property
 from pathlib import Path
@@ -422,6 +423,12 @@ class Standards(Schema):
         return f"{self.name} (v{self.version})"
 
     @cached_property
+    def content_digest(self) -> str:
+        """SHA-256 of every value the standards hold: a threshold edited without bumping
+        ``version`` still changes the rules version evaluations record."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    @cached_property
     def section_index(self) -> dict[str, Section]:
         return {s.id: s for s in self.sections}
 
@@ -494,13 +501,15 @@ _FILES = {
 
 
 def _describe(exc: ValidationError, source: str) -> str:
-    first = exc.errors()[0]
-    path = ".".join(str(p) for p in first["loc"])
-    problem = first["msg"]
-    if first["type"] == "extra_forbidden":
-        problem = "unknown field"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{source}: {path}: {problem}{more}"
+    """Every problem, each by its dotted path, so a policy owner fixes them in one pass."""
+    lines = []
+    for error in exc.errors():
+        path = ".".join(str(p) for p in error["loc"])
+        problem = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
+        lines.append(f"{path}: {problem}" if path else problem)
+    if len(lines) == 1:
+        return f"{source}: {lines[0]}"
+    return f"{source}: {len(lines)} problems:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def load_standards(directory: Path | None = None) -> Standards:

@@ -475,7 +475,7 @@ def _seal(
     return Rendered(deterministic_zip(entries), signature, digest)
 
 
-def render(
+def render_packet(
     composition: Composition,
     integrity: Integrity,
     key: SigningKey,

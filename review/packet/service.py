@@ -25,7 +25,7 @@ from .compose import compose
 from .content import DECIDED_STATES, Composition, HistoryEvent, PacketData, digest_of, money, utc
 from .content import canonical_items as _items
 from .keys import SigningKey, signing_key
-from .render import Integrity, render
+from .render import Integrity, render_packet
 
 VERIFY_PATH = "verify"  # the "Verify a packet" page, under the workspace's address
 
@@ -141,7 +141,7 @@ def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, byt
     data = _gather(tx, proposal, packet_id=packet_id, draft=False, reasons=[])
     composition = compose(data)
     digest = digest_of(_items(composition.blocks))
-    sealed = render(composition, Integrity(packet_id, digest, key.fingerprint), key)
+    sealed = render_packet(composition, Integrity(packet_id, digest, key.fingerprint), key)
     tx.session.add(
         Packet(
             packet_id=packet_id,
@@ -173,7 +173,7 @@ def _issue(tx: Tx, proposal: Proposal, key: SigningKey) -> tuple[PacketData, byt
 
 def _sealed(composition: Composition, key: SigningKey) -> tuple[bytes, str]:
     digest = digest_of(_items(composition.blocks))
-    return render(
+    return render_packet(
         composition, Integrity(composition.packet_id, digest, key.fingerprint), key
     ).data, digest
 

@@ -6,13 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..errors import NotFound, PermissionDenied, StaleUpdate
+from ..refs import proposal_ref
 from ..store.models import Proposal
 from .context import Actor, Tx
 from .roles import Role, waiver_title
 
 
 def ref(proposal: Proposal | int) -> str:
-    return f"P-{proposal if isinstance(proposal, int) else proposal.id}"
+    """``P-7``: how every message names a request (review/refs.py reads it back)."""
+    return proposal_ref(proposal if isinstance(proposal, int) else proposal.id)
 
 
 def sees_all(actor: Actor) -> bool:

@@ -185,8 +185,7 @@ def take(session: Session) -> Chain:
     ).first()
     start = legacy(session)
     signed_by = last[2] if last else None
-    key = audit_keys.require() if signed_by else audit_keys.load(create=True)
-    assert key is not None
+    key = audit_keys.require() if signed_by else audit_keys.created()
     if signed_by and signed_by != key.id:
         raise ConfigurationError(
             f"the audit chain is signed with key {signed_by}, but this instance's key "

@@ -101,6 +101,14 @@ def load(*, create: bool) -> ChainKey | None:
         return ChainKey(secret, path)
 
 
+def created() -> ChainKey:
+    """The deployment's key, made now if it does not exist yet (the chain's first event)."""
+    found = load(create=True)
+    if found is None:  # load() creates the file it did not find, or raises
+        raise ConfigurationError(f"the audit key {key_path()} could not be created")
+    return found
+
+
 def require() -> ChainKey:
     found = load(create=False)
     if found is None:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..refs import proposal_ref
 from ..store.models import AuditEvent, Proposal
 from . import audit_keys
 from .audit import (
@@ -224,8 +225,8 @@ def _row_breaks(session: Session, scan: _Scan) -> list[Break]:
                 Break(
                     BreakKind.EDITED_ROW,
                     None,
-                    f"proposal P-{pid}: no recorded change set this row (inserted or edited "
-                    "outside the application)",
+                    f"proposal {proposal_ref(pid)}: no recorded change set this row (inserted "
+                    "or edited outside the application)",
                 )
             )
             continue
@@ -237,14 +238,14 @@ def _row_breaks(session: Session, scan: _Scan) -> list[Break]:
                 f"set {values.get(c)!r}"
                 for c in changed
             )
-            out.append(Break(BreakKind.EDITED_ROW, seq, f"proposal P-{pid}: {detail}"))
+            out.append(Break(BreakKind.EDITED_ROW, seq, f"proposal {proposal_ref(pid)}: {detail}"))
     for pid, (seq, _values) in sorted(scan.rows.items()):
         if pid not in table:
             out.append(
                 Break(
                     BreakKind.EDITED_ROW,
                     seq,
-                    f"proposal P-{pid} is missing from the table (deleted outside the "
+                    f"proposal {proposal_ref(pid)} is missing from the table (deleted outside the "
                     f"application; its last recorded change is event {seq})",
                 )
             )

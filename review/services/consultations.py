@@ -15,7 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 from sqlalchemy import select
 
-from ..errors import ConfigurationError, FieldProblem, PermissionDenied, RecordInvalid, Refused
+from ..errors import (
+    ConfigurationError,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    RecordInvalid,
+    Refused,
+)
 from ..store.models import Consultation, Proposal, RoleGrant, User
 from . import access
 from .access import ref
@@ -131,9 +138,14 @@ def request(
             starts_at=row.starts_at.isoformat(),
             minutes=minutes,
         )
-        user = tx.session.get(User, tx.who.id)
-        assert user is not None
-        return _view(row, proposal, user, zone)
+        return _view(row, proposal, _user(tx, tx.who.id), zone)
+
+
+def _user(tx: Tx, user_id: int) -> User:
+    user = tx.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id} (the consultation's requester)")
+    return user
 
 
 def _require_intake_reviewer(actor: Actor) -> None:
@@ -182,9 +194,7 @@ def invitation(services: Services, by: str, consultation_id: int) -> tuple[str, 
         if row is None:
             raise Refused(f"no consultation request {consultation_id}")
         proposal = access.load(tx, row.proposal_id)
-        user = tx.session.get(User, row.requested_by)
-        assert user is not None
-        view = _view(row, proposal, user, zone)
+        view = _view(row, proposal, _user(tx, row.requested_by), zone)
         return f"{view.ref}-consultation.ics", _ics(view, _intake_reviewers(tx), services.now())
 
 

@@ -83,10 +83,12 @@ def system_deadlines(tx: Tx, systems: list[System]) -> dict[int, list[Deadline]]
             SystemFinding.due_on.is_not(None),
         )
     ):
-        assert f.due_on is not None
-        findings.setdefault(f.system_id, []).append(
-            FindingDue(f.finding_key, f.rule_id, f.domain, f.title, tuple(f.citations), f.due_on)
-        )
+        if f.due_on is not None:  # the query keeps only these; the check narrows the type
+            findings.setdefault(f.system_id, []).append(
+                FindingDue(
+                    f.finding_key, f.rule_id, f.domain, f.title, tuple(f.citations), f.due_on
+                )
+            )
     out: dict[int, list[Deadline]] = {}
     for system in systems:
         facts = SystemFacts(

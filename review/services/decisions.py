@@ -9,7 +9,7 @@ from ..store.models import Decision, SignOff
 from . import access, evaluations, inventory
 from .access import ref
 from .context import Services
-from .lifecycle import State
+from .lifecycle import State, next_state
 from .views import ProposalView, proposal_view
 
 OUTCOMES = ("approve", "approve_with_conditions", "reject")
@@ -35,6 +35,13 @@ def decide(
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         actor = tx.who
         access.require_approver(actor, proposal)
+        # the state first: a draft has no evaluation, and the refusal names where it stands
+        contract = State(proposal.state) is State.CONTRACT_READY
+        if outcome == "approve_with_conditions" and contract:
+            raise Refused(
+                "a contract is approved (its conditions stay attached) or rejected; approve it"
+            )
+        next_state(State(proposal.state), outcome, label=f"proposal {ref(proposal)}")
         # GEN-4: the packet holds every stage's sign-offs, so any of them disqualifies; one
         # later invalidated by a change still counts (the approver reviewed the request)
         signed = list(
@@ -61,7 +68,6 @@ def decide(
             )
         majors = [f for f in open_findings if f["severity"] == "major"]
         bare = [f.key for f in majors if not f.conditions]
-        contract = State(proposal.state) is State.CONTRACT_READY
         if outcome == "approve" and bare:
             raise Refused(
                 f"{ref(proposal)} has open major findings without a condition of approval "
@@ -74,10 +80,6 @@ def decide(
                 f"{ref(proposal)} has conditioned major findings: approve with conditions (GEN-8)"
             )
         if outcome == "approve_with_conditions":
-            if contract:
-                raise Refused(
-                    "a contract is approved (its conditions stay attached) or rejected; approve it"
-                )
             if bare:
                 raise Refused(
                     f"every open major finding needs a condition with an owner and due date "
@@ -85,8 +87,7 @@ def decide(
                 )
             if not majors:
                 raise Refused(f"{ref(proposal)} has no open major findings: approve it outright")
-        evaluation = evaluations.latest_evaluation(tx, proposal)
-        assert evaluation is not None
+        evaluation = evaluations.current_evaluation(tx, proposal)
         evaluations.move(tx, proposal, outcome, reason=reason)
         proposal.decided_at = services.now()
         decision = Decision(

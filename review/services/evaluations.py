@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 from .. import __version__
 from ..core.findings import Evaluation as Result
 from ..core.records import Submission
-from ..errors import NotFound, Refused
+from ..errors import InvalidTransition, NotFound, Refused
 from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
 from . import access
 from .audit import canonical
@@ -58,6 +58,14 @@ def latest_evaluation(tx: Tx, proposal: Proposal) -> StoredEvaluation | None:
     )
 
 
+def current_evaluation(tx: Tx, proposal: Proposal) -> StoredEvaluation:
+    """The latest evaluation of a request that has been submitted (a draft has none)."""
+    evaluation = latest_evaluation(tx, proposal)
+    if evaluation is None:
+        raise InvalidTransition(f"{access.ref(proposal)} has not been evaluated: submit it first")
+    return evaluation
+
+
 def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVersion:
     found = tx.session.scalar(
         select(RecordVersion).where(
@@ -65,7 +73,9 @@ def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVers
             RecordVersion.number == (number or proposal.current_version),
         )
     )
-    assert found is not None, "every proposal has its current version"
+    if found is None:  # every proposal has its current version
+        wanted = number or proposal.current_version
+        raise NotFound(f"{access.ref(proposal)} has no record version {wanted}")
     return found
 
 
@@ -130,13 +140,13 @@ def current_finding(
     ]
     if not matches:
         raise NotFound(
-            f"P-{proposal.id} has no current finding {rule_id}"
+            f"{access.ref(proposal)} has no current finding {rule_id}"
             + (f" for {subject}" if subject else "")
         )
     if len(matches) > 1:
         subjects = ", ".join(str(f.get("subject")) for f in matches)
         raise Refused(
-            f"{rule_id} applies to several items on P-{proposal.id} ({subjects}); "
+            f"{rule_id} applies to several items on {access.ref(proposal)} ({subjects}); "
             "name one with --subject"
         )
     found: dict[str, Any] = matches[0]
@@ -273,7 +283,7 @@ def refresh(
 def move(tx: Tx, proposal: Proposal, action: str, **details: Any) -> State:
     """Apply a lifecycle transition and record it."""
     before = State(proposal.state)
-    after = next_state(before, action, label=f"proposal P-{proposal.id}")
+    after = next_state(before, action, label=f"proposal {access.ref(proposal)}")
     proposal.state = after.value
     access.touch(tx, proposal)
     tx.audit(

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from ..core.records import CertificationType, Submission
 from ..errors import FieldProblem, InputError, NotFound, PermissionDenied, RecordInvalid, Refused
-from ..store.models import Proposal, RecordVersion, System, SystemRecord, SystemReview
+from ..store.models import Proposal, System, SystemRecord, SystemReview
 from . import evaluations
 from .access import check_version, sees_all
 from .context import Actor, Services, Tx
@@ -143,13 +143,7 @@ def _linked_system(tx: Tx, proposal: Proposal, submission: Submission) -> System
 def on_approval(tx: Tx, proposal: Proposal) -> System:
     """Called by the decision in its transaction: the approved record enters the inventory,
     or brings its system up to date (renewal, change, the contract stage)."""
-    current = tx.session.scalar(
-        select(RecordVersion).where(
-            RecordVersion.proposal_id == proposal.id,
-            RecordVersion.number == proposal.current_version,
-        )
-    )
-    assert current is not None, "an approved proposal has its current version"
+    current = evaluations.version(tx, proposal)
     submission = Submission.model_validate(current.record)
     today = tx.services.today()
     system = _linked_system(tx, proposal, submission)

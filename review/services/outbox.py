@@ -68,10 +68,16 @@ def claim(services: Services, channel: str, limit: int, lease_seconds: int) -> l
         return claimed
 
 
+def _message(session: Session, message_id: int) -> OutboxMessage:
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"no outbox message {message_id}")
+    return message
+
+
 def mark_sent(services: Services, message_id: int) -> None:
     with services.transaction() as tx:
-        message = tx.session.get(OutboxMessage, message_id)
-        assert message is not None
+        message = _message(tx.session, message_id)
         message.status = "sent"
         message.sent_at = services.now()
         message.attempts += 1
@@ -82,8 +88,7 @@ def mark_sent(services: Services, message_id: int) -> None:
 def mark_failed(services: Services, message_id: int, error: str, max_attempts: int) -> str:
     """Record a failed attempt; returns the new status (pending again, or failed)."""
     with services.transaction() as tx:
-        message = tx.session.get(OutboxMessage, message_id)
-        assert message is not None
+        message = _message(tx.session, message_id)
         message.attempts += 1
         message.last_error = error[:2000]
         message.lease_until = None

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from ..errors import NotFound
 from ..settings import settings
 from ..store.models import User, UserSession
 from .context import Actor, Services, Tx, actor_from
@@ -71,7 +72,8 @@ def start(services: Services, username: str, *, address: str | None = None) -> S
     """A new session for a user who just proved who they are."""
     with services.transaction() as tx:
         user = tx.session.scalar(select(User).where(User.username == username))
-        assert user is not None, username
+        if user is None:
+            raise NotFound(f"no user {username!r}")
         now = services.now()
         claim = secrets.token_urlsafe(32)
         row = UserSession(
@@ -131,10 +133,9 @@ def _resume(tx: Tx, row: UserSession | None, now: dt.datetime) -> Resumed:
     user = tx.session.get(User, row.user_id)
     if reason is None and (user is None or not user.active):
         reason = "deactivated"
-    if reason is not None:
-        row.revoked_at, row.revoked_reason = now, reason
-        return Resumed(None, None, _message(reason))
-    assert user is not None
+    if reason is not None or user is None:
+        row.revoked_at, row.revoked_reason = now, reason or "deactivated"
+        return Resumed(None, None, _message(row.revoked_reason))
     if now - _utc(row.last_seen_at) >= TOUCH_EVERY:
         row.last_seen_at = now
     return Resumed(row.id, actor_from(user))

@@ -74,7 +74,8 @@ def _row(tx: Tx, scope: str, key: str, now: dt.datetime) -> SignInThrottle:
         .on_conflict_do_nothing()
     )
     row = _get(tx, scope, key, lock=True)
-    assert row is not None
+    if row is None:  # inserted just above, in this transaction
+        raise RuntimeError(f"sign-in counter {scope}:{key} vanished in its own transaction")
     return row
 
 

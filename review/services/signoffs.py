@@ -32,8 +32,7 @@ def sign_off(
                 f"cannot sign off {ref(proposal)}: it is {proposal.state.replace('_', ' ')}; "
                 "sign-offs are given while it is submitted or in review"
             )
-        evaluation = evaluations.latest_evaluation(tx, proposal)
-        assert evaluation is not None, "a submitted proposal has been evaluated"
+        evaluation = evaluations.current_evaluation(tx, proposal)
         if domain not in evaluation.required_signoffs:
             raise Refused(
                 f"{ref(proposal)} does not need a {domain} sign-off; it needs: "

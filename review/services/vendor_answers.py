@@ -84,7 +84,8 @@ def submit(services: Services, token: str, answers: dict[str, Any]) -> int:
         tx.session.add(row)
         tx.session.flush()
         stored = tx.session.get(VendorLink, link.link_id)
-        assert stored is not None  # open_link found it in this same request
+        if stored is None:  # open_link found it in this same request; revoked since
+            raise NotFound(f"vendor link {link.link_id} is gone; ask for a new link")
         vendor_audit(tx, stored, "vendor.submit", answer=row.id, sections=sorted(answers))
         return row.id
 
@@ -162,7 +163,8 @@ def decide(
         )  # fmt: skip
     with services.transaction(by) as tx:
         row = tx.session.get(VendorAnswer, answer_id)
-        assert row is not None
+        if row is None:
+            raise NotFound(f"vendor answer {answer_id} is gone; reload the pending answers")
         row.status = "decided"
         row.decisions = {f: ("accepted" if f in accepted else "rejected") for f in changes}
         row.decided_by, row.decided_at = by, services.now()

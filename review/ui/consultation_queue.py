@@ -13,7 +13,7 @@ from .policy_text import literal
 REQUEST_PAGE = "review/ui/pages/request.py"
 
 
-def render(svc: Services, actor: Actor) -> None:
+def render_consultation_queue(svc: Services, actor: Actor) -> None:
     """For technology (Digital Service intake) reviewers: the meetings asked for, soonest first,
     each with its invitation and a way to the request."""
     if not actor.has(Role.REVIEWER, consultations.INTAKE_DOMAIN):

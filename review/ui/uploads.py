@@ -26,7 +26,7 @@ from .policy_text import literal
 FLASH = "upload-flash"
 
 
-def render(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
+def render_uploads(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
     st.markdown("**Upload a vendor document**")
     if draft["id"] is None:
         drafts.save(svc, actor, draft)

@@ -24,7 +24,7 @@ from bench.packet_workloads import packet_data
 from review.packet.compose import compose
 from review.packet.content import PacketData, canonical_items, digest_of
 from review.packet.keys import SigningKey, public_pem
-from review.packet.render import Integrity, render
+from review.packet.render import Integrity, render_packet
 
 from .tamper import DRAFT_TECHNIQUES, TECHNIQUES
 
@@ -35,7 +35,7 @@ CORPUS = ROOT / "tests" / "data" / "packets"
 def sealed(data: PacketData, key: SigningKey) -> bytes:
     composition = compose(data)
     digest = digest_of(canonical_items(composition.blocks))
-    return render(composition, Integrity(data.packet_id, digest, key.fingerprint), key).data
+    return render_packet(composition, Integrity(data.packet_id, digest, key.fingerprint), key).data
 
 
 def plain_document() -> bytes:

@@ -19,7 +19,7 @@ from review.packet.compose import compose
 from review.packet.content import Grid, PacketData, canonical_items, digest_of
 from review.packet.keys import SigningKey
 from review.packet.layout import LONGEST_WORD, word_twips, words
-from review.packet.render import Integrity, render
+from review.packet.render import Integrity, render_packet
 from review.services.views import ConditionView, SignOffView
 
 from .conftest import Driven
@@ -32,7 +32,7 @@ DOMAINS = ("technology", "security", "accessibility", "privacy", "open_source", 
 def sealed(data: PacketData) -> tuple[bytes, str, list[Grid]]:
     composition = compose(data)
     digest = digest_of(canonical_items(composition.blocks))
-    rendered = render(composition, Integrity(data.packet_id, digest, KEY.fingerprint), KEY)
+    rendered = render_packet(composition, Integrity(data.packet_id, digest, KEY.fingerprint), KEY)
     grids = [b for b in composition.blocks if isinstance(b, Grid)]
     return rendered.data, digest, grids
 

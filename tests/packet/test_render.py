@@ -13,7 +13,7 @@ from bench.packet_workloads import packet_data
 from review.packet.compose import compose
 from review.packet.content import PacketData, canonical_items, digest_of
 from review.packet.keys import SigningKey
-from review.packet.render import Integrity, render
+from review.packet.render import Integrity, render_packet
 from review.packet.verify import Outcome, extract, verify_packet
 from review.packet.xml_text import clean
 
@@ -35,7 +35,7 @@ TRUSTED = {KEY.fingerprint: KEY.public}
 def _render(data_: PacketData) -> tuple[bytes, str]:
     composition = compose(data_)
     digest = digest_of(canonical_items(composition.blocks))
-    return render(
+    return render_packet(
         composition, Integrity(composition.packet_id, digest, KEY.fingerprint), KEY
     ).data, digest
 

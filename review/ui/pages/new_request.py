@@ -217,7 +217,7 @@ with form_col:
         titles=titles,
     )
     if step.title == STEPS[-1].title:
-        uploads.render(svc, actor, draft)
+        uploads.render_uploads(svc, actor, draft)
     buttons(step)
 
 judged = preview.judge(

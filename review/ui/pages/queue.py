@@ -193,7 +193,7 @@ def main() -> None:
         return
     if reviewer:
         reviewer_section(svc, actor)
-        consultation_queue.render(svc, actor)
+        consultation_queue.render_consultation_queue(svc, actor)
     if authority:
         waiver_section(svc, actor)
 

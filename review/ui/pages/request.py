@@ -12,6 +12,7 @@ import streamlit as st
 import yaml
 
 from review.errors import ReviewError
+from review.refs import read_proposal_id
 from review.services import approval_conditions, proposals, reviews, signoffs, waivers
 from review.services.context import Actor, Services
 from review.services.record_versions import changed_fields
@@ -25,10 +26,7 @@ PAGE = "review/ui/pages/request.py"
 
 
 def parse_id(value: object) -> int | None:
-    if value is None:
-        return None
-    text = str(value).strip().upper().removeprefix("P-")
-    return int(text) if text.isdigit() else None
+    return read_proposal_id(value)  # the one parser (review/refs.py)
 
 
 def chosen_id(svc: Services, actor: Actor) -> int | None:
