@@ -135,7 +135,7 @@ def stages(ev: Evaluator, records: Sequence[Submission]) -> dict[str, float]:
             tier=tier,
             tcv=derived.tcv,
             required_signoffs=_signoffs(book, fired),
-            disposition=disposition_of(findings),
+            disposition=disposition_of(findings, standards.review),
             standards_version=standards.label,
             rules_version=book.version,
             stage=submission.stage,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from review.core import policy
 from review.packet.content import HistoryEvent, PacketData
 from review.services.views import (
     ConditionView,
@@ -21,7 +22,7 @@ from review.services.views import (
 )
 
 DOMAINS = ("general", "data", "security", "accessibility", "open_source", "privacy", "ai")
-SEVERITIES = ("blocker", "major", "minor", "info")
+SEVERITIES = policy.current().severity_order
 SECTIONS = {
     "general": "GEN-3",
     "data": "DATA-4",

@@ -53,14 +53,17 @@ from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from review.core import policy  # noqa: E402
 from review.core.evaluate import Evaluator, evaluator  # noqa: E402
 from review.core.records import Submission  # noqa: E402
 from review.core.safeyaml import load_file  # noqa: E402
-from review.services import demo  # noqa: E402
+from review.services import (  # noqa: E402
+    demo,
+    proposals,
+)
 from review.services.context import Services  # noqa: E402
 from review.services.evaluations import (  # noqa: E402
     ENGINE_VERSION,
-    SEVERITY_RANK,
     all_findings_hash,
 )
 from review.services.lifecycle import QUEUE_STATES, State  # noqa: E402
@@ -76,11 +79,16 @@ from review.store.models import (  # noqa: E402
     User,
 )
 
+LEAST = policy.current().least_rank  # a domain with no findings ranks least severe
+RANK = policy.current().rank
+
 # AppTest's session state, set between runs, warns "missing ScriptRunContext": expected here
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 
 APP = str(ROOT / "app.py")
 QUEUE_PAGE = "review/ui/pages/queue.py"
+REQUEST_PAGE = "review/ui/pages/request.py"
+SCALE_TARGET = 1.2  # issue 10: the request page and the queue at 100,000 vs 1,000 requests
 NEW_PAGE = "review/ui/pages/new_request.py"
 REVIEWER = "sam"  # security
 WAIVER_AUTHORITY = "iso"  # security findings
@@ -132,7 +140,7 @@ def example_entries(ev: Evaluator, as_of: dt.date) -> list[Entry]:
         worst: dict[str, int] = {}
         for finding in findings:
             domain = review_domain(finding["domain"])
-            worst[domain] = min(worst.get(domain, 3), SEVERITY_RANK[finding["severity"]])
+            worst[domain] = min(worst.get(domain, LEAST), RANK(finding["severity"]))
         entries.append(
             Entry(
                 record=record,
@@ -243,7 +251,7 @@ def insert_proposals(db: Database, n: int, seed: int, ev: Evaluator) -> dict[str
                         "proposal_id": pid,
                         "domain": domain,
                         "status": "closed" if not in_queue else "signed" if signed else "open",
-                        "severity_rank": entry.worst.get(domain, 3),
+                        "severity_rank": entry.worst.get(domain, LEAST),
                         "opened_at": submitted,
                     }
                 )
@@ -324,7 +332,8 @@ def bench_queue(svc: Services, runs: int) -> list[Timing]:
     checked(at.run())  # the dashboard, as after signing in
     at.switch_page(QUEUE_PAGE)
     first = ms(lambda: checked(at.run()))
-    rows = [b for b in at.button if (b.key or "").startswith("open-P-")]
+    shown = "".join(str(getattr(h, "value", "")) for h in at.get("html"))
+    rows = re.findall(r'id="open-P-\d+-', shown)
     if not rows:
         raise SystemExit("the queue page shows no items")
     caption = next((c.value for c in at.caption if c.value.startswith("Items ")), "?")
@@ -458,7 +467,6 @@ def _write_alone(db: Database, target: int, rows: dict[str, Any]) -> float:
 
 def bench_submit(db: Database, svc: Services, submits: int) -> tuple[list[Timing], float]:
     """A submit beside the evaluation it triggers and the database write, each measured alone."""
-    from review.services import proposals
 
     evaluate = svc.evaluator.evaluate
     submission = Submission.model_validate(normalised(validate_for_submit(_submit_record(0))))
@@ -500,6 +508,50 @@ def table(timings: list[Timing]) -> str:
     return "\n".join(lines)
 
 
+def page_runs(user: str, page: str, runs: int, **query: str) -> list[float]:
+    """Median-able times of ``page``'s script run for ``user``, after a warm-up run."""
+    at = AppTest.from_file(APP, default_timeout=300)
+    signed_in(at, user)
+    for key, value in query.items():
+        at.query_params[key] = value
+    checked(at.run())
+    at.switch_page(page)
+    checked(at.run())
+    return [ms(lambda: checked(at.run())) for _ in range(runs)]
+
+
+def bench_scaling(db: Database, sizes: list[int], runs: int, seed: int) -> bool:
+    """The request page (a reviewer on a demo request with findings, waivers and sign-offs)
+    and the queue, at each number of stored requests, grown in the same database and run."""
+    ev = evaluator()
+    stored = 0
+    rows: list[tuple[int, float, float]] = []
+    for size in sizes:
+        started = time.perf_counter()
+        insert_proposals(db, size - stored, seed + size, ev)
+        stored = size
+        built = time.perf_counter() - started
+        request = statistics.median(page_runs(REVIEWER, REQUEST_PAGE, runs, id="6"))
+        queue = statistics.median(page_runs(REVIEWER, QUEUE_PAGE, runs))
+        print(
+            f"{size:>9,} requests (+{built:.0f} s to insert): request page {request:.0f} ms, "
+            f"queue {queue:.0f} ms"
+        )
+        rows.append((size, request, queue))
+    base = rows[0]
+    ok = True
+    print(
+        f"\n| stored requests | request page (ms) | x{base[0]:,} | queue page (ms) | x{base[0]:,} |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for size, request, queue in rows:
+        r1, r2 = request / base[1], queue / base[2]
+        ok = ok and r1 <= SCALE_TARGET and r2 <= SCALE_TARGET
+        print(f"| {size:,} | {request:.0f} | {r1:.2f} | {queue:.0f} | {r2:.2f} |")
+    print(f"target: at most {SCALE_TARGET}x at every size: {'ok' if ok else 'OVER'}")
+    return ok
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -510,7 +562,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--submits", type=int, default=9, help="timed submits")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="only time the request page and the queue at each N stored requests (ascending), "
+        "e.g. --scale 1000 100000",
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        return scaling(args)
 
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as directory:
         os.environ["REVIEW_DATA_DIR"] = directory  # the app's and the seed's audit key
@@ -552,6 +614,21 @@ def main(argv: list[str] | None = None) -> int:
         f"(target at most {SUBMIT_RATIO_TARGET:g}): {verdict}"
     )
     return 0 if all(t.verdict != "OVER" for t in timings) and verdict == "ok" else 1
+
+
+def scaling(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-ui-") as directory:
+        os.environ["REVIEW_DATA_DIR"] = directory
+        db = Database.connect(f"sqlite:///{Path(directory) / 'review.db'}")
+        db.upgrade()
+        demo.seed(Services(db, hasher=FAST), password=PASSWORD)
+        os.environ["REVIEW_AUTO_MIGRATE"] = "1"
+        for name in ("REVIEW_DATABASE_URL", "REVIEW_DEMO"):
+            os.environ.pop(name, None)
+        st.cache_resource.clear()
+        ok = bench_scaling(db, sorted(args.scale), args.runs, args.seed)
+        db.engine.dispose()
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

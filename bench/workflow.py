@@ -53,6 +53,7 @@ from bench.workloads import (  # noqa: E402
     random_submission,
     realistic_submission,
 )
+from review.core import policy  # noqa: E402
 from review.core.evaluate import Evaluator, evaluator  # noqa: E402
 from review.core.findings import Evaluation as Result  # noqa: E402
 from review.core.records import Submission  # noqa: E402
@@ -60,7 +61,6 @@ from review.services import evaluations  # noqa: E402
 from review.services.context import Services, Tx  # noqa: E402
 from review.services.evaluations import (  # noqa: E402
     ENGINE_VERSION,
-    SEVERITY_RANK,
     all_findings_hash,
     domain_hash,
 )
@@ -79,6 +79,9 @@ from review.store.models import (  # noqa: E402
     StoredEvaluation,
     User,
 )
+
+LEAST = policy.current().least_rank  # a domain with no findings ranks least severe
+RANK = policy.current().rank
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
@@ -231,7 +234,7 @@ def make_entry(raw: dict[str, Any], ev: Evaluator, as_of: dt.date, *, small: boo
     worst: dict[str, int] = {}
     for f in findings:
         domain = review_domain(f["domain"])
-        worst[domain] = min(worst.get(domain, 3), SEVERITY_RANK[f["severity"]])
+        worst[domain] = min(worst.get(domain, LEAST), RANK(f["severity"]))
     return Entry(
         record=record,
         record_hash=record_hash(record),
@@ -375,7 +378,7 @@ def add_proposal(
                 "proposal_id": pid,
                 "domain": domain,
                 "status": status,
-                "severity_rank": entry.worst.get(domain, 3),
+                "severity_rank": entry.worst.get(domain, LEAST),
                 "opened_at": opened,
             }
         )

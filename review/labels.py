@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .core import policy
 from .core.records import (
     AcquisitionType,
     AttachmentKind,
@@ -201,7 +202,7 @@ DISPOSITION = {
     "conditions": "Approvable with conditions",
     "clear": "Clear",
 }
-SEVERITY = {"blocker": "Blocker", "major": "Major", "minor": "Minor", "info": "Information"}
+SEVERITY = {s.id.value: s.label for s in policy.current().severities}  # standards/review.yaml
 FINDING_STATUS = {
     "open": "Open",
     "waived": "Waived",

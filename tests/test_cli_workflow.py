@@ -165,7 +165,7 @@ def test_a_request_goes_from_intake_to_contract_approval(review: Review, tmp_pat
     # the proposal stage: sign-offs, a condition on the major finding, the decision
     view = sign_all(review, pid, PROPOSAL_SIGNOFFS)
     assert view["state"] == "ready_for_approval" and view["missing_signoffs"] == []
-    refused(review("decide", ref, "approve", "--as", "cara"), "open major findings")
+    refused(review("decide", ref, "approve", "--as", "cara"), "open major finding")
     view = data(review, "condition", "add", ref, ACC, "--text", "Vendor fixes reflow.",
                 "--owner", "Roomly / Library IT", "--due", day(365), "--as", "alex")  # fmt: skip
     [condition] = view["conditions"]
@@ -265,11 +265,11 @@ def test_deciding_a_request_that_is_not_ready_is_refused_naming_its_state(
     for form in (f"P-{draft}", str(draft)):
         result = review("decide", form, "approve", "--as", "cara")
         assert result.code == 2, result.err
-        refused(result, f"cannot approve P-{draft}", "it is draft", "allowed there")
+        refused(result, f"cannot approve proposal P-{draft}", "it is draft", "allowed there")
     pid = submitted(review)
     result = review("decide", f"P-{pid}", "reject", "--reason", "no", "--as", "cara")
     assert result.code == 2
-    refused(result, f"cannot reject P-{pid}", "it is submitted")
+    refused(result, f"cannot reject proposal P-{pid}", "it is submitted")
     assert show(review, pid)["state"] == "submitted"
 
 

@@ -18,6 +18,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:  # `review --help` imports this module: the engine loads on first use
     from ..core.findings import Evaluation
+    from ..core.policy import ReviewPolicy
     from ..core.rules import Rule
     from ..core.standards import Standards
     from ..evidence.attach import AttachmentReport
@@ -35,6 +36,12 @@ _ESCAPES = re.compile(
 )
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _policy() -> ReviewPolicy:
+    from ..core import policy  # the engine loads on first use, not for ``review --help``
+
+    return policy.current()
 
 
 def clean(text: str) -> str:
@@ -165,7 +172,7 @@ def evaluation_table(result: Evaluation, console: Console) -> None:
             body.append(f"  [{finding.subject}]")
         body.append("\n" + finding.message)
         body.append("\nFix: " + finding.remediation, style="italic")
-        if not finding.waivable and finding.severity in ("blocker", "major"):
+        if not finding.waivable and _policy().must_answer(finding.severity):
             body.append("\nNot waivable.", style="bold")
         table.add_row(
             Text(finding.severity.upper(), style=SEVERITY_STYLE[finding.severity]),

@@ -71,7 +71,7 @@ class Evaluator:
             tier=tier,
             tcv=derived.tcv,
             required_signoffs=signoffs,
-            disposition=disposition_of(findings),
+            disposition=disposition_of(findings, standards.review),
             standards_version=standards.label,
             rules_version=self.book.version,
             stage=submission.stage,
@@ -93,7 +93,7 @@ class Evaluator:
             if values is None:
                 values = shown[fact_id] = message_values(fact, standards)
             findings.append(make_finding(rules[rule_id], fact, standards, values))
-        findings.sort(key=sort_key)
+        findings.sort(key=sort_key(standards.review))
         return findings
 
 

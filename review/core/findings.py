@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from typing import Any, Literal, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import TypedDict
 
 from .facts import FACT_KINDS
-from .rules import DOMAIN_ORDER, SEVERITY_ORDER, Rule
+from .policy import Disposition, ReviewPolicy, finding_key
+from .rules import Rule
 from .standards import Standards
 
-Disposition = Literal["blocked", "conditions", "clear"]
 NOT_ANSWERED = "not answered"
 
 
@@ -49,7 +50,7 @@ class Finding(NamedTuple):
     @property
     def key(self) -> str:
         """Identity of the problem across evaluations (rule and subject)."""
-        return f"{self.rule_id}|{self.subject or ''}"
+        return finding_key(self.rule_id, self.subject)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form intake.md specifies (plus subject and evidence)."""
@@ -216,20 +217,22 @@ def _static(rule: Rule) -> tuple[Any, ...]:
     return parts
 
 
-def sort_key(finding: Finding) -> tuple[int, int, str, str]:
-    return (
-        SEVERITY_ORDER[finding.severity],
-        DOMAIN_ORDER[finding.domain],
-        finding.rule_id,
-        finding.subject or "",
-    )
+def sort_key(policy: ReviewPolicy) -> Callable[[Finding], tuple[int, int, str, str]]:
+    """Severity (the policy's order), then domain, rule id and subject."""
+    severity = {s: i for i, s in enumerate(policy.severity_order)}
+    domain = {d: i for i, d in enumerate(policy.domain_order)}
+
+    def key(finding: Finding) -> tuple[int, int, str, str]:
+        return (
+            severity[finding.severity],
+            domain[finding.domain],
+            finding.rule_id,
+            finding.subject or "",
+        )
+
+    return key
 
 
-def disposition_of(findings: list[Finding]) -> Disposition:
-    """GEN-8: blocked while any blocker is open, else conditions while any major is."""
-    severities = {f.severity for f in findings}
-    if "blocker" in severities:
-        return "blocked"
-    if "major" in severities:
-        return "conditions"
-    return "clear"
+def disposition_of(findings: list[Finding], policy: ReviewPolicy) -> Disposition:
+    """GEN-8 on a fresh evaluation: every finding is live."""
+    return policy.disposition(f.severity for f in findings)

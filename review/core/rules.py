@@ -13,7 +13,6 @@ import hashlib
 import re
 import string
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -23,8 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import RuleError
 from . import conditions
 from .facts import FACT_KINDS
+from .policy import Domain, Severity
 from .safeyaml import load_file
-from .standards import DOMAINS, Domain, Standards
+from .standards import Standards
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "rules"
 ID_PATTERN = re.compile(
@@ -41,17 +41,6 @@ _PREFIX_DOMAIN = {
     "TECH": "technology",
     "PROC": "procurement",
 }
-
-
-class Severity(StrEnum):
-    BLOCKER = "blocker"
-    MAJOR = "major"
-    MINOR = "minor"
-    INFO = "info"
-
-
-SEVERITY_ORDER = {s.value: i for i, s in enumerate(Severity)}
-DOMAIN_ORDER = {d: i for i, d in enumerate(DOMAINS)}
 
 
 class Effect(BaseModel):

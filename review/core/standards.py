@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import StandardsError
+from .policy import Domain, ReviewPolicy
 from .records import (
     AcquisitionType,
     CertificationType,
@@ -30,18 +31,7 @@ from .safeyaml import load_file
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "standards"
 
-Domain = Literal[
-    "general",
-    "data",
-    "security",
-    "accessibility",
-    "open_source",
-    "privacy",
-    "ai",
-    "technology",
-    "procurement",
-]
-# the domains in the order intake.md lists them (findings are ordered by it)
+# the domains' vocabulary (their order, titles and authorities are review.yaml's)
 DOMAINS: tuple[str, ...] = get_args(Domain)
 
 
@@ -383,6 +373,7 @@ class Standards(Schema):
     platforms: list[Platform]
     intake: Intake
     after_approval: AfterApproval
+    review: ReviewPolicy
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Standards:
@@ -497,6 +488,7 @@ _FILES = {
     "licenses.yaml": "licenses",
     "platforms.yaml": "platforms",
     "intake.yaml": "intake",
+    "review.yaml": "review",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core.rules import DOMAIN_ORDER
+from ..core import policy
 from ..labels import (
     CONDITION_STATUS,
     DISPOSITION,
@@ -39,17 +39,6 @@ from .xml_text import clean
 
 SEVERITY_FILL = {"blocker": "F4CCCC", "major": "FCE5CD", "minor": "FFF2CC", "info": "DEEAF6"}
 STATUS_FILL = {"open": None, "waived": "E2EFDA", "conditioned": "FFF2CC", "resolved": "E2EFDA"}
-DOMAIN_TITLE = {
-    "general": "General (scope, tiers, lifecycle)",
-    "data": "Data governance and open data",
-    "security": "Security",
-    "accessibility": "Accessibility and equity",
-    "open_source": "Open source and open standards",
-    "privacy": "Privacy and surveillance",
-    "ai": "Artificial intelligence",
-    "technology": "Technology architecture",
-    "procurement": "Procurement and contract",
-}
 ACTIONS = {
     "proposal.create": "draft created",
     "proposal.save": "record saved",
@@ -68,11 +57,11 @@ ACTIONS = {
     "decision": "decision",
 }
 NOISE = frozenset({"record_hash", "findings_hash"})
-ACTED_ON = ("blocker", "major", "minor")
+ACTED_ON = policy.current().acted_on  # one row each; the rest summarised (review.yaml)
 
 
 def domain_title(domain: str) -> str:
-    return DOMAIN_TITLE.get(domain, readable(domain))
+    return policy.current().domain_title(domain, long=True)
 
 
 SUMMARY_FIELDS = (
@@ -169,7 +158,8 @@ def by_domain(view: ProposalView) -> list[tuple[str, list[FindingView]]]:
     groups: dict[str, list[FindingView]] = {}
     for finding in [*view.findings, *view.resolved]:
         groups.setdefault(str(finding["domain"]), []).append(finding)
-    order = sorted(groups, key=lambda d: (DOMAIN_ORDER.get(d, 99), d))
+    known = policy.current().domain_order
+    order = sorted(groups, key=lambda d: (known.index(d) if d in known else len(known), d))
     return [(domain, groups[domain]) for domain in order]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..core import policy
 from ..labels import (
     CONDITION_STATUS,
     DISPOSITION,
@@ -45,9 +46,7 @@ SUMMARY_ROWS = 4  # rows of conditions or waivers on page 1; the rest are counte
 TEXT_LIMIT = 90  # characters of a condition's text on page 1
 REASON_LIMIT = 200
 FACT_LIMIT = 70  # characters of a department, a vendor, a product on page 1
-SEVERITIES = ("blocker", "major", "minor", "info")
 SIGNATURE_LINE = ""  # an empty cell drawn as a line to sign on
-SHORT_DOMAIN = {"ai": "AI", "open_source": "Open source"}
 
 
 def summary(data: PacketData) -> list[Block]:
@@ -194,7 +193,7 @@ def _waivers(data: PacketData, waivers: list[WaiverView]) -> list[Block]:
 
 
 def _short(domain: str) -> str:
-    return SHORT_DOMAIN.get(domain) or readable(domain)
+    return policy.current().domain_title(domain)
 
 
 def _signoffs(data: PacketData) -> list[Block]:
@@ -219,7 +218,7 @@ def _signoffs(data: PacketData) -> list[Block]:
 def _findings_line(data: PacketData) -> str:
     view = data.view
     parts = []
-    for severity in SEVERITIES:
+    for severity in SEVERITY:  # most severe first, as standards/review.yaml orders them
         found = [f for f in view.findings if f["severity"] == severity]
         if not found:
             continue

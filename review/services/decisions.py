@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from ..errors import FieldProblem, PermissionDenied, RecordInvalid, Refused
-from ..store.models import Decision, SignOff
-from . import access, evaluations, inventory
-from .access import ref
+from ..errors import (
+    FieldProblem,
+    InvalidTransition,
+    PermissionDenied,
+    RecordInvalid,
+    Refused,
+    ReviewError,
+)
+from ..store.models import Decision
+from . import access, evaluations, inventory, permissions
 from .context import Services
-from .lifecycle import State, next_state
 from .views import ProposalView, proposal_view
 
-OUTCOMES = ("approve", "approve_with_conditions", "reject")
+OUTCOMES = permissions.OUTCOMES
+ERRORS: dict[str, type[ReviewError]] = {
+    "permission": PermissionDenied,
+    "state": InvalidTransition,
+    "findings": Refused,
+}
 
 
 def decide(
@@ -35,58 +43,12 @@ def decide(
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         actor = tx.who
         access.require_approver(actor, proposal)
-        # the state first: a draft has no evaluation, and the refusal names where it stands
-        contract = State(proposal.state) is State.CONTRACT_READY
-        if outcome == "approve_with_conditions" and contract:
-            raise Refused(
-                "a contract is approved (its conditions stay attached) or rejected; approve it"
-            )
-        next_state(State(proposal.state), outcome, label=f"proposal {ref(proposal)}")
-        # GEN-4: the packet holds every stage's sign-offs, so any of them disqualifies; one
-        # later invalidated by a change still counts (the approver reviewed the request)
-        signed = list(
-            tx.session.scalars(
-                select(SignOff).where(
-                    SignOff.proposal_id == proposal.id,
-                    SignOff.reviewer_id == actor.id,
-                )
-            )
-        )
-        if signed:
-            domains = ", ".join(dict.fromkeys(s.domain for s in signed))
-            raise PermissionDenied(
-                f"{actor.username} signed off {domains} on "
-                f"{ref(proposal)} and so cannot approve it (separation of duties, GEN-4)"
-            )
         view = proposal_view(tx, proposal)
-        open_findings = [f for f in view.findings if f.status in ("open", "conditioned")]
-        blockers = [f.key for f in open_findings if f["severity"] == "blocker"]
-        if outcome != "reject" and blockers:
-            raise Refused(
-                f"{ref(proposal)} has open blocker findings ({', '.join(blockers)}): resolve "
-                "them or, where waivable, waive them before approval (GEN-8)"
-            )
-        majors = [f for f in open_findings if f["severity"] == "major"]
-        bare = [f.key for f in majors if not f.conditions]
-        if outcome == "approve" and bare:
-            raise Refused(
-                f"{ref(proposal)} has open major findings without a condition of approval "
-                f"({', '.join(bare)}): add conditions"
-                + ("" if contract else " and approve with conditions")
-                + " (GEN-8)"
-            )
-        if outcome == "approve" and majors and not contract:
-            raise Refused(
-                f"{ref(proposal)} has conditioned major findings: approve with conditions (GEN-8)"
-            )
-        if outcome == "approve_with_conditions":
-            if bare:
-                raise Refused(
-                    f"every open major finding needs a condition with an owner and due date "
-                    f"first; missing for: {', '.join(bare)}"
-                )
-            if not majors:
-                raise Refused(f"{ref(proposal)} has no open major findings: approve it outright")
+        refusal = permissions.decision_refusal(
+            actor, view, outcome, services.evaluator.standards.review
+        )
+        if refusal is not None:
+            raise ERRORS[refusal.kind](refusal.reason)
         evaluation = evaluations.current_evaluation(tx, proposal)
         evaluations.move(tx, proposal, outcome, reason=reason)
         proposal.decided_at = services.now()

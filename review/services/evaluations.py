@@ -25,12 +25,7 @@ from .lifecycle import QUEUE_STATES, State, next_state
 from .record_versions import changed_fields
 from .roles import review_domain
 
-SEVERITY_RANK = {"blocker": 0, "major": 1, "minor": 2, "info": 3}
 ENGINE_VERSION = f"review {__version__} / durable_rules 2.0.28"
-
-
-def finding_key(finding: dict[str, Any]) -> str:
-    return f"{finding['rule_id']}|{finding.get('subject') or ''}"
 
 
 def domain_findings(findings: list[dict[str, Any]], domain: str) -> list[dict[str, Any]]:
@@ -244,6 +239,7 @@ def refresh(
             )
         }
     in_queue = State(proposal.state) in QUEUE_STATES
+    policy = tx.services.evaluator.standards.review
     for domain in set(required) | set(tasks):
         task = tasks.get(domain)
         if domain not in required or not in_queue:
@@ -252,10 +248,10 @@ def refresh(
             status = "signed" if domain in signed else "open"
         worst = min(
             (
-                SEVERITY_RANK[f["severity"]]
+                policy.rank(f["severity"])
                 for f in domain_findings(evaluation.findings if evaluation else [], domain)
             ),
-            default=3,
+            default=policy.least_rank,
         )
         if task is None:
             tx.session.add(

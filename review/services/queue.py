@@ -9,6 +9,8 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
+from ..core import policy as review_policy
+from ..core.policy import key_of
 from ..errors import PermissionDenied
 from ..store.models import Proposal, ReviewTask, StoredEvaluation, Waiver
 from .access import ref
@@ -16,7 +18,7 @@ from .context import Services
 from .lifecycle import QUEUE_STATES
 from .roles import Role, review_domain
 
-SEVERITY = ("blocker", "major", "minor", "info")
+SEVERITY = review_policy.current().severity_order  # most severe first (review.yaml)
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,15 @@ def waiver_queue(
         if not authority:
             raise PermissionDenied(f"{tx.who.username} holds no waiver authority")
         review_domains = sorted({review_domain(d) for d in authority})
+        policy = services.evaluator.standards.review
+        waivable_rank = max(policy.rank(s) for s in SEVERITY if policy.severity(s).waivable)
         candidates = (
             select(ReviewTask.proposal_id, func.min(ReviewTask.opened_at).label("since"))
             .join(Proposal, Proposal.id == ReviewTask.proposal_id)
             .where(
                 ReviewTask.domain.in_(review_domains),
                 ReviewTask.status.in_(("open", "signed")),
-                ReviewTask.severity_rank <= 2,
+                ReviewTask.severity_rank <= waivable_rank,
                 Proposal.state.in_([s.value for s in QUEUE_STATES]),
                 Proposal.requester_id != tx.who.id,
             )
@@ -176,8 +180,7 @@ def waiver_queue(
                     continue
                 per_domain: dict[str, list[str]] = {}
                 for f in evaluation.findings:
-                    key = f"{f['rule_id']}|{f.get('subject') or ''}"
-                    live = f["waivable"] and f["severity"] != "info" and (pid, key) not in waived
+                    live = policy.waivable(f) and (pid, key_of(f)) not in waived
                     if live and f["domain"] in authority:
                         per_domain.setdefault(f["domain"], []).append(f["severity"])
                 proposal = proposals[pid]
@@ -191,7 +194,7 @@ def waiver_queue(
                             domain=domain,
                             state=proposal.state,
                             tier=proposal.tier,
-                            worst_severity=min(severities, key=SEVERITY.index),
+                            worst_severity=min(severities, key=policy.rank),
                             count=len(severities),
                             waiting_since=since[pid],
                         )

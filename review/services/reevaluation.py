@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import lazyload
 
+from ..core.policy import key_of
 from ..errors import PermissionDenied
 from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
 from . import evaluations
@@ -39,7 +40,7 @@ class Impact:
 
 
 def _keys(findings: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {evaluations.finding_key(f): f for f in findings}
+    return {key_of(f): f for f in findings}
 
 
 def reevaluate_all(services: Services, by: str | None) -> list[Impact]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ..core import policy
 from ..core.evaluate import SIGNOFF_ORDER
 from ..core.standards import DOMAINS
 
@@ -20,28 +21,17 @@ class Role(StrEnum):
 # (the evaluator's order; general and data findings are read by the technology reviewer)
 SIGNOFF_DOMAINS = tuple(d for d in SIGNOFF_ORDER if d not in ("general", "data"))
 
-# Findings of the general and data domains are read by the technology (Digital Service
-# intake) reviewer; every other finding domain has a sign-off domain of its own name.
-REVIEW_DOMAIN_OF = {"general": "technology", "data": "technology"}
-
-# GEN-5: who may waive a finding of each domain. The role grant carries the finding domain;
-# these titles are what the UI and docs show.
-WAIVER_AUTHORITY_TITLE = {
-    "security": "Information Security Officer",
-    "accessibility": "ADA Coordinator",
-    "privacy": "privacy counsel (City Attorney)",
-}
-DEFAULT_WAIVER_AUTHORITY_TITLE = "Director of Digital Service"
-
 FINDING_DOMAINS = DOMAINS
 
 
 def review_domain(finding_domain: str) -> str:
-    return REVIEW_DOMAIN_OF.get(finding_domain, finding_domain)
+    """The sign-off domain whose reviewer reads these findings (standards/review.yaml)."""
+    return policy.current().review_domain(finding_domain)
 
 
 def waiver_title(finding_domain: str) -> str:
-    return WAIVER_AUTHORITY_TITLE.get(finding_domain, DEFAULT_WAIVER_AUTHORITY_TITLE)
+    """Who may waive findings of this domain (GEN-5; the role grant carries the domain)."""
+    return policy.current().waiver_title(finding_domain)
 
 
 def scoped(role: Role) -> bool:

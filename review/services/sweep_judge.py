@@ -49,8 +49,6 @@ from .context import Tx
 from .evaluations import stored
 from .inventory import ENTERS_INVENTORY, ref
 
-SEVERE = ("blocker", "major")  # what GEN-8 does not let stand unanswered
-
 
 def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
     """Identity of a set of findings: rule, subject and severity of each."""
@@ -296,11 +294,13 @@ class Batch:
         waived = {w.finding_key for w in waivers if w.expires_on >= self.day}
         conditioned = {c.finding_key for c in conditions}
         live: dict[str, Finding] = {}
+        policy = self.tx.services.evaluator.standards.review
         for finding in result.findings:
-            if finding.severity not in SEVERE:
+            if not policy.must_answer(finding.severity):
                 continue
             key = finding.key
-            if key in waived or (finding.severity == "major" and key in conditioned):
+            needs_condition = policy.severity(finding.severity).needs_condition
+            if key in waived or (needs_condition and key in conditioned):
                 continue
             live[key] = finding
         for key, finding in live.items():

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core.policy import ReviewPolicy, is_live, key_of
 from ..store.models import (
     Comment,
     Condition,
@@ -26,7 +27,7 @@ from ..store.models import (
 )
 from .access import ref
 from .context import Tx
-from .evaluations import finding_key, latest_evaluation
+from .evaluations import latest_evaluation
 from .lifecycle import State, allowed_actions
 
 
@@ -71,7 +72,12 @@ class FindingView:
 
     @property
     def key(self) -> str:
-        return finding_key(self.finding)
+        return key_of(self.finding)
+
+    @property
+    def live(self) -> bool:
+        """Open or conditioned: it still counts for the decision."""
+        return is_live(self.status)
 
     def __getitem__(self, name: str) -> Any:
         return self.finding[name]
@@ -185,20 +191,16 @@ def condition_view(condition: Condition) -> ConditionView:
     )
 
 
-def effective_disposition(findings: list[FindingView]) -> str:
-    """GEN-8 over what is still open: waived findings no longer block."""
-    live = [f for f in findings if f.status in ("open", "conditioned")]
-    if any(f["severity"] == "blocker" for f in live):
-        return "blocked"
-    if any(f["severity"] == "major" for f in live):
-        return "conditions"
-    return "clear"
+def effective_disposition(findings: list[FindingView], policy: ReviewPolicy) -> str:
+    """GEN-8 over what is still live: waived findings no longer block."""
+    return policy.disposition(f["severity"] for f in findings if f.live)
 
 
 def finding_views(
     tx: Tx, proposal: Proposal, evaluation: StoredEvaluation | None
 ) -> tuple[list[FindingView], list[FindingView], list[WaiverView], list[ConditionView]]:
     today = tx.services.today()
+    policy = tx.services.evaluator.standards.review
     waivers = [
         waiver_view(w, today)
         for w in tx.session.scalars(
@@ -214,17 +216,17 @@ def finding_views(
     current = evaluation.findings if evaluation else []
     views: list[FindingView] = []
     for finding in current:
-        key = finding_key(finding)
+        key = key_of(finding)
         waiver = next((w for w in reversed(waivers) if w.finding_key == key and w.active), None)
         attached = [c for c in conditions if c.finding_key == key and c.status != "cancelled"]
         if waiver is not None:
             status = "waived"
-        elif attached and finding["severity"] == "major":
+        elif attached and policy.severity(finding["severity"]).needs_condition:
             status = "conditioned"
         else:
             status = "open"
         views.append(FindingView(finding, status, waiver, attached))
-    keys = {finding_key(f) for f in current}
+    keys = {key_of(f) for f in current}
     resolved: dict[str, FindingView] = {}
     if evaluation is not None:
         for earlier in tx.session.scalars(
@@ -233,8 +235,8 @@ def finding_views(
             .order_by(StoredEvaluation.id)
         ):
             for finding in earlier.findings:
-                key = finding_key(finding)
-                if key not in keys and finding["severity"] != "info":
+                key = key_of(finding)
+                if key not in keys and finding["severity"] in policy.acted_on:
                     resolved[key] = FindingView(finding, "resolved")
     return views, list(resolved.values()), waivers, conditions
 
@@ -242,6 +244,7 @@ def finding_views(
 def proposal_view(tx: Tx, proposal: Proposal) -> ProposalView:
     evaluation = latest_evaluation(tx, proposal)
     findings, resolved, waivers, conditions = finding_views(tx, proposal, evaluation)
+    disposition = effective_disposition(findings, tx.services.evaluator.standards.review)
     signoffs = [
         SignOffView(
             id=s.id,
@@ -282,7 +285,7 @@ def proposal_view(tx: Tx, proposal: Proposal) -> ProposalView:
         tier=evaluation.tier if evaluation else None,
         tcv=evaluation.tcv if evaluation else None,
         raw_disposition=evaluation.disposition if evaluation else None,
-        disposition=effective_disposition(findings) if evaluation else None,
+        disposition=disposition if evaluation else None,
         standards_version=evaluation.standards_version if evaluation else None,
         evaluated_at=evaluation.created_at if evaluation else None,
         evaluated_as_of=evaluation.as_of if evaluation else None,

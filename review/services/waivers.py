@@ -8,24 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
-from ..core.derived import months_before
+from ..core import policy
+from ..core.policy import key_of
 from ..errors import FieldProblem, InvalidTransition, NotFound, RecordInvalid, Refused
-from ..store.models import Waiver
+from ..store.models import Proposal, Waiver
 from . import access, evaluations
 from .access import ref
 from .context import Services, Tx
 from .lifecycle import REEVALUATED, State
 from .views import ProposalView, WaiverView, proposal_view, waiver_view
 
-MAX_WAIVER_MONTHS = 12  # GEN-5: "an expiry no later than 12 months after it is granted"
 
-
-def latest_expiry(granted: dt.date, months: int = MAX_WAIVER_MONTHS) -> dt.date:
-    """The same calendar day ``months`` later (clamped to the month's last day)."""
-    return months_before(granted, -months)
+def latest_expiry(granted: dt.date, months: int | None = None) -> dt.date:
+    """The same calendar day ``months`` later (default: the longest a waiver may run, GEN-5)."""
+    return policy.current().latest_expiry(granted, months)
 
 
 def grant(
@@ -40,6 +40,34 @@ def grant(
     expires_on: dt.date,
     expected_version: int | None = None,
 ) -> ProposalView:
+    """Waive one finding (``subject`` names it when the rule raised several)."""
+    return grant_group(
+        services,
+        by,
+        proposal_id,
+        rule_id,
+        subjects=[subject],
+        justification=justification,
+        compensating_controls=compensating_controls,
+        expires_on=expires_on,
+        expected_version=expected_version,
+    )
+
+
+def grant_group(
+    services: Services,
+    by: str,
+    proposal_id: int,
+    rule_id: str,
+    *,
+    subjects: list[str | None],
+    justification: str,
+    compensating_controls: str,
+    expires_on: dt.date,
+    expected_version: int | None = None,
+) -> ProposalView:
+    """Waive several findings of one rule with one decision (21 accessibility criteria are
+    one justification), each recorded as its own waiver and audit event; all or none."""
     problems = [
         FieldProblem(name, "must not be empty")
         for name, value in (
@@ -48,61 +76,83 @@ def grant(
         )
         if not value or not value.strip()
     ]
+    if not subjects:
+        problems.append(FieldProblem("subjects", "choose at least one finding to waive"))
     if problems:
         raise RecordInvalid(problems)
     with services.transaction(by) as tx:
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         if State(proposal.state) not in REEVALUATED:
             raise InvalidTransition(f"{ref(proposal)} is {proposal.state}; nothing to waive")
-        finding = evaluations.current_finding(tx, proposal, rule_id, subject)
-        domain = str(finding["domain"])
-        access.require_waiver_authority(tx.who, proposal, domain)
-        if not finding["waivable"]:
-            raise Refused(
-                f"{rule_id} rests on law and cannot be waived, only resolved (GEN-5); "
-                f"remediation: {finding['remediation']}"
+        findings = [evaluations.current_finding(tx, proposal, rule_id, s) for s in subjects]
+        for finding in findings:
+            _check_waivable(services, tx, proposal, finding)
+        _check_expiry(services, expires_on)
+        for finding in findings:
+            _refuse_a_second(tx, proposal.id, key_of(finding), services.today())
+        for finding in findings:
+            waiver = Waiver(
+                proposal_id=proposal.id,
+                finding_key=key_of(finding),
+                rule_id=rule_id,
+                subject=finding.get("subject"),
+                domain=str(finding["domain"]),
+                granted_by=tx.who.id,
+                justification=justification.strip(),
+                compensating_controls=compensating_controls.strip(),
+                granted_at=services.now(),
+                expires_on=expires_on,
             )
-        today = services.today()
-        limit = latest_expiry(today)
-        if expires_on <= today:
-            raise RecordInvalid([FieldProblem("expires_on", f"{expires_on} is not in the future")])
-        if expires_on > limit:
-            raise RecordInvalid(
-                [
-                    FieldProblem(
-                        "expires_on",
-                        f"{expires_on} is more than {MAX_WAIVER_MONTHS} months away; the latest "
-                        f"allowed is {limit} (GEN-5)",
-                    )
-                ]
+            tx.session.add(waiver)
+            tx.session.flush()
+            tx.audit(
+                "waiver.grant",
+                "proposal",
+                proposal.id,
+                waiver=waiver.id,
+                finding=waiver.finding_key,
+                severity=finding["severity"],
+                expires_on=expires_on.isoformat(),
             )
-        key = evaluations.finding_key(finding)
-        _refuse_a_second(tx, proposal.id, key, today)
-        waiver = Waiver(
-            proposal_id=proposal.id,
-            finding_key=key,
-            rule_id=rule_id,
-            subject=finding.get("subject"),
-            domain=domain,
-            granted_by=tx.who.id,
-            justification=justification.strip(),
-            compensating_controls=compensating_controls.strip(),
-            granted_at=services.now(),
-            expires_on=expires_on,
-        )
-        tx.session.add(waiver)
         access.touch(tx, proposal)
-        tx.session.flush()
-        tx.audit(
-            "waiver.grant",
-            "proposal",
-            proposal.id,
-            waiver=waiver.id,
-            finding=key,
-            severity=finding["severity"],
-            expires_on=expires_on.isoformat(),
-        )
         return proposal_view(tx, proposal)
+
+
+def _check_waivable(
+    services: Services, tx: Tx, proposal: Proposal, finding: dict[str, Any]
+) -> None:
+    rule_id = finding["rule_id"]
+    access.require_waiver_authority(tx.who, proposal, str(finding["domain"]))
+    if not finding["waivable"]:
+        raise Refused(
+            f"{rule_id} rests on law and cannot be waived, only resolved (GEN-5); "
+            f"remediation: {finding['remediation']}"
+        )
+    severity = services.evaluator.standards.review.severity(finding["severity"])
+    if not severity.waivable:
+        raise Refused(
+            f"{rule_id} is an {severity.label.lower()} finding: it asks nothing of the request, "
+            "so there is nothing to waive (standards/review.yaml)"
+        )
+
+
+def _check_expiry(services: Services, expires_on: dt.date) -> None:
+    review = services.evaluator.standards.review
+    today = services.today()
+    months = review.waivers.max_months
+    limit = review.latest_expiry(today, months)
+    if expires_on <= today:
+        raise RecordInvalid([FieldProblem("expires_on", f"{expires_on} is not in the future")])
+    if expires_on > limit:
+        raise RecordInvalid(
+            [
+                FieldProblem(
+                    "expires_on",
+                    f"{expires_on} is more than {months} months away; the latest "
+                    f"allowed is {limit} (GEN-5)",
+                )
+            ]
+        )
 
 
 def _refuse_a_second(tx: Tx, proposal_id: int, key: str, today: dt.date) -> None:

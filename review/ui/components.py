@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from ..core import policy
 from ..services.views import FindingView, ProposalView
 from .field_names import humanise
 from .policy_text import literal, plain, section_link
@@ -25,17 +26,8 @@ STATUS_TEXT = {
     "conditioned": "Conditioned",
     "resolved": "Resolved",
 }
-DOMAIN_TITLE = {
-    "general": "General",
-    "data": "Data",
-    "security": "Security",
-    "accessibility": "Accessibility",
-    "open_source": "Open source",
-    "privacy": "Privacy",
-    "ai": "AI",
-    "technology": "Technology",
-    "procurement": "Procurement",
-}
+# the finding domains in their order, by title (standards/review.yaml)
+DOMAIN_TITLE: dict[str, str] = {d.id: d.title for d in policy.current().domains}
 STATE_TEXT = {
     "draft": "Draft",
     "submitted": "Submitted",
@@ -109,7 +101,7 @@ def finding_card(
         if evidence:
             st.caption(f"Triggered by: {evidence}")
         st.markdown(f"**How to fix:** {plain(humanise(finding['remediation']))}")
-        if not finding["waivable"] and finding["severity"] in ("blocker", "major"):
+        if not finding["waivable"] and policy.current().must_answer(finding["severity"]):
             st.caption("Not waivable: rests on law; it can only be resolved.")
         if isinstance(view, FindingView):
             if view.waiver is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from ..core import policy
 from ..core.evaluate import evaluator
 from ..core.findings import Evaluation
 from ..core.loading import submission_from_data
@@ -73,9 +74,8 @@ def findings(preview: Preview, titles: dict[str, str]) -> None:
     st.markdown(f"**Tier {result.tier}** · TCV {plain(f'${result.tcv:,.2f}')}")
     components.disposition(result.disposition)
     st.markdown("**Sign-offs needed:** " + reviews_text(result))
-    serious = [f.to_dict() for f in result.findings if f.severity != "info"]
-    counts = {
-        s: sum(1 for f in serious if f["severity"] == s) for s in ("blocker", "major", "minor")
-    }
+    acted_on = policy.current().acted_on
+    serious = [f.to_dict() for f in result.findings if f.severity in acted_on]
+    counts = {s: sum(1 for f in serious if f["severity"] == s) for s in acted_on}
     st.markdown(", ".join(f"{n} {s}" for s, n in counts.items()))
     components.findings_by_domain(serious, titles, key="preview")

@@ -1,8 +1,11 @@
 """One request through the whole review, in a real browser against ``streamlit run app.py``.
 
 A Library requester fills in the New request form and submits it; the request page shows its
-findings. Each required domain's reviewer puts a condition on the major findings of their
-domain and signs off; the approver approves with conditions and downloads the approval packet.
+findings. The Information Security Officer opens another request from the queue's table ("Open
+P-n") and waives a rule's two findings in one decision. Each required domain's reviewer puts a
+condition on the major findings of their domain and signs off (confirming open blockers when
+warned); the approver approves with conditions and downloads the approval packet. The whole
+path runs at 1280 px and at 390 px (screenshots under artifacts/e2e/review-<width>/).
 A reload while signed in keeps the user signed in (the session cookie).
 
 What the page should show is worked out by the engine itself from the same answers, so the
@@ -136,12 +139,17 @@ def open_app(page: Page) -> None:
 
 
 def sign_in(page: Page, username: str) -> None:
+    if narrow(page):
+        sidebar(page, shown=False)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     act(page, lambda: page.get_by_role("button", name="Sign in").click())
+    sidebar(page, shown=True)
     expect(signed_in_as(page, username)).to_be_visible()
     settle(page)
+    if narrow(page):
+        sidebar(page, shown=False)
     # the server sets the (HttpOnly) session cookie on the run after sign-in
     wait_for_cookie(page, present=True)
 
@@ -153,15 +161,37 @@ def signed_in_as(page: Page, username: str) -> Locator:
 
 
 def sign_out(page: Page) -> None:
+    sidebar(page, shown=True)
     act(page, lambda: keyed(page, "sign-out").get_by_role("button").click())
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     wait_for_cookie(page, present=False)
     settle(page)
 
 
+def narrow(page: Page) -> bool:
+    size = page.viewport_size
+    return bool(size and size["width"] < 640)
+
+
+def sidebar(page: Page, *, shown: bool) -> None:
+    """Open or close the sidebar: on a phone it lies over the page while it is open."""
+    bar = page.get_by_test_id("stSidebar")
+    if (bar.get_attribute("data-collapsed") == "false") == shown:
+        return
+    if shown:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    else:
+        bar.get_by_test_id("stSidebarCollapseButton").locator("button").click(force=True)
+    expect(bar).to_have_attribute("data-collapsed", "false" if shown else "true")
+    page.wait_for_timeout(400)  # the sidebar slides: let it finish before a screenshot
+
+
 def go_to(page: Page, link: str, heading: str) -> None:
     nav = page.get_by_test_id("stSidebarNav")
+    sidebar(page, shown=True)
     act(page, lambda: nav.get_by_role("link", name=link).click())
+    if narrow(page):
+        sidebar(page, shown=False)
     expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
     settle(page)
 
@@ -220,28 +250,81 @@ def actions_tab(page: Page) -> Locator:
 
 
 def open_from_queue(page: Page, ref: str, domain: str) -> None:
+    """The queue is a table whose links name their request; a link loads the request page."""
     go_to(page, "Review queue", "Review queue")
-    button = keyed(page, f"open-{ref}-{domain}").get_by_role("button")
-    act(page, button.click)
-    expect(page.get_by_role("heading", name=re.compile(rf"^{ref}: "))).to_be_visible()
+    link = page.locator(f"a#open-{ref}-{domain}")
+    expect(link).to_have_text(f"Open {ref}")
+    link.click()
+    expect(page.get_by_role("heading", name=re.compile(rf"^{ref}: "))).to_be_visible(timeout=60_000)
     settle(page)
+
+
+def choose_outside_form(page: Page, widget: Locator, text: str) -> None:
+    """Pick an option of a selectbox outside a form (the page reruns with it)."""
+    combobox = widget.get_by_role("combobox")
+    if re.search(re.escape(text), combobox.input_value() or ""):
+        return
+    act(page, open_options(page, widget).filter(has_text=text).first.click)
+    expect(combobox).to_have_value(re.compile(re.escape(text)))
+
+
+def filed_behind_the_page(server: Server, requester: str, example: str) -> str:
+    """A request filed and submitted through the services on the server's database."""
+    from review.core.safeyaml import load_file
+    from review.services import proposals
+    from review.services.context import Services
+    from review.store.database import Database
+
+    from .conftest import FAST
+
+    db = Database.connect(f"sqlite:///{server.data_dir / 'review.db'}")
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("REVIEW_DATA_DIR", str(server.data_dir))
+            svc = Services(db, hasher=FAST)
+            record = load_file(demo.EXAMPLES / example)
+            draft = proposals.create_draft(svc, requester, {"proposal": record["proposal"]})
+            return proposals.submit(svc, requester, draft.proposal.id).ref
+    finally:
+        db.engine.dispose()
+
+
+def waive_group(page: Page, ref: str, rule: str, count: int) -> None:
+    """The Information Security Officer waives every finding of one rule in one decision."""
+    open_from_queue(page, ref, "security")
+    panel = actions_tab(page)
+    choose_outside_form(page, keyed(panel, "waive-rule"), rule)
+    # every finding of the rule is chosen unless the authority removes some
+    expect(panel.get_by_text(f"Findings of {rule} ({count}; every one")).to_be_visible()
+    keyed(panel, "waive-justification").locator("textarea").fill(
+        "Replacement servers are ordered for March."
+    )
+    keyed(panel, "waive-controls").locator("textarea").fill("Isolated network; weekly review.")
+    act(page, keyed(panel, "waive-submit").get_by_role("button").click)
+    flash(page, f"Waiver of {rule} granted for {count} findings.")
 
 
 def flash(page: Page, text: str) -> None:
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text=text).first).to_be_visible()
+    settle(page)  # the rerun that shows it also records the version the next action is on
 
 
 # --- the flow -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_request_goes_from_intake_to_approval_packet(
-    page: Page, server: Server, artifacts: Path, tmp_path: Path
+    page: Page, server: Server, artifacts: Path, tmp_path: Path, width: int
 ) -> None:
     want = expected()
     assert want.disposition == "conditions", "the test record should need conditions"
     uncovered = [m for m in want.majors if review_domain(m[0]) not in want.required]
     assert not uncovered, f"majors outside the required sign-offs: {uncovered}"
-    shot = Shots(artifacts)
+    page.set_viewport_size({"width": width, "height": 900})
+    shot = Shots(artifacts / f"review-{width}")
+    shot.directory.mkdir(parents=True, exist_ok=True)
+    for old in shot.directory.glob("*.png"):
+        old.unlink()
 
     # 1. The requester signs in.
     open_app(page)
@@ -284,6 +367,16 @@ def test_request_goes_from_intake_to_approval_packet(
     shot(page, "request-findings")
     sign_out(page)
 
+    # 3b. A waiver authority waives a group: two end-of-support platforms under one rule of
+    # another department's request are one decision, recorded as a waiver each.
+    fire = filed_behind_the_page(server, "felix", "fire-records-renewal.yaml")
+    sign_in(page, "iso")
+    go_to(page, "Review queue", "Review queue")
+    shot(page, "queue")
+    waive_group(page, fire, "SEC-007-end-of-support", 2)
+    shot(page, "group-waived")
+    sign_out(page)
+
     # 4. Each required domain's reviewer adds conditions to their majors and signs off.
     for domain in want.required:
         reviewer = REVIEWER_OF[domain]
@@ -293,15 +386,17 @@ def test_request_goes_from_intake_to_approval_packet(
         for major_domain, rule, _title in want.majors:
             if review_domain(major_domain) != domain:
                 continue
-            form = keyed(panel, "condition-key")
-            choose_option(page, form, rule)
+            choose_outside_form(page, keyed(panel, "condition-rule"), rule)
             keyed(panel, "condition-text").locator("textarea").fill(
                 f"Resolve {rule} before go-live; evidence to the {domain} reviewer."
             )
             keyed(panel, "condition-owner").locator("input").fill("Library IT")
             act(page, keyed(panel, "condition-submit").get_by_role("button").click)
             flash(page, f"Condition added to {rule}.")
-        choose_option(page, keyed(panel, "signoff-domain"), DOMAIN_TITLE[domain])
+        choose_outside_form(page, keyed(panel, "signoff-domain"), DOMAIN_TITLE[domain])
+        confirm = keyed(panel, "signoff-confirm")
+        if confirm.count():  # open blockers of the domain: warned, and must confirm
+            confirm.get_by_role("checkbox").check()
         keyed(panel, "signoff-note").locator("textarea").fill("Reviewed end to end.")
         act(page, keyed(panel, "signoff-submit").get_by_role("button").click)
         flash(page, f"{DOMAIN_TITLE[domain]} signed off on {ref}.")
@@ -342,6 +437,8 @@ def test_request_goes_from_intake_to_approval_packet(
     # 6. A reload keeps the approver signed in (the server-set, HttpOnly session cookie), on
     # the same page; signing out after a reload is tested below and in test_sign_in.py.
     page.reload()
+    expect(page.get_by_role("heading", name="Approvals", exact=True)).to_be_visible(timeout=60_000)
+    sidebar(page, shown=True)
     expect(signed_in_as(page, APPROVER)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Approvals", exact=True)).to_be_visible()
     settle(page)

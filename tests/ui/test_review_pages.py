@@ -7,6 +7,7 @@ uses one nobody else asserts on, or files a fresh one through the services.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,26 @@ def test_changes_between_versions(app_env: Path, svc: Services) -> None:
     assert "proposal.title" in page and "Resume screening, second draft" in page
 
 
+def test_changes_compare_the_last_reviewed_version_with_the_current(
+    app_env: Path, svc: Services
+) -> None:
+    view = fresh(svc, "carl", "community-development-permitting.yaml")
+    reviews.request_changes(
+        svc, "olga", view.id, domain="open_source", reason="Name the license, please."
+    )
+    record = proposals.get(svc, "carl", view.id).record
+    for title in ("Permitting, draft A", "Permitting, draft B"):  # two saves after the review
+        record = dict(record, proposal=dict(record["proposal"], title=title))
+        proposals.save_draft(svc, "carl", view.id, record)
+    current = proposals.get(svc, "olga", view.id)
+    (reviewed,) = [c.version_number for c in current.comments if c.kind == "change_request"]
+    at = ok(open_app("olga", page=REQUEST, id=str(view.id)))
+    assert at.selectbox(key="changes-old").value == reviewed
+    assert at.selectbox(key="changes-new").value == current.current_version
+    assert current.current_version - reviewed == 2  # not simply the previous version
+    assert "the last one reviewed" in text(at)
+
+
 # --- reviewer actions ---------------------------------------------------------------------
 
 
@@ -176,28 +197,40 @@ def test_reviewer_requests_changes(app_env: Path, svc: Services) -> None:
     assert proposals.get(svc, "admin", view.id).state == "changes_requested"
 
 
-def test_reviewer_adds_a_condition_and_marks_it_met(app_env: Path) -> None:
+def test_reviewer_adds_one_condition_to_a_rules_findings_and_marks_it_met(
+    app_env: Path, svc: Services
+) -> None:
+    """GEN-8: the two WCAG criteria of one rule take one condition, recorded per finding."""
     at = ok(open_app("alex", page=REQUEST, id="6"))
-    picker = at.selectbox(key="condition-key")
+    picker = at.selectbox(key="condition-rule")
     assert all(o.startswith("MAJOR · Accessibility") for o in picker.options)
-    picker.set_value("ACC-003-does-not-support-staff|1.4.3")
+    picker.set_value("ACC-003-does-not-support-staff").run()
+    chosen = at.multiselect(key="condition-findings-ACC-003-does-not-support-staff")
+    assert len(chosen.value) == 2  # every finding of the rule, unless the reviewer removes some
     at.text_area(key="condition-text").input("Vendor fixes contrast before go-live.")
     at.text_input(key="condition-owner").input("Fire IT")
     submit(at, "condition-submit")
     page = text(at)
     assert "Condition added to ACC-003-does-not-support-staff." in page
     assert "Vendor fixes contrast before go-live." in page
+    conditioned = [
+        f
+        for f in proposals.get(svc, "alex", 6).findings
+        if f["rule_id"] == "ACC-003-does-not-support-staff"
+    ]
+    assert [f.status for f in conditioned] == ["conditioned", "conditioned"]
+    assert len({c.id for f in conditioned for c in f.conditions}) == 2  # one row per finding
     at.radio(key="condition-status-value").set_value("met")
     submit(at, "condition-status-submit")
     assert "marked met" in text(at)
-    assert "**Met** · #" in text(at)
+    assert "**Met** · \\#" in text(at)
 
 
 def test_reviewer_cannot_waive(app_env: Path, svc: Services) -> None:
     at = ok(open_app("sam", page=REQUEST, id="6"))
     assert "waive-form" not in forms(at)
     with pytest.raises(KeyError):
-        at.selectbox(key="waive-key")
+        at.selectbox(key="waive-rule")
     # the service refuses the same action however it is reached
     view = proposals.get(svc, "sam", 6)
     with pytest.raises(PermissionDenied, match="only the Information Security Officer"):
@@ -215,8 +248,9 @@ def test_reviewer_cannot_waive(app_env: Path, svc: Services) -> None:
 
 def test_waiver_authority_sees_only_their_domain(app_env: Path) -> None:
     at = ok(open_app("ada", page=REQUEST, id="6"))
-    options = at.selectbox(key="waive-key").options
+    options = at.selectbox(key="waive-rule").options
     assert options and all("· Accessibility ·" in o for o in options)
+    assert all("INFO" not in o for o in options)  # information findings are not waivable
     assert "Security — Information Security Officer" in text(at)
 
 
@@ -224,7 +258,7 @@ def test_waiver_authority_waives_a_finding(app_env: Path, svc: Services) -> None
     at = ok(open_app("iso", page=REQUEST, id="6"))
     expires = at.date_input(key="waive-expires")
     assert expires.value == waivers.latest_expiry(svc.today(), 6)  # default: six months
-    at.selectbox(key="waive-key").set_value("SEC-011-audit-log-retention|")
+    at.selectbox(key="waive-rule").set_value("SEC-011-audit-log-retention").run()
     at.text_area(key="waive-justification").input("Logs are exported nightly to the SIEM.")
     at.text_area(key="waive-controls").input("SIEM keeps 13 months; monthly check.")
     submit(at, "waive-submit")
@@ -235,7 +269,53 @@ def test_waiver_authority_waives_a_finding(app_env: Path, svc: Services) -> None
         f for f in proposals.get(svc, "iso", 6).findings if f.key == "SEC-011-audit-log-retention|"
     )
     assert finding.status == "waived"
-    assert "SEC-011-audit-log-retention|" not in at.selectbox(key="waive-key").options
+    assert "SEC-011-audit-log-retention" not in at.selectbox(key="waive-rule").options
+
+
+def test_waiver_authority_waives_a_rules_findings_at_once(app_env: Path, svc: Services) -> None:
+    """Two end-of-support platforms under one rule: one decision, a waiver for each."""
+    view = fresh(svc, "felix", "fire-records-renewal.yaml")
+    rule = "SEC-007-end-of-support"
+    at = ok(open_app("iso", page=REQUEST, id=str(view.id)))
+    picker = at.selectbox(key="waive-rule")
+    picker.set_value(rule).run()
+    assert "(2 findings)" in picker.format_func(rule)
+    chosen = at.multiselect(key=f"waive-findings-{rule}")
+    assert len(chosen.value) == 2
+    at.text_area(key="waive-justification").input("Replacement servers arrive in March.")
+    at.text_area(key="waive-controls").input("Isolated VLAN; weekly patch review.")
+    submit(at, "waive-submit")
+    assert f"Waiver of {rule} granted for 2 findings." in text(at)
+    after = proposals.get(svc, "iso", view.id)
+    waived = [f for f in after.findings if f["rule_id"] == rule]
+    assert [f.status for f in waived] == ["waived", "waived"]
+    assert len({w.id for w in after.waivers if w.rule_id == rule}) == 2  # one per finding
+
+
+def test_sign_off_with_open_blockers_in_the_domain_must_be_confirmed(
+    app_env: Path, svc: Services
+) -> None:
+    view = fresh(svc, "felix", "fire-records-renewal.yaml")
+    at = ok(open_app("sam", page=REQUEST, id=str(view.id)))
+    warning = " ".join(w.value for w in at.warning)
+    assert "2 open blocker findings of your domain (SEC-007-end-of-support ×2 (" in warning
+    submit(at, "signoff-submit")  # not confirmed: nothing is signed
+    assert any("Confirm that you have read the open blockers" in e.value for e in at.error)
+    assert "security" in proposals.get(svc, "sam", view.id).missing_signoffs
+    at.checkbox(key="signoff-confirm").check()
+    submit(at, "signoff-submit")
+    assert "Security signed off on" in text(at)
+    assert "security" not in proposals.get(svc, "sam", view.id).missing_signoffs
+
+
+def test_sign_off_without_blockers_needs_no_confirmation(app_env: Path, svc: Services) -> None:
+    view = fresh(svc, "clara", "clerk-public-records-portal.yaml")
+    domain = view.required_signoffs[0]
+    at = ok(open_app(REVIEWERS[domain], page=REQUEST, id=str(view.id)))
+    with pytest.raises(KeyError):
+        at.checkbox(key="signoff-confirm")
+    submit(at, "signoff-submit")
+    assert domain not in proposals.get(svc, "admin", view.id).missing_signoffs
 
 
 def test_waiver_expiry_beyond_twelve_months_is_refused_by_the_service(
@@ -247,7 +327,7 @@ def test_waiver_expiry_beyond_twelve_months_is_refused_by_the_service(
             svc,
             "iso",
             6,
-            "SEC-002-scim",
+            "SEC-011-audit-log-retention",
             justification="x",
             compensating_controls="y",
             expires_on=waivers.latest_expiry(svc.today()) + dt.timedelta(days=1),
@@ -313,16 +393,34 @@ def test_queue_for_reviewers_and_waiver_authorities(
     at = ok(open_app(user, page=QUEUE))
     assert "Review queue" in [t.value for t in at.title]
     if expected is not None:
-        assert expected in keys(at, "button")
+        assert f'id="{expected}"' in html(at)
 
 
-def test_queue_shows_severity_in_words_and_opens_a_request(app_env: Path) -> None:
+def html(at: AppTest) -> str:
+    return "\n".join(str(getattr(e, "value", "")) for e in at.get("html"))
+
+
+def test_queue_is_a_table_whose_links_name_the_request(app_env: Path) -> None:
     at = ok(open_app("sam", page=QUEUE))
-    page = text(at)
-    assert "BLOCKER" in page and "Police" in page and "Waiting since" in page
-    submit(at, "open-P-2-security")
-    assert at.query_params["id"] == ["2"] or at.query_params["id"] == "2"
-    assert "P-2: Automated license plate readers" in text(at)
+    table = html(at)
+    assert '<table class="review-queue"><caption>Requests waiting for your sign-off</caption>' in (
+        table
+    )
+    assert '<th scope="col">Worst severity</th>' in table
+    assert '<td data-label="Worst severity">BLOCKER</td>' in table  # labelled cards on phones
+    assert 'href="request?id=2"' in table and ">Open P-2</a>" in table
+    assert ">Open</a>" not in table  # every link names its request
+    assert "@media (max-width: 640px)" in table
+
+
+def test_queue_text_is_escaped(app_env: Path, svc: Services) -> None:
+    record = load_file(demo.EXAMPLES / "parks-crew-task-board.yaml")
+    record["proposal"]["title"] = "<b>Crew</b> board & <script>alert(1)</script>"
+    draft = proposals.create_draft(svc, "parker", {"proposal": record["proposal"]})
+    proposals.submit(svc, "parker", draft.proposal.id)
+    table = html(ok(open_app("tess", page=QUEUE)))
+    assert "&lt;b&gt;Crew&lt;/b&gt; board &amp; &lt;script&gt;" in table
+    assert "<script>alert" not in table
 
 
 def test_queue_filters_sort_and_pages(app_env: Path) -> None:
@@ -330,13 +428,12 @@ def test_queue_filters_sort_and_pages(app_env: Path) -> None:
     assert at.multiselect(key="queue-domains").options == ["Security"]
     at.selectbox(key="queue-state").set_value("in_review").run()
     ok(at)
-    opened = {k for k in keys(at, "button") if k.startswith("open-")}
-    assert "open-P-2-security" in opened and "open-P-6-security" not in opened
+    assert 'id="open-P-2-security"' in html(at) and 'id="open-P-6-security"' not in html(at)
     at.selectbox(key="queue-state").set_value(None)
     at.radio(key="queue-sort").set_value("severity").run()
     ok(at)
-    rows = [k for k in (str(b.key) for b in at.button) if k.startswith("open-")]
-    assert rows[0] in {"open-P-2-security", "open-P-6-security"}  # blockers first
+    first = re.search(r'id="(open-P-\d+-security)"', html(at))
+    assert first and first.group(1) in {"open-P-2-security", "open-P-6-security"}  # blockers
     at.number_input(key="queue-page").set_value(2).run()
     ok(at)
     assert "No more items." in text(at)
@@ -348,7 +445,7 @@ def test_queue_is_not_in_a_requesters_navigation(app_env: Path) -> None:
         with pytest.raises(ValueError, match="navigation page"):
             at.switch_page(page)
     ok(at.run())
-    assert not any(k.startswith("open-") for k in keys(at, "button"))
+    assert "review-queue" not in html(at)
     assert "Review queue" not in [t.value for t in at.title]
 
 
@@ -423,3 +520,37 @@ def test_packet_preview_for_a_ready_request(app_env: Path, svc: Services) -> Non
     submit(at, f"packet-draft-{view.id}")
     assert not at.error
     assert list(at.get("download_button"))
+
+
+def _ready_blocked(svc: Services) -> ProposalView:
+    """Every sign-off in, two security blockers open (the reviewers confirmed them)."""
+    view = fresh(svc, "felix", "fire-records-renewal.yaml")
+    for domain in view.required_signoffs:
+        view = signoffs.sign_off(svc, REVIEWERS[domain], view.id, domain)
+    assert view.state == "ready_for_approval" and view.disposition == "blocked"
+    return view
+
+
+def test_a_blocked_request_is_offered_only_rejection_and_says_why(
+    app_env: Path, svc: Services
+) -> None:
+    view = _ready_blocked(svc)
+    at = ok(open_app("cara", page=APPROVALS))
+    assert at.radio(key=f"decide-outcome-{view.id}").options == ["Reject"]
+    captions = [c.value for c in at.caption]
+    reason = next(c for c in captions if c.startswith("Approve is not offered"))
+    assert "open blocker finding" in reason and "(SEC-007-end-of-support ×2 (" in reason
+    assert reason.count(".") <= 2 and reason.endswith(".")  # one sentence
+    assert any(c.startswith("Approve with conditions is not offered") for c in captions)
+
+
+def test_the_service_refuses_with_the_pages_sentence(app_env: Path, svc: Services) -> None:
+    from review.errors import Refused
+    from review.services import decisions, permissions
+
+    view = _ready_blocked(svc)
+    may = permissions.for_request(svc, "cara", view)
+    with pytest.raises(Refused) as refused:
+        decisions.decide(svc, "cara", view.id, "approve")
+    assert str(refused.value) == may.outcomes["approve"].reason
+    assert "must be resolved or, where waivable, waived first (GEN-8)" in str(refused.value)

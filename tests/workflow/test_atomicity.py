@@ -137,6 +137,9 @@ class Failing:
             raise ReviewError("engine failed")
         return self.inner.evaluate(submission, as_of)
 
+    def __getattr__(self, name: str) -> object:  # standards, rules_version: the inner one's
+        return getattr(self.inner, name)
+
 
 def test_reevaluation_failing_mid_batch_keeps_the_batch_unchanged(
     services: Services, database: Database

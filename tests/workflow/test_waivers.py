@@ -159,7 +159,7 @@ def test_waived_blocker_no_longer_blocks_approval_until_it_expires(
 ) -> None:
     view = submitted(services, no_mfa())
     view = sign(services, view.id, view.required_signoffs)
-    with pytest.raises(Refused, match="open blocker findings"):
+    with pytest.raises(Refused, match=r"1 open blocker finding \(SEC-002-mfa ×1\)"):
         decisions.decide(services, "cara", view.id, "approve_with_conditions")
     view = grant(services, view.id, expires_on=dt.date(2026, 12, 31))
     view = approval_conditions.add(
@@ -172,7 +172,7 @@ def test_waived_blocker_no_longer_blocks_approval_until_it_expires(
         due_date=dt.date(2027, 3, 1),
     )
     clock.advance(days=35)  # the waiver has lapsed
-    with pytest.raises(Refused, match=re.escape(f"open blocker findings ({MFA}|)")):
+    with pytest.raises(Refused, match=re.escape(f"1 open blocker finding ({MFA} ×1)")):
         decisions.decide(services, "cara", view.id, "approve_with_conditions")
     view = grant(services, view.id, expires_on=dt.date(2027, 6, 30))  # renewed
     view = decisions.decide(services, "cara", view.id, "approve_with_conditions", reason="ok")
@@ -186,3 +186,35 @@ def test_nothing_to_waive_on_a_draft_or_unknown_finding(services: Services) -> N
     view = submitted(services)
     with pytest.raises(NotFound, match=f"has no current finding {MFA}"):
         grant(services, view.id)
+
+
+def test_an_information_finding_cannot_be_waived(services: Services, database: Database) -> None:
+    """review.yaml: information asks nothing, so there is nothing to waive (GEN-5)."""
+    from review.services import accounts
+    from review.services.roles import Role
+
+    accounts.grant(services, "admin", "director", Role.WAIVER_AUTHORITY, "open_source")
+    view = submitted(services, saas())
+    info = finding(view, "OSS-004-sbom-requested")
+    assert info["severity"] == "info" and info["waivable"]
+    before = snapshot_waivers(database)
+    with pytest.raises(Refused, match="information finding: it asks nothing"):
+        waivers.grant(
+            services,
+            "director",
+            view.id,
+            "OSS-004-sbom-requested",
+            justification="none",
+            compensating_controls="none",
+            expires_on=dt.date(2027, 1, 31),
+        )
+    assert snapshot_waivers(database) == before
+
+
+def snapshot_waivers(database: Database) -> int:
+    from sqlalchemy import func, select
+
+    from review.store.models import Waiver
+
+    with database.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(Waiver)) or 0)

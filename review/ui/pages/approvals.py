@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from review.core import policy
 from review.errors import ReviewError
-from review.services import decisions, proposals
+from review.services import decisions, permissions, proposals
 from review.services.context import Actor, Services
 from review.services.proposals import Summary
 from review.services.views import ProposalView
@@ -50,7 +51,7 @@ def packet_preview(view: ProposalView) -> None:
         st.markdown(
             "**Missing sign-offs:** " + ", ".join(ui.domain_title(d) for d in view.missing_signoffs)
         )
-    live = [f for f in view.findings if f["severity"] in ("blocker", "major", "minor")]
+    live = [f for f in view.findings if f["severity"] in policy.current().acted_on]
     if not live:
         st.markdown("**Findings:** none above information level.")
     for f in live:
@@ -91,11 +92,17 @@ def packet_download(svc: Services, actor: Actor, view: ProposalView, *, draft: b
 
 
 def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
+    """Only the outcomes that are possible; each one that is not says why, in one sentence."""
     lock_key = f"approvals-{view.id}"
     version = ui.seen_version(lock_key, view.row_version)
-    outcomes = [
-        a for a in ("approve", "approve_with_conditions", "reject") if a in view.allowed_actions
-    ]
+    may = permissions.for_request(svc, actor.username, view)
+    for outcome, allowed in may.outcomes.items():
+        if not allowed.ok:
+            st.caption(f"{ui.OUTCOME_TEXT[outcome]} is not offered — {allowed.reason}.")
+    outcomes = may.possible_outcomes
+    if not outcomes:
+        ui.remember_version(lock_key, view.row_version)
+        return
     with st.form(f"decide-form-{view.id}"):
         st.markdown("**Decision**")
         outcome = st.radio(

@@ -13,13 +13,13 @@ import yaml
 
 from review.errors import ReviewError
 from review.refs import read_proposal_id
-from review.services import approval_conditions, proposals, reviews, signoffs, waivers
+from review.services import permissions, proposals
 from review.services.context import Actor, Services
+from review.services.permissions import Permissions
 from review.services.record_versions import changed_fields
-from review.services.roles import Role
 from review.services.views import ProposalView
 from review.ui import actions as ui
-from review.ui import components, runtime
+from review.ui import components, review_forms, runtime
 from review.ui.policy_text import literal
 
 PAGE = "review/ui/pages/request.py"
@@ -104,14 +104,14 @@ def key_facts(view: ProposalView) -> None:
         ]
     st.table({"Fact": [r[0] for r in rows], "Answer": [r[1] or "—" for r in rows]})
     if proposal.get("problem_statement"):
-        st.markdown(f"**Problem statement:** {proposal['problem_statement']}")
+        st.markdown(f"**Problem statement:** {literal(proposal['problem_statement'])}")
     with st.expander("Full record (YAML)"):
         st.code(yaml.safe_dump(record, sort_keys=False, allow_unicode=True), language="yaml")
         st.caption("The same record as JSON:")
         st.code(json.dumps(record, indent=2, ensure_ascii=False), language="json")
 
 
-def needed_next(actor: Actor, view: ProposalView) -> None:
+def needed_next(view: ProposalView, may: Permissions) -> None:
     st.markdown("#### What is needed next")
     if view.missing_signoffs:
         missing = ", ".join(ui.domain_title(d) for d in view.missing_signoffs)
@@ -126,13 +126,14 @@ def needed_next(actor: Actor, view: ProposalView) -> None:
     if view.state == "draft":
         st.markdown("The department has not submitted this request yet.")
     yours = []
-    if ui.signable_domains(actor, view):
-        yours.append("sign off " + ", ".join(ui.signable_domains(actor, view)))
-    if ui.waivable_findings(actor, view):
-        yours.append(f"waive {len(ui.waivable_findings(actor, view))} finding(s)")
-    if ui.conditionable_findings(actor, view):
+    if may.sign_off:
+        yours.append("sign off " + ", ".join(ui.domain_title(o.domain) for o in may.sign_off))
+    if may.waive:
+        waivable = sum(len(g.findings) for g in may.waive)
+        yours.append(f"waive {waivable} finding(s) of {len(may.waive)} rule(s)")
+    if may.condition:
         yours.append("add conditions to major findings")
-    if ui.is_department_requester(actor, view) and "resubmit" in view.allowed_actions:
+    if may.resubmit.ok:
         yours.append("resubmit with a response")
     if yours:
         st.markdown(f"**You can:** {'; '.join(yours)} (see Actions).")
@@ -160,23 +161,35 @@ def changes_section(svc: Services, actor: Actor, view: ProposalView) -> None:
     if len(numbers) < 2:
         st.caption("Only one version has been saved.")
         return
+    reviewed = {s.version_number for s in view.signoffs} | {
+        c.version_number for c in view.comments if c.kind == "change_request"
+    }
     described = {
-        v.number: f"Version {v.number} ({v.stage}, {'submitted' if v.submitted else 'saved'}, "
-        f"{components.when(v.at)})"
+        v.number: f"Version {v.number} ({v.stage}, {'submitted' if v.submitted else 'saved'}"
+        f"{', reviewed' if v.number in reviewed else ''}"
+        f"{', current' if v.number == view.current_version else ''}, {components.when(v.at)})"
         for v in view.versions
     }
+    baseline = permissions.last_reviewed_version(view)
+    if baseline is not None:
+        st.caption(
+            f"Shown first: version {baseline}, the last one reviewed, against the current "
+            f"version {view.current_version}."
+        )
     cols = st.columns(2)
     old = cols[0].selectbox(
         "Compare version",
         numbers,
-        index=len(numbers) - 2,
+        index=numbers.index(baseline) if baseline in numbers else len(numbers) - 2,
         format_func=lambda n: described[n],
         key="changes-old",
     )
     new = cols[1].selectbox(
         "with version",
         numbers,
-        index=len(numbers) - 1,
+        index=numbers.index(view.current_version)
+        if view.current_version in numbers
+        else len(numbers) - 1,
         format_func=lambda n: described[n],
         key="changes-new",
     )
@@ -247,18 +260,18 @@ def waivers_section(view: ProposalView) -> None:
         st.caption("No waivers.")
     for w in view.waivers:
         status = "revoked" if w.revoked else "expired" if w.expired else "active"
-        subject = f" ({w.subject})" if w.subject else ""
+        subject = f" ({literal(w.subject)})" if w.subject else ""
         st.markdown(
-            f"**{w.rule_id}{subject}** — {status}; granted by {w.granted_by} on "
+            f"**{w.rule_id}{subject}** — {status}; granted by {literal(w.granted_by)} on "
             f"{components.when(w.granted_at)}, expires {w.expires_on}.  \n"
-            f"Justification: {w.justification}  \nCompensating controls: "
-            f"{w.compensating_controls}"
+            f"Justification: {literal(w.justification)}  \nCompensating controls: "
+            f"{literal(w.compensating_controls)}"
         )
     st.markdown("#### Conditions of approval")
     if not view.conditions:
         st.caption("No conditions.")
     for c in view.conditions:
-        st.markdown(f"**{c.status.capitalize()}** · {ui.condition_label(c)}")
+        st.markdown(f"**{c.status.capitalize()}** · {literal(ui.condition_label(c))}")
 
 
 def discussion_section(view: ProposalView) -> None:
@@ -305,211 +318,6 @@ def history_section(view: ProposalView) -> None:
     st.table({"When": [components.when(e[0]) for e in recent], "What": [e[1] for e in recent]})
 
 
-def action_forms(svc: Services, actor: Actor, view: ProposalView, version: int) -> None:
-    """The forms that apply to this person; the service checks each action again."""
-    pid, by = view.id, actor.username
-    today = svc.today()
-    shown = False
-
-    # Requester: answer a change request, or withdraw.
-    if ui.is_department_requester(actor, view):
-        if "resubmit" in view.allowed_actions:
-            shown = True
-            with st.form("resubmit-form"):
-                st.markdown("**Resubmit** the latest saved version with your response")
-                st.caption("Edit the record under My requests first, then resubmit here.")
-                response = st.text_area("Response to the change request", key="resubmit-response")
-                if st.form_submit_button("Resubmit", key="resubmit-submit"):
-                    ui.run_action(
-                        lambda: proposals.resubmit(
-                            svc, by, pid, expected_version=version, response=response or None
-                        ),
-                        f"{view.ref} was resubmitted for review.",
-                    )
-        if "withdraw" in view.allowed_actions:
-            shown = True
-            with st.form("withdraw-form"):
-                st.markdown("**Withdraw** this request (it stays on record)")
-                reason = st.text_area("Reason for withdrawing", key="withdraw-reason")
-                if st.form_submit_button("Withdraw", key="withdraw-submit"):
-                    ui.run_action(
-                        lambda: proposals.withdraw(
-                            svc, by, pid, reason=reason, expected_version=version
-                        ),
-                        f"{view.ref} was withdrawn.",
-                    )
-
-    # Reviewer: sign off a domain still needed.
-    domains = ui.signable_domains(actor, view)
-    if domains:
-        shown = True
-        with st.form("signoff-form"):
-            st.markdown("**Sign off** your domain of this version")
-            domain = st.selectbox(
-                "Domain to sign off", domains, format_func=ui.domain_title, key="signoff-domain"
-            )
-            note = st.text_area("Sign-off note (optional)", key="signoff-note")
-            if st.form_submit_button("Sign off", key="signoff-submit"):
-                ui.run_action(
-                    lambda: signoffs.sign_off(
-                        svc, by, pid, str(domain), note=note or None, expected_version=version
-                    ),
-                    f"{ui.domain_title(str(domain))} signed off on {view.ref}.",
-                )
-
-    # Reviewer: send it back to the department.
-    if ui.can_request_changes(actor, view):
-        shown = True
-        with st.form("changes-form"):
-            st.markdown("**Request changes** from the department")
-            domain = st.selectbox(
-                "Your domain",
-                actor.domains(Role.REVIEWER),
-                format_func=ui.domain_title,
-                key="changes-domain",
-            )
-            reason = st.text_area("What must change", key="changes-reason")
-            if st.form_submit_button("Request changes", key="changes-submit"):
-                ui.run_action(
-                    lambda: reviews.request_changes(
-                        svc, by, pid, domain=str(domain), reason=reason, expected_version=version
-                    ),
-                    f"Changes requested on {view.ref}.",
-                )
-
-    # Waiver authority: waive a finding of their domain.
-    waivable = ui.waivable_findings(actor, view)
-    if waivable:
-        shown = True
-        labels = {f.key: ui.finding_label(f) for f in waivable}
-        by_key = {f.key: f for f in waivable}
-        with st.form("waive-form"):
-            st.markdown("**Waive a finding** (GEN-5: justification, compensating controls, expiry)")
-            picked = st.selectbox(
-                "Finding to waive", list(labels), format_func=lambda k: labels[k], key="waive-key"
-            )
-            justification = st.text_area("Justification", key="waive-justification")
-            controls = st.text_area("Compensating controls", key="waive-controls")
-            expires = st.date_input(
-                "Waiver expires on (at most 12 months from today)",
-                value=ui.months_later(today, 6),
-                min_value=today + dt.timedelta(days=1),
-                max_value=ui.months_later(today, 12),
-                key="waive-expires",
-            )
-            if st.form_submit_button("Grant waiver", key="waive-submit"):
-                finding = by_key[str(picked)]
-                ui.run_action(
-                    lambda: waivers.grant(
-                        svc,
-                        by,
-                        pid,
-                        finding["rule_id"],
-                        subject=finding.finding.get("subject"),
-                        justification=justification,
-                        compensating_controls=controls,
-                        expires_on=expires if isinstance(expires, dt.date) else today,
-                        expected_version=version,
-                    ),
-                    f"Waiver of {finding['rule_id']} granted.",
-                )
-    elsewhere = ui.waivable_elsewhere(actor, view)
-    if elsewhere and actor.domains(Role.WAIVER_AUTHORITY):
-        st.caption(
-            "Waivable findings outside your authority: "
-            + "; ".join(f"{ui.domain_title(d)} — {who}" for d, who in elsewhere)
-        )
-
-    # Reviewer of the domain, or approver: a condition on a major finding.
-    majors = ui.conditionable_findings(actor, view)
-    if majors:
-        shown = True
-        labels_m = {f.key: ui.finding_label(f) for f in majors}
-        majors_by_key = {f.key: f for f in majors}
-        with st.form("condition-form", clear_on_submit=True):
-            st.markdown("**Add a condition of approval** to a major finding (GEN-8)")
-            picked_m = st.selectbox(
-                "Major finding",
-                list(labels_m),
-                format_func=lambda k: labels_m[k],
-                key="condition-key",
-            )
-            text = st.text_area("Condition", key="condition-text")
-            owner = st.text_input("Owner", key="condition-owner")
-            due = st.date_input(
-                "Due date",
-                value=ui.months_later(today, 3),
-                min_value=today + dt.timedelta(days=1),
-                key="condition-due",
-            )
-            if st.form_submit_button("Add condition", key="condition-submit"):
-                finding = majors_by_key[str(picked_m)]
-                ui.run_action(
-                    lambda: approval_conditions.add(
-                        svc,
-                        by,
-                        pid,
-                        finding["rule_id"],
-                        subject=finding.finding.get("subject"),
-                        text=text,
-                        owner=owner,
-                        due_date=due if isinstance(due, dt.date) else today,
-                        expected_version=version,
-                    ),
-                    f"Condition added to {finding['rule_id']}.",
-                )
-
-    open_conditions = ui.changeable_conditions(actor, view)
-    if open_conditions:
-        shown = True
-        by_id = {c.id: c for c in open_conditions}
-        with st.form("condition-status-form"):
-            st.markdown("**Update a condition**")
-            cid = st.selectbox(
-                "Condition",
-                list(by_id),
-                format_func=lambda i: ui.condition_label(by_id[i]),
-                key="condition-status-id",
-            )
-            status = st.radio(
-                "New status",
-                ["met", "cancelled"],
-                format_func=lambda s: "Met" if s == "met" else "Cancelled",
-                horizontal=True,
-                key="condition-status-value",
-            )
-            if st.form_submit_button("Update condition", key="condition-status-submit"):
-                ui.run_action(
-                    lambda: approval_conditions.set_status(
-                        svc, by, pid, int(cid or 0), str(status), expected_version=version
-                    ),
-                    f"Condition #{cid} marked {status}.",
-                )
-
-    # Anyone who can see it may comment.
-    with st.form("comment-form", clear_on_submit=False):
-        st.markdown("**Comment**")
-        reviewer_domains = actor.domains(Role.REVIEWER)
-        about: str | None = None
-        if reviewer_domains:
-            about = st.selectbox(
-                "About domain (optional)",
-                [None, *reviewer_domains],
-                format_func=lambda d: "General" if d is None else ui.domain_title(d),
-                key="comment-domain",
-            )
-        body = st.text_area("Comment", key="comment-body")
-        if st.form_submit_button("Post comment", key="comment-submit"):
-            ui.run_action(
-                lambda: reviews.comment(svc, by, pid, body, domain=about, expected_version=version),
-                "Comment posted.",
-            )
-    if not shown:
-        st.caption("Besides commenting, nothing on this request is yours to do right now.")
-    if actor.is_approver and view.state in ("ready_for_approval", "contract_ready"):
-        st.caption("Decide this request on the Approvals page.")
-
-
 def main() -> None:
     svc = runtime.services()
     actor = runtime.actor(svc)
@@ -539,7 +347,8 @@ def main() -> None:
         f"Requested by {view.requester_name} · record version {view.current_version} · "
         f"last change {components.when(view.updated_at)}"
     )
-    needed_next(actor, view)
+    may = permissions.for_request(svc, actor.username, view)
+    needed_next(view, may)
     titles = {sid: s.title for sid, s in svc.evaluator.standards.section_index.items()}
     tabs = st.tabs(
         [
@@ -554,7 +363,7 @@ def main() -> None:
         ]
     )
     with tabs[0]:
-        action_forms(svc, actor, view, version)
+        review_forms.action_forms(svc, actor, view, version, may)
     with tabs[1]:
         findings_section(view, titles)
     with tabs[2]:
