@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         False, description="Seed demonstration accounts and requests into an empty database."
     )
     debug: bool = Field(False, description="Show tracebacks for internal errors (CLI).")
+    cache_dir: Path | None = Field(
+        None,
+        description="Where the compiled rule book is cached (default ~/.cache/city-tech-review).",
+    )
     autosave_seconds: float = Field(
         15,
         ge=2,

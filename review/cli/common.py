@@ -29,15 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import InputError
 from ..refs import parse_proposal_id
-from .output import clean, clean_json, safe_console
+from .terminal import clean, clean_json
 
 if TYPE_CHECKING:  # the services and the database load on first use: `review --help` stays quick
+    from rich.console import Console
+
     from ..services.context import Services
     from ..services.views import ProposalView
     from ..store.database import Database
@@ -152,6 +151,8 @@ def record(path: Path) -> Any:
 
 
 def console() -> Console:
+    from .output import safe_console  # rich loads only when a command prints a table
+
     return safe_console(width=None if sys.stdout.isatty() else 120, highlight=False)
 
 
@@ -176,6 +177,9 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     if not rows:
         line(f"{title}: none")
         return
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
         grid.add_column(column, no_wrap=column in _NO_WRAP, overflow="fold")

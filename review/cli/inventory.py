@@ -57,13 +57,6 @@ notify_app = typer.Typer(
 )
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(inventory_app, name="inventory")
-    app.add_typer(notify_app, name="notify")
-    app.command("sweep")(sweep)
-    app.command("deadlines")(deadlines_list)
-
-
 def _who(user: str | None) -> str:
     return who(user)
 

@@ -4,9 +4,10 @@ usage, 3 standards or rules data inconsistent, 4 engine failure, 70 internal err
 Library code raises; this module alone turns errors into one line on stderr and an exit
 code. Set REVIEW_DEBUG=1 to see a traceback for an internal error.
 
-Every command and command group is registered here, in ``_register``, and nowhere else.
-Command modules import only what their options need (enums); the engine, the services and
-the database load inside the command that uses them, so ``review --help`` stays quick.
+Every command and command group is registered here, in ``COMMANDS``, and nowhere else. A
+command's module is imported only when that command runs (review/cli/lazy.py); command modules
+import only what their options need (enums); the engine, the services and the database load
+inside the command that uses them, so ``review --help`` and ``review evaluate`` start quickly.
 """
 
 from __future__ import annotations
@@ -18,11 +19,70 @@ import typer
 
 from .. import logs
 from ..errors import ConfigurationError, EngineError, ReviewError
+from .lazy import Entry, LazyGroup
 
 EXIT_INPUT = 2
 EXIT_CONFIG = 3
 EXIT_ENGINE = 4
 EXIT_INTERNAL = 70
+
+# The one list of the ``review`` command's commands and groups, in the order of --help:
+# (name, module in review.cli, function or typer.Typer there, the short help --help shows).
+# Each module is imported only when its command runs (tests/test_cli_lazy.py checks the help).
+COMMANDS = (
+    Entry("evaluate", "evaluate", "evaluate",
+          "Evaluate a proposal (and its contract, if any) and print the findings."),
+    Entry("import", "evaluate", "import_evidence",
+          "Read a vendor ACR, SBOM or security questionnaire (CAIQ v4, HECVAT 3 Full/Lite) "
+          "and print the intake answers it fills in."),
+    Entry("comment", "review_steps", "comment",
+          "Comment on a request (anyone who can see it; requesters answer this way too)."),
+    Entry("start-review", "review_steps", "start_review",
+          "Take a submitted request into review (a first sign-off does this too)."),
+    Entry("request-changes", "review_steps", "request_changes",
+          "Send a request back to its department with what to change."),
+    Entry("signoff", "review_steps", "signoff",
+          "Sign off your domain on the current record version."),
+    Entry("waive", "waivers", "waive",
+          "Waive a finding (the domain's waiver authority; never a non-waivable finding)."),
+    Entry("decide", "review_steps", "decide",
+          "The approver's decision on a request (or contract) that has every sign-off."),
+    Entry("queue", "queue", "queue",
+          "Requests waiting for your sign-off, oldest (or most severe) first."),
+    Entry("reevaluate", "reevaluate", "reevaluate",
+          "Re-run every open request and active contract against the current standards "
+          "(admins)."),
+    Entry("backup", "backup", "backup",
+          "Copy the live SQLite database to PATH (a consistent snapshot)."),
+    Entry("sweep", "inventory", "sweep",
+          "The daily sweep: judge every active system as of the day and queue its notices."),
+    Entry("deadlines", "inventory", "deadlines_list",
+          "Every deadline of the systems you may see (GEN-9), soonest first."),
+    Entry("rules", "rules", "app", "The rules that enforce the standards."),
+    Entry("standards", "standards", "app", "The City's standards in force."),
+    Entry("db", "db", "app", "The database: migrate it and show its revision."),
+    Entry("demo", "demo", "app", "Demonstration users and requests."),
+    Entry("users", "users", "app", "Accounts and role grants (admins)."),
+    Entry("proposal", "proposals", "app",
+          "A department's requests: draft, submit, resubmit, withdraw, show, list, history."),
+    Entry("waivers", "waivers", "app", "Waivers (exceptions, GEN-5): list, expire, revoke."),
+    Entry("condition", "conditions", "app", "Conditions of approval (GEN-8)."),
+    Entry("contract", "contract", "app", "The contract stage."),
+    Entry("audit", "audit", "app", "The keyed, hash-chained audit log."),
+    Entry("packet", "packet", "app",
+          "Signed-off approval packets (Word documents) and their verification."),
+    Entry("vendor", "vendor", "app",
+          "Vendor links: invite a vendor to answer their part, check, revoke, list pending."),
+    Entry("inventory", "inventory", "inventory_app",
+          "The technology inventory: approved and imported systems (GEN-9)."),
+    Entry("notify", "inventory", "notify_app",
+          "Notifications: deliver the outbox, see failures, digest choice, calendar feed."),
+)  # fmt: skip
+
+
+class _Review(LazyGroup):
+    entries = COMMANDS
+
 
 app = typer.Typer(
     name="review",
@@ -30,59 +90,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: `review --help` need not import rich
+    cls=_Review,
 )
-
-
-def _register() -> None:
-    """The one list of the ``review`` command's commands and groups, in the order of --help."""
-    from . import (
-        audit,
-        backup,
-        conditions,
-        contract,
-        db,
-        demo,
-        evaluate,
-        inventory,
-        packet,
-        proposals,
-        queue,
-        reevaluate,
-        review_steps,
-        rules,
-        standards,
-        users,
-        vendor,
-        waivers,
-    )
-
-    app.command("evaluate")(evaluate.evaluate)
-    app.command("import")(evaluate.import_evidence)
-    app.command("comment")(review_steps.comment)
-    app.command("start-review")(review_steps.start_review)
-    app.command("request-changes")(review_steps.request_changes)
-    app.command("signoff")(review_steps.signoff)
-    app.command("waive")(waivers.waive)
-    app.command("decide")(review_steps.decide)
-    app.command("queue")(queue.queue)
-    app.command("reevaluate")(reevaluate.reevaluate)
-    app.command("backup")(backup.backup)
-    app.add_typer(rules.app, name="rules")
-    app.add_typer(standards.app, name="standards")
-    app.add_typer(db.app, name="db")
-    app.add_typer(demo.app, name="demo")
-    app.add_typer(users.app, name="users")
-    app.add_typer(proposals.app, name="proposal")
-    app.add_typer(waivers.app, name="waivers")
-    app.add_typer(conditions.app, name="condition")
-    app.add_typer(contract.app, name="contract")
-    app.add_typer(audit.app, name="audit")
-    app.add_typer(packet.app, name="packet")
-    app.add_typer(vendor.app, name="vendor")
-    inventory.register(app)  # after approval (GEN-9): inventory, deadlines, sweep, notify
-
-
-_register()
 
 
 @app.callback()
@@ -94,7 +104,7 @@ def _before_every_command() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
-    from .output import cleaned_output
+    from .terminal import cleaned_output
 
     args = sys.argv[1:] if argv is None else argv
     with cleaned_output():  # nothing typed by a person can act on the terminal
@@ -140,11 +150,12 @@ def _command(args: list[str]) -> str:
     node: Any = typer.main.get_command(app)
     words = []
     for word in args:
-        commands = getattr(node, "commands", None)
-        if not commands or word not in commands:
+        if not hasattr(node, "get_command"):
+            break
+        node = node.get_command(None, word)  # loads only the command that ran
+        if node is None:
             break
         words.append(word)
-        node = commands[word]
     return " ".join(words) or "(no command)"
 
 

@@ -9,7 +9,10 @@ import typer
 from . import common
 from .common import As, ProposalId
 
-app = typer.Typer(help="Vendor links (issue 14).", no_args_is_help=True)
+app = typer.Typer(
+    help="Vendor links: invite a vendor to answer their part, check, revoke, list pending.",
+    no_args_is_help=True,
+)
 
 
 @app.command("invite")

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError
+from .bookcache import default_dir, load_book
 from .derived import derive
+from .domains import SIGNOFF_ORDER
 from .facts import FactSet, build_facts
 from .findings import (
     Evaluation,
@@ -25,22 +27,10 @@ from .findings import (
 )
 from .matcher import DurableMatcher, Fired, Matcher, ReferenceMatcher
 from .records import Submission
-from .rules import RuleBook, load_rules
-from .standards import Standards, load_standards
+from .rules import RuleBook
+from .standards import Standards
 
 EngineName = Literal["durable", "reference"]
-# Technology first: it is the intake review every proposal gets (GEN-2, GEN-3).
-SIGNOFF_ORDER = (
-    "technology",
-    "security",
-    "accessibility",
-    "privacy",
-    "open_source",
-    "ai",
-    "data",
-    "procurement",
-    "general",
-)
 
 
 @dataclass(frozen=True)
@@ -138,8 +128,7 @@ def evaluator(
     with _cache_lock:
         found = _cache.get(key)
         if found is None:
-            standards = load_standards(standards_dir)
-            book = load_rules(standards, rules_dir)
+            book = load_book(standards_dir, rules_dir, _cache_dir())
             matcher: Matcher = (
                 DurableMatcher(book) if engine == "durable" else ReferenceMatcher(book)
             )
@@ -161,6 +150,13 @@ def _check_as_of(as_of: dt.date, standards: Standards) -> None:
             f"as of {as_of}: outside the range of standards {standards.label} "
             f"({earliest} to {latest})"
         )
+
+
+def _cache_dir() -> Path:
+    """REVIEW_CACHE_DIR, else the user's cache directory (review/core/bookcache.py)."""
+    from ..settings import settings  # not at import: a bad variable is reported on use
+
+    return settings().cache_dir or default_dir()
 
 
 def evaluate(

@@ -71,7 +71,7 @@ class Finding(NamedTuple):
 class Evaluation(BaseModel):
     """What ``review evaluate`` prints and what the user interface shows."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     tier: int
     tcv: float
     required_signoffs: list[str]

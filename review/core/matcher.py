@@ -45,6 +45,7 @@ MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
 CATCH_ALL = "$catch-all"
 
 MAX_PROPERTIES = 255
+MAX_SESSION_FACTS = 500  # facts asserted into one session (docs/performance.md)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 Predicate = Callable[[Mapping[str, Any]], bool]
 Fired = list[tuple[str, str]]  # (rule id, fact id), in firing order, each pair once
@@ -169,9 +170,12 @@ class DurableMatcher:
         seen: set[tuple[str, str]] = set()
         by_kind = facts.by_kind
         for ruleset in self._by_phase.get(phase, ()):
-            batch = by_kind.get(ruleset.kind)
-            if batch:
-                self._run(ruleset, batch, fired, seen)
+            batch = by_kind.get(ruleset.kind) or []
+            # every rule reads one fact, so facts may be split across sessions freely: a
+            # session of bounded size keeps each assert's cost flat (durable_rules' per-assert
+            # cost doubled past ~2,000 facts in one session: issue 16)
+            for start in range(0, len(batch), MAX_SESSION_FACTS):
+                self._run(ruleset, batch[start : start + MAX_SESSION_FACTS], fired, seen)
         return fired
 
     def _run(

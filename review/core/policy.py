@@ -19,21 +19,11 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import StandardsError
+from .domains import Domain
 from .safeyaml import load_file
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "standards" / "review.yaml"
 
-Domain = Literal[
-    "general",
-    "data",
-    "security",
-    "accessibility",
-    "open_source",
-    "privacy",
-    "ai",
-    "technology",
-    "procurement",
-]
 Disposition = Literal["blocked", "conditions", "clear"]
 # A finding's status at read time: only open and conditioned findings still count (GEN-8).
 LIVE_STATUSES = frozenset({"open", "conditioned"})

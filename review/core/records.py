@@ -17,17 +17,20 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     field_validator,
 )
 
+from .emails import Email
+
 
 class Strict(BaseModel):
     """Base for every record: unknown keys are errors; assignments are validated too."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, defer_build=True
+    )
 
 
 def _iso_date(value: Any) -> Any:
@@ -248,14 +251,14 @@ WcagText = Annotated[WcagVersion, BeforeValidator(_version_text)]
 
 class Requester(Strict):
     name: ShortText
-    email: EmailStr
+    email: Email
 
 
 class BusinessOwner(Strict):
     """GEN-9: who answers for the system once it is in use (added to intake.md's fields)."""
 
     name: ShortText
-    email: EmailStr
+    email: Email
 
 
 class Vendor(Strict):

@@ -21,8 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import RuleError
 from . import conditions
+from .domains import Domain
 from .facts import FACT_KINDS
-from .policy import Domain, Severity
+from .policy import Severity
 from .safeyaml import load_file
 from .standards import Standards
 
@@ -46,7 +47,7 @@ _PREFIX_DOMAIN = {
 class Effect(BaseModel):
     """What a rule decides besides a finding: the review tier or a required sign-off."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     tier: Literal[1, 2, 3] | None = None
     signoff: Domain | None = None
 
@@ -54,7 +55,7 @@ class Effect(BaseModel):
 class RuleSpec(BaseModel):
     """One rule as a policy owner writes it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
     severity: Severity
     citations: list[str] = Field(min_length=1)
@@ -69,7 +70,7 @@ class RuleSpec(BaseModel):
 
 
 class RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     domain: Domain
     rules: list[RuleSpec]
 

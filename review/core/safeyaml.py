@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -18,21 +18,17 @@ from ..errors import FileProblem
 DEFAULT_MAX_BYTES = 1_000_000
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """The pure-Python safe loader: libyaml's composer would not let us refuse aliases.
+class _Checks(yaml.constructor.SafeConstructor):
+    """What both loaders add to safe construction: no repeated keys, dates stay text.
 
     Dates stay text: the record's own validation parses them, so a bad date such as
     2026-02-30 is reported against its field rather than as a YAML error.
     """
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise FileProblem(
-                f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
-                "allowed; write the value out in full"
-            )
-        return super().compose_node(parent, index)
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[Any, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """A repeated key would silently replace the first answer: refuse it instead."""
@@ -52,10 +48,71 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_NoAliasLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+class _PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                yaml.composer.Composer, _Checks, yaml.resolver.Resolver):  # fmt: skip
+    """The pure-Python loader (when PyYAML was built without libyaml): refuses an alias as
+    it meets it."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Checks.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise FileProblem(
+                f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
+                "allowed; write the value out in full"
+            )
+        return super().compose_node(parent, index)
+
+
+def _refuse_shared(root: Any) -> None:
+    """libyaml composes an alias as the very node its anchor names (no copy, so composing
+    cannot blow up): a node met twice in the tree is an alias. Refused before anything is
+    constructed, so an alias "bomb" costs one walk of the file's own nodes."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise FileProblem(
+                f"line {node.start_mark.line + 1}: YAML aliases (a value anchored there and "
+                "reused) are not allowed; write the value out in full"
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+if yaml.__with_libyaml__:
+
+    class _CLoader(yaml.cyaml.CParser, _Checks, yaml.resolver.Resolver):  # type: ignore[misc,name-defined]
+        """libyaml scans, parses and composes (several times faster than pure Python);
+        construction, the alias refusal and the duplicate-key check stay ours."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
+            _Checks.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def get_single_node(self) -> Any:
+            node = super().get_single_node()
+            if node is not None:
+                _refuse_shared(node)
+            return node
+
+    _Loader: type = _CLoader
+else:  # pragma: no cover - PyYAML without libyaml
+    _Loader = _PyLoader
 
 
 def read_limited(path: Path, *, max_bytes: int, what: str = "file") -> bytes:
@@ -111,7 +168,7 @@ def parse(text: str, *, source: str, json_only: bool = False) -> Any:
         except RecursionError:
             raise FileProblem(f"{source}: nesting is too deep") from None
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)
+        return yaml.load(text, Loader=_Loader)
     except FileProblem as exc:
         raise FileProblem(f"{source}: {exc}") from None
     except yaml.MarkedYAMLError as exc:

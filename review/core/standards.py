@@ -16,7 +16,9 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import StandardsError
-from .policy import Domain, ReviewPolicy
+from .domains import DOMAINS as DOMAINS
+from .domains import Domain as Domain
+from .policy import ReviewPolicy
 from .records import (
     AcquisitionType,
     CertificationType,
@@ -31,12 +33,9 @@ from .safeyaml import load_file
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "standards"
 
-# the domains' vocabulary (their order, titles and authorities are review.yaml's)
-DOMAINS: tuple[str, ...] = get_args(Domain)
-
 
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Section(Schema):

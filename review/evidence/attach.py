@@ -16,10 +16,6 @@ from typing import Any, Literal
 
 from ..core.safeyaml import read_limited
 from ..errors import FileProblem
-from .acr import MAX_BYTES as ACR_MAX_BYTES
-from .acr import parse_acr
-from .sbom import MAX_BYTES as SBOM_MAX_BYTES
-from .sbom import parse_sbom
 
 Status = Literal["applied", "listed", "failed"]
 READ_KINDS = {"acr": "accessibility", "sbom": "open_source", "questionnaire": "proposal"}
@@ -49,7 +45,10 @@ class AttachmentReport:
 
 def extract(kind: str, data: bytes, filename: str) -> tuple[dict[str, Any], list[str]]:
     """The intake section an attachment supports, and the parser's warnings."""
+    # the parsers (python-docx, the SPDX tables) load only when a record attaches a document
     if kind == "acr":
+        from .acr import parse_acr
+
         acr = parse_acr(data, filename=filename)
         warnings = list(acr.warnings)
         if acr.is_template:
@@ -58,6 +57,8 @@ def extract(kind: str, data: bytes, filename: str) -> tuple[dict[str, Any], list
             warnings.insert(0, "the ACR is marked or looks like a draft")
         return acr.to_accessibility_section(), warnings
     if kind == "sbom":
+        from .sbom import parse_sbom
+
         sbom = parse_sbom(data, filename=filename)
         return sbom.to_open_source_section(), list(sbom.warnings)
     if kind == "questionnaire":
@@ -71,6 +72,9 @@ def extract(kind: str, data: bytes, filename: str) -> tuple[dict[str, Any], list
 
 
 def read_file(kind: str, path: Path) -> bytes:
+    from .acr import MAX_BYTES as ACR_MAX_BYTES
+    from .sbom import MAX_BYTES as SBOM_MAX_BYTES
+
     limit = ACR_MAX_BYTES if kind == "acr" else SBOM_MAX_BYTES
     if kind == "questionnaire":
         from .questionnaire import MAX_BYTES as limit

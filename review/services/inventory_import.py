@@ -449,6 +449,8 @@ def import_bytes(
         return report
     with services.transaction(by) as tx:
         _store(tx, good, report, filename)
+    if report.imported:
+        services.db.analyze()  # a bulk load: the planner's statistics are stale
     report.skipped = report.rows - len(report.imported)
     return report
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy.orm import Session, lazyload
 
 from ..core import policy as review_policy
 from ..core.policy import key_of
@@ -113,8 +116,9 @@ def waiver_queue(
 ) -> list[WaivableItem]:
     """Requests under review with open, waivable findings in the actor's waiver domains.
 
-    Candidates come from the review tasks index (oldest first); their latest findings and
-    active waivers are read a chunk at a time, so the cost follows the page, not the queue.
+    Candidates come from the review tasks index (oldest first, see ``_candidates``); their
+    latest findings and active waivers are read a chunk at a time, so the cost follows the
+    page, not the queue.
     """
     with services.transaction(by) as tx:
         authority = set(tx.who.domains(Role.WAIVER_AUTHORITY))
@@ -123,29 +127,15 @@ def waiver_queue(
         review_domains = sorted({review_domain(d) for d in authority})
         policy = services.evaluator.standards.review
         waivable_rank = max(policy.rank(s) for s in SEVERITY if policy.severity(s).waivable)
-        candidates = (
-            select(ReviewTask.proposal_id, func.min(ReviewTask.opened_at).label("since"))
-            .join(Proposal, Proposal.id == ReviewTask.proposal_id)
-            .where(
-                ReviewTask.domain.in_(review_domains),
-                ReviewTask.status.in_(("open", "signed")),
-                ReviewTask.severity_rank <= waivable_rank,
-                Proposal.state.in_([s.value for s in QUEUE_STATES]),
-                Proposal.requester_id != tx.who.id,
-            )
-            .group_by(ReviewTask.proposal_id)
-            .order_by("since", ReviewTask.proposal_id)
-        )
+        candidates = _candidates(tx.session, review_domains, tx.who.id, waivable_rank)
         today = services.today()
         found: list[WaivableItem] = []
-        chunk, start = 200, 0
         while len(found) < offset + limit:
-            rows = list(tx.session.execute(candidates.limit(chunk).offset(start)))
+            rows = list(itertools.islice(candidates, _CHUNK))
             if not rows:
                 break
-            start += chunk
             ids = [r[0] for r in rows]
-            since = {r[0]: r[1] for r in rows}
+            since = dict(rows)
             latest = select(func.max(StoredEvaluation.id)).where(
                 StoredEvaluation.proposal_id.in_(ids)
             )
@@ -200,3 +190,60 @@ def waiver_queue(
                         )
                     )
         return found[offset : offset + limit]
+
+
+_CHUNK = 200
+_WAIVABLE_TASK_STATUSES = ("open", "signed")
+
+
+def _candidates(
+    session: Session, domains: list[str], me: int, waivable_rank: int
+) -> Iterator[tuple[int, dt.datetime]]:
+    """Requests with a waivable-severity review task in ``domains``, each once, ordered by
+    their oldest such task (then id): ``(proposal id, waiting since)``.
+
+    One keyset-paged stream per (domain, status) walks ix_review_tasks_queue in order and
+    the streams are merged here, so reading a page costs about the page whatever the number
+    of stored requests; grouping every matching task first (as this did) grew with the
+    whole table (issue 16: 80 ms at 10k, 208 ms at 100k on PostgreSQL).
+    """
+    streams = [
+        _task_stream(session, domain, status, me, waivable_rank)
+        for domain in domains
+        for status in _WAIVABLE_TASK_STATUSES
+    ]
+    seen: set[int] = set()
+    for opened_at, proposal_id, _ in heapq.merge(*streams):
+        if proposal_id not in seen:
+            seen.add(proposal_id)
+            yield proposal_id, opened_at
+
+
+def _task_stream(
+    session: Session, domain: str, status: str, me: int, waivable_rank: int
+) -> Iterator[tuple[dt.datetime, int, int]]:
+    query = (
+        select(ReviewTask.opened_at, ReviewTask.proposal_id, ReviewTask.id)
+        .join(Proposal, Proposal.id == ReviewTask.proposal_id)
+        .where(
+            ReviewTask.domain == domain,
+            ReviewTask.status == status,
+            ReviewTask.severity_rank <= waivable_rank,
+            Proposal.state.in_([s.value for s in QUEUE_STATES]),
+            Proposal.requester_id != me,
+        )
+        .order_by(ReviewTask.opened_at, ReviewTask.proposal_id, ReviewTask.id)
+        .limit(_CHUNK)
+    )
+    after: tuple[dt.datetime, int, int] | None = None
+    while True:
+        page = query
+        if after is not None:
+            columns = (ReviewTask.opened_at, ReviewTask.proposal_id, ReviewTask.id)
+            bound = (literal(v, type_=c.type) for v, c in zip(after, columns, strict=True))
+            page = query.where(tuple_(*columns) > tuple_(*bound))
+        rows = [(r[0], r[1], r[2]) for r in session.execute(page)]
+        yield from rows
+        if len(rows) < _CHUNK:
+            return
+        after = rows[-1]

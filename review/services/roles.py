@@ -5,8 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ..core import policy
-from ..core.evaluate import SIGNOFF_ORDER
-from ..core.standards import DOMAINS
+from ..core.domains import DOMAINS, SIGNOFF_ORDER
 
 
 class Role(StrEnum):

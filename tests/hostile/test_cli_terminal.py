@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from review.cli.output import clean
+from review.cli.terminal import clean
 from review.core.safeyaml import load_file
 
 from ..test_cli_workflow import LIBRARY, Review, data, ok, review, staffed

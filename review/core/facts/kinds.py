@@ -24,7 +24,7 @@ def src(path: str) -> Any:
 
 
 class Fact(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     kind: ClassVar[str]
     subject: str | None = Field(default=None, description="the item this fact is about")
 
