@@ -51,6 +51,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("packet", "preview"): ["{id}", "--output", "{tmp}/p.docx"],
     ("vendor", "invite"): ["{id}", "it@vendor.example"],
     ("vendor", "pending"): ["{id}"],
+    ("export",): ["findings", "--proposal", "{id}"],
 }
 ID_PARAMETERS = {"proposal_id", "proposal"}
 

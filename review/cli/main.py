@@ -71,6 +71,12 @@ COMMANDS = (
     Entry("audit", "audit", "app", "The keyed, hash-chained audit log."),
     Entry("packet", "packet", "app",
           "Signed-off approval packets (Word documents) and their verification."),
+    Entry("export", "exports", "export",
+          "Download a list as a file: what the page of that list shows you, in full."),
+    Entry("plan", "exports", "plan",
+          "The technology improvement plan: approved and pending projects' costs by fiscal "
+          "year, department and funding source (xlsx for the budget office, docx for the "
+          "Council packet)."),
     Entry("vendor", "vendor", "app",
           "Vendor links: invite a vendor to answer their part, check, revoke, list pending."),
     Entry("inventory", "inventory", "inventory_app",

@@ -56,6 +56,7 @@ def main() -> None:
             st.Page(P + "inventory.py", title="Inventory", icon="🗃️"),
             st.Page(P + "deadlines.py", title="Deadlines", icon="📅"),
         ]
+        sections["Budget"] = [st.Page(P + "plan.py", title="Technology plan", icon="💰")]
         sections[""].append(verify)
         sections[""].append(vendor)
         sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))

@@ -13,7 +13,7 @@ from review.errors import ReviewError
 from review.services import accounts
 from review.services.accounts import UserView
 from review.services.roles import Role, valid_domains, waiver_title
-from review.ui import runtime
+from review.ui import downloads, runtime
 from review.ui.components import DOMAIN_TITLE
 
 FLASH = "admin-users-flash"
@@ -295,3 +295,7 @@ if addresses:
         if right.button("Unlock", key=f"users-unlock-address-{pause.key}"):
             accounts.unlock(svc, actor.username, address=pause.key)
             done(f"Sign-in from {pause.key} unlocked.")
+
+st.subheader("Audit log")
+st.caption("Every audit event, oldest first, as a file (admins only).")
+downloads.offer(svc, actor, "audit", name="audit-log", what="the audit log")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from review.errors import ReviewError
-from review.services import inventory, inventory_import, inventory_views
+from review.services import exports, inventory, inventory_import, inventory_views
 from review.services.inventory import EVIDENCE_KINDS
-from review.ui import runtime
+from review.ui import downloads, runtime
 from review.ui.components import DOMAIN_TITLE, state_text
 from review.ui.policy_text import literal
 
@@ -84,6 +84,14 @@ except ReviewError as exc:
 if not rows:
     st.info("No system matches these filters.")
 else:
+    downloads.offer(
+        svc,
+        actor,
+        "inventory",
+        exports.Options(status=chosen["status"], department=chosen["department"]),
+        name="inventory",
+        what="the inventory",
+    )
     st.dataframe(
         [
             {

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from review.errors import ReviewError
-from review.services import proposals
+from review.services import exports, proposals
 from review.services.lifecycle import State
-from review.ui import components, runtime
+from review.ui import components, downloads, runtime
 from review.ui.policy_text import literal
 
 NEW_PAGE = "review/ui/pages/new_request.py"
@@ -47,6 +47,10 @@ try:
 except ReviewError as exc:
     st.error(str(exc))
     st.stop()
+
+downloads.offer(
+    svc, actor, "requests", exports.Options(mine=only_mine), name="requests", what="these requests"
+)
 
 NEXT = {
     "draft": "Finish the form and submit it.",

@@ -13,7 +13,7 @@ from review.services.context import Actor, Services
 from review.services.lifecycle import QUEUE_STATES
 from review.services.roles import Role
 from review.ui import actions as ui
-from review.ui import components, consultation_queue, queue_table, runtime
+from review.ui import components, consultation_queue, downloads, queue_table, runtime
 
 PER_PAGE = 25
 STATE_ORDER = [s for s in components.STATE_TEXT if s in {q.value for q in QUEUE_STATES}]
@@ -189,6 +189,7 @@ def main() -> None:
     if not (reviewer or authority):
         st.error("The review queue is only for reviewers and waiver authorities.")
         return
+    downloads.offer(svc, actor, "queue", name="review-queue", what="the whole queue")
     if reviewer:
         reviewer_section(svc, actor)
         consultation_queue.render_consultation_queue(svc, actor)

@@ -13,13 +13,13 @@ import yaml
 
 from review.errors import ReviewError
 from review.refs import read_proposal_id
-from review.services import permissions, proposals
+from review.services import exports, permissions, proposals
 from review.services.context import Actor, Services
 from review.services.permissions import Permissions
 from review.services.record_versions import changed_fields
 from review.services.views import ProposalView
 from review.ui import actions as ui
-from review.ui import components, review_forms, runtime
+from review.ui import components, downloads, review_forms, runtime
 from review.ui.policy_text import literal
 
 PAGE = "review/ui/pages/request.py"
@@ -364,7 +364,9 @@ def main() -> None:
     )
     with tabs[0]:
         review_forms.action_forms(svc, actor, view, version, may)
+    mine = exports.Options(proposal_id=view.id)
     with tabs[1]:
+        downloads.offer(svc, actor, "findings", mine, name=f"{view.ref}-findings", what="findings")
         findings_section(view, titles)
     with tabs[2]:
         key_facts(view)
@@ -373,10 +375,12 @@ def main() -> None:
     with tabs[4]:
         signoffs_section(view)
     with tabs[5]:
+        downloads.offer(svc, actor, "waivers", mine, name=f"{view.ref}-waivers", what="waivers")
         waivers_section(view)
     with tabs[6]:
         discussion_section(view)
     with tabs[7]:
+        downloads.offer(svc, actor, "audit", mine, name=f"{view.ref}-audit", what="audit events")
         history_section(view)
     ui.remember_version(lock_key, view.row_version)
 
