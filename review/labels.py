@@ -157,6 +157,7 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
         "soc2_report": "SOC 2 report",
         "questionnaire": "Security questionnaire",
         "contract": "Contract",
+        "use_policy": "Surveillance use policy",
         "other": "Other",
     },
 }

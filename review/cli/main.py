@@ -77,6 +77,10 @@ COMMANDS = (
           "The technology improvement plan: approved and pending projects' costs by fiscal "
           "year, department and funding source (xlsx for the budget office, docx for the "
           "Council packet)."),
+    Entry("publish", "publish", "publish",
+          "Write each register and the review metrics as CSV and JSON, a Table Schema per file "
+          "and a DCAT-US 1.1 data.json."),
+    Entry("delay", "publication", "app", "Delays of public register entries (GEN-10)."),
     Entry("vendor", "vendor", "app",
           "Vendor links: invite a vendor to answer their part, check, revoke, list pending."),
     Entry("inventory", "inventory", "inventory_app",

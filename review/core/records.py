@@ -242,6 +242,7 @@ class AttachmentKind(StrEnum):
     SOC2_REPORT = "soc2_report"
     QUESTIONNAIRE = "questionnaire"
     CONTRACT = "contract"
+    USE_POLICY = "use_policy"  # PRIV-4's surveillance use policy (added for GEN-10)
     OTHER = "other"
 
 
@@ -384,6 +385,9 @@ class Ai(Strict):
     impact_assessment: StrictBool | None = None
     human_review: StrictBool | None = None
     discloses_to_public: StrictBool | None = None
+    # GEN-10's AI register (added fields, optional)
+    model_type: ShortText | None = None
+    data_used: Text | None = None
 
 
 class Surveillance(Strict):
@@ -391,6 +395,19 @@ class Surveillance(Strict):
     categories: list[SurveillanceCategory] = Field(default_factory=list)
     impact_report: StrictBool | None = None
     council_approved: StrictBool | None = None
+    # GEN-10's surveillance register (added fields, optional): the Council meeting that
+    # approves it (held or scheduled; PRIV-4 judges council_approved) and the annual report due
+    council_approval_date: IsoDate | None = None
+    annual_report_due: IsoDate | None = None
+
+
+class Publication(Strict):
+    """GEN-10 (added fields, optional): what the public registers say about the system, in
+    English and Spanish, and the role mailbox the public writes to (never a person)."""
+
+    purpose_en: Text | None = None
+    purpose_es: Text | None = None
+    contact: Email | None = None
 
 
 class Privacy(Strict):
@@ -449,6 +466,7 @@ class Proposal(Strict):
     surveillance: Surveillance = Field(default_factory=Surveillance)
     privacy: Privacy = Field(default_factory=Privacy)
     data_management: DataManagement = Field(default_factory=DataManagement)
+    publication: Publication = Field(default_factory=Publication)
     attachments: list[Attachment] = Field(default_factory=list, max_length=50)
 
     @property

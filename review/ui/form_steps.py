@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..core import records as r
 from .form_fields import Column, Field, Step
 from .form_first import FIRST
+from .form_publication import PUBLICATION
 
 P = "proposal."
 
@@ -531,5 +532,6 @@ STEPS: tuple[Step, ...] = (
     ACCESSIBILITY,
     OPEN_SOURCE,
     AI_PRIVACY,
+    PUBLICATION,
     ATTACHMENTS,
 )

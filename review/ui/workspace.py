@@ -28,9 +28,18 @@ def main() -> None:
     vendor = st.Page(
         P + "vendor.py", title="Vendor answers", icon="🤝", url_path="vendor", visibility="hidden"
     )
+    # the public registers (GEN-10), open to everyone in English and Spanish
+    public = [
+        st.Page(P + f"register_{name}.py", title=title, icon="📖", url_path=f"register-{name}")
+        for name, title in (
+            ("approved", "Approved technology"),
+            ("surveillance", "Surveillance technology"),
+            ("ai", "AI systems"),
+        )
+    ]
     if actor is None:
         page = st.navigation(
-            [st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify, vendor]
+            [st.Page(P + "sign_in.py", title="Sign in", icon="🔑"), verify, vendor, *public]
         )
     else:
         sections: dict[str, list[st.Page]] = {
@@ -61,6 +70,7 @@ def main() -> None:
         sections[""].append(vendor)
         sections[""].append(st.Page(P + "request.py", title="Request", icon="📄"))
         sections[""].append(st.Page(P + "policy.py", title="Policy", icon="📜"))
+        sections["Public registers"] = public
         page = st.navigation(sections)
         with st.sidebar:
             st.markdown(
