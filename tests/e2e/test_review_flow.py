@@ -18,11 +18,13 @@ import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from review.core.evaluate import evaluator
 from review.core.loading import submission_from_data
@@ -207,8 +209,7 @@ def answer(page: Page, key: str, kind: str, value: str) -> None:
         # "Press Enter to apply" is shown until the value reached the app
         expect(widget.get_by_test_id("InputInstructions")).not_to_contain_text("apply")
     elif kind in ("select", "multi"):
-        option = open_options(page, widget).filter(has_text=re.compile(rf"^{re.escape(value)}$"))
-        act(page, option.click)
+        pick(page, widget, value)
         if kind == "multi":
             page.keyboard.press("Escape")
             expect(widget).to_contain_text(value)
@@ -219,6 +220,19 @@ def answer(page: Page, key: str, kind: str, value: str) -> None:
         expect(widget.get_by_role("radio", name=value, exact=True)).to_be_checked()
     else:  # pragma: no cover - a typo in ANSWERS
         raise AssertionError(f"unknown kind {kind}")
+
+
+def pick(page: Page, widget: Locator, value: str) -> None:
+    """Choose ``value`` in a selectbox or multiselect, as a person would: when the list closes
+    under the pointer (a rerun of the previous answer redrew the field), open it again."""
+    for attempt in range(3):
+        option = open_options(page, widget).filter(has_text=re.compile(rf"^{re.escape(value)}$"))
+        try:
+            act(page, partial(option.click, timeout=5_000))
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
 
 
 def open_options(page: Page, widget: Locator) -> Locator:
