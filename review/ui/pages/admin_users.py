@@ -15,6 +15,7 @@ from review.services.accounts import UserView
 from review.services.roles import Role, valid_domains, waiver_title
 from review.ui import downloads, runtime
 from review.ui.components import DOMAIN_TITLE
+from review.ui.policy_text import literal
 
 FLASH = "admin-users-flash"
 ROLE_TITLE = {
@@ -143,7 +144,8 @@ assert user is not None
 held = ", ".join(grant_text(r, d) for r, d in user.grants) or "no roles"
 status = status_text(user).lower().replace("city", "City")
 st.markdown(
-    f"**{user.display_name}** (`{user.username}`), {user.department or 'no department'}; "
+    f"**{literal(user.display_name)}** ({literal(user.username)}), "
+    f"{literal(user.department or 'no department')}; "
     f"{status}; holds {held}."
 )
 

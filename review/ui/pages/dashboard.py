@@ -16,6 +16,7 @@ from review.services import metrics
 from review.services.queue import SEVERITY
 from review.ui import runtime
 from review.ui.components import DOMAIN_TITLE, state_text, when
+from review.ui.policy_text import literal
 
 ALL = "all"
 
@@ -37,7 +38,7 @@ if board.scope.department is None:
     st.caption(f"Numbers for all departments, as of {when(board.as_of)}.")
 else:
     st.info(
-        f"Numbers for the **{board.scope.department or 'no'}** department only, "
+        f"Numbers for the **{literal(board.scope.department or 'no')}** department only, "
         f"as of {when(board.as_of)}."
     )
 

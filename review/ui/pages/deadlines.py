@@ -9,6 +9,7 @@ from review.errors import ReviewError
 from review.services import deadlines, feed, outbox, preferences, sweep
 from review.ui import runtime
 from review.ui.components import DOMAIN_TITLE
+from review.ui.policy_text import literal
 
 INVENTORY_PAGE = "review/ui/pages/inventory.py"
 STATUS_TEXT = {"": "Any status", "overdue": "Overdue", "due": "Due soon", "upcoming": "Upcoming"}
@@ -152,10 +153,11 @@ if actor.is_admin:
     for problem in problems:
         with st.container(border=True, key=f"outbox-{problem.id}"):
             st.markdown(
-                f"**{problem.status.upper()}** · {problem.channel} to {problem.recipient} · "
-                f"{problem.attempts} attempts · {problem.subject}"
+                f"**{problem.status.upper()}** · {problem.channel} to "
+                f"{literal(problem.recipient)} · {problem.attempts} attempts · "
+                f"{literal(problem.subject)}"
             )
-            st.caption(f"Last error: {problem.last_error}")
+            st.caption(f"Last error: {literal(problem.last_error)}")
             if problem.status == "failed" and st.button("Send again", key=f"retry-{problem.id}"):
                 try:
                     outbox.retry(svc, actor.username, problem.id)

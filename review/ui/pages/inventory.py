@@ -137,11 +137,11 @@ def show_system(system_ref: str) -> None:
         st.error(str(exc))
         return
     s = detail.system
-    st.header(f"{s.ref}: {s.title}")
+    st.header(f"{s.ref}: {literal(s.title)}")
     cols = st.columns(4)
-    cols[0].markdown(f"**Department**  \n{s.department}")
-    cols[1].markdown(f"**Business owner**  \n{s.owner}  \n{s.owner_email}")
-    cols[2].markdown(f"**Vendor**  \n{s.vendor or '—'}  \n{s.product or ''}")
+    cols[0].markdown(f"**Department**  \n{literal(s.department)}")
+    cols[1].markdown(f"**Business owner**  \n{literal(s.owner)}  \n{literal(s.owner_email)}")
+    cols[2].markdown(f"**Vendor**  \n{literal(s.vendor or '—')}  \n{literal(s.product or '')}")
     cols[3].markdown(
         f"**Status**  \n{s.status.capitalize()}"
         + ("" if s.reviewed else f"  \nNot yet reviewed: re-review due {s.rereview_due}")
@@ -181,7 +181,7 @@ def timeline(detail: inventory_views.SystemDetail) -> None:
         cites = f" · {', '.join(event.citations)}" if event.citations else ""
         st.markdown(
             f"{KIND_ICON.get(event.kind, '•')} **{event.on.isoformat()}** {when} — "
-            f"{event.text}{cites}"
+            f"{literal(event.text)}{cites}"
         )
 
 

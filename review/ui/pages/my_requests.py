@@ -18,7 +18,7 @@ svc = runtime.services()
 actor = runtime.require_actor(svc)
 
 st.title("My requests")
-st.caption(f"Requests of the {actor.department or 'your'} department.")
+st.caption(f"Requests of the {literal(actor.department or 'your')} department.")
 
 
 def open_in_form(proposal_id: int) -> None:
