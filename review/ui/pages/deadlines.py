@@ -157,7 +157,7 @@ if actor.is_admin:
                 f"{literal(problem.recipient)} · {problem.attempts} attempts · "
                 f"{literal(problem.subject)}"
             )
-            st.caption(f"Last error: {literal(problem.last_error)}")
+            st.caption(f"Last error: {literal(problem.last_error or 'none recorded')}")
             if problem.status == "failed" and st.button("Send again", key=f"retry-{problem.id}"):
                 try:
                     outbox.retry(svc, actor.username, problem.id)
