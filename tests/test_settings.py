@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
 
 from review.cli.main import app
-from review.settings import CLI_VARIABLES, Settings
+from review.errors import ConfigurationError
+from review.settings import CLI_VARIABLES, Settings, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIABLE = re.compile(r"\bREVIEW_[A-Z][A-Z_]*[A-Z]\b")
@@ -110,3 +112,21 @@ def test_shell_scripts_read_settings_through_the_module() -> None:
     )  # fmt: skip
     assert done.returncode == 3
     assert done.stderr.startswith("review: bad setting: REVIEW_PORT:")
+
+
+def test_settings_follow_the_environment_and_are_built_once_per_state_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every audited action reads the settings: they are not rebuilt while nothing changed,
+    but a changed variable is seen at once and a bad one is refused every time."""
+    monkeypatch.setenv("REVIEW_PORT", "8601")
+    first = settings()
+    assert first.port == 8601 and settings() is first
+    monkeypatch.setenv("REVIEW_PORT", "8602")
+    assert settings().port == 8602
+    monkeypatch.setenv("REVIEW_PORT", "not-a-port")
+    for _ in range(2):
+        with pytest.raises(ConfigurationError, match="REVIEW_PORT"):
+            settings()
+    monkeypatch.delenv("REVIEW_PORT")
+    assert settings().port == 8501
