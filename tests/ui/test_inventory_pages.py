@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def texts(at: AppTest) -> str:
     parts += [e.value for e in at.info] + [e.value for e in at.success]
     parts += [e.value for e in at.warning] + [e.value for e in at.error]
     parts += [h.value for h in at.header] + [h.value for h in at.subheader]
-    return "\n".join(str(p) for p in parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # as a person reads it
 
 
 # AppTest does not expose a dataframe's key: each table is found by its columns
