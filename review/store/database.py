@@ -9,12 +9,15 @@ advisory lock (see :mod:`review.services.audit`).
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -54,16 +57,45 @@ def _sqlite_setup(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _json_text(value: Any) -> str:
+    """JSON columns' text, written by orjson: findings and records are most of what a
+    re-evaluation stores, and the standard library took several times as long. What orjson
+    will not write (an integer beyond 64 bits, a lone surrogate the store refuses later with
+    its own message) is written as before."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
+
+
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def _json_value(text: str | bytes) -> Any:
+    """A JSON column's value, read by orjson; what it would refuse (``NaN``) or read inexactly
+    (an integer of 19 or more digits, which it reads as a float) is read as before."""
+    if _LONG_NUMBER.search(text if isinstance(text, str) else text.decode()) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     parsed = make_url(url)
+    json_options: dict[str, Any] = {
+        "json_serializer": _json_text,
+        "json_deserializer": _json_value,
+    }
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, **json_options)
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **json_options)
 
 
 @dataclass
