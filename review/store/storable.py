@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,22 @@ def clean_data(value: Any) -> Any:
 
 
 def _surrogate(value: Any) -> bool:
-    """Whether text (or any string inside JSON-shaped data) holds a lone surrogate."""
+    """Whether text (or any string inside JSON-shaped data) holds a lone surrogate.
+
+    JSON-shaped data (a record, a findings list) is first given to orjson, which refuses any
+    string that is not valid UTF-8 and checks a whole record in C; only what it will not
+    write for another reason (an integer beyond 64 bits, say) is walked here."""
+    if isinstance(value, dict | list):
+        try:
+            orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            return False
+    return _walk(value)
+
+
+def _walk(value: Any) -> bool:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -39,9 +55,9 @@ def _surrogate(value: Any) -> bool:
             return True
         return False
     if isinstance(value, dict):
-        return any(_surrogate(k) or _surrogate(v) for k, v in value.items())
+        return any(_walk(k) or _walk(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_surrogate(v) for v in value)
+        return any(_walk(v) for v in value)
     return False
 
 
@@ -51,9 +67,14 @@ def refuse_surrogates(session: Session, _context: Any, _instances: Any) -> None:
     no page can show them. Every row about to be written is checked here, in one place for
     every service, and refused naming the field, on SQLite as on PostgreSQL."""
     problems = []
-    for row in (*session.new, *session.dirty):
-        for attribute in inspect(row).mapper.column_attrs:
-            if _surrogate(getattr(row, attribute.key, None)):
+    for row, new in (*((r, True) for r in session.new), *((r, False) for r in session.dirty)):
+        state = inspect(row)
+        for attribute in state.mapper.column_attrs:
+            if new:
+                values: Any = [getattr(row, attribute.key, None)]
+            else:  # an updated row: only what changed (a swept system's record is not)
+                values = state.attrs[attribute.key].history.added or ()
+            if any(_surrogate(value) for value in values):
                 problems.append(
                     FieldProblem(
                         attribute.key, "contains a lone surrogate; it is not valid Unicode text"

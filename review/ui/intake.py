@@ -77,7 +77,8 @@ def show_problems(step: Step, slots: dict[str, Any], problems: dict[str, str]) -
         found = problem_for(spec, problems)
         if found and spec.path in slots:
             slots[spec.path].error(
-                f"{short_label(spec)}: " + "\n\n".join(plain(t) for t in found), icon="⚠️"
+                f"{short_label(spec)}: " + "\n\n".join(plain(t) for t in found),
+                icon=":material/warning:",
             )
 
 

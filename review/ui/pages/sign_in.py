@@ -36,7 +36,7 @@ if submitted:
     try:
         found = runtime.sign_in(svc, username, password)
     except SignInPaused as paused:
-        st.error(str(paused), icon="⏳")
+        st.error(str(paused), icon=":material/hourglass_top:")
     else:
         if found is None:
             st.error("That username and password do not match an active account.")
