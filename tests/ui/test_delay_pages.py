@@ -48,7 +48,7 @@ def text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.info] + [e.value for e in at.success]
     parts += [e.value for e in at.error] + [h.value for h in at.header]
-    parts += [t.value.to_csv() for t in at.table]
+    parts += [str(getattr(e, "value", "")) for e in at.get("html")]  # the page's tables
     return "\n".join(str(p) for p in parts)
 
 

@@ -18,12 +18,16 @@ from review.core.publication import N_
 from review.errors import RecordInvalid, ReviewError
 from review.i18n import Language
 from review.services import publication_delays
-from review.ui import runtime
+from review.ui import queue_table, runtime
 from review.ui.policy_text import literal
 from review.ui.public_register import language
 
 FLASH = "delays-flash"
-ASK_KEYS = ("delay-system", "delay-until", "delay-reason")
+RESET = "delays-reset"
+ASK_EMPTY: dict[str, object] = {
+    "delay-until": None,
+    "delay-reason": "",
+}  # the ask form, empty again
 FIELD_LABELS = {  # a service's field name, as the form labels it
     "until": N_("Publish on"),
     "reason": N_("Reason, published with the delay"),
@@ -58,14 +62,16 @@ def state_text(candidate: publication_delays.Candidate, lang: Language) -> str:
     return lang("Delayed (%(delay)s)") % {"delay": candidate.open_delay}
 
 
-def flash_then_rerun(message: str, clear: tuple[str, ...]) -> None:
-    """Say what was done after the rerun, with the fields that did it emptied."""
+def flash_then_rerun(message: str, empty: dict[str, object]) -> None:
+    """Say what was done after the rerun, with the fields that did it emptied (set before
+    they are drawn, so the browser shows them empty too; a refusal never gets here)."""
     st.session_state[FLASH] = message
-    for key in clear:
-        st.session_state.pop(key, None)
+    st.session_state[RESET] = empty
     st.rerun()
 
 
+for key, value in st.session_state.pop(RESET, {}).items():
+    st.session_state[key] = value
 lang = language()
 svc = runtime.services()
 actor = runtime.require_actor(svc)
@@ -95,18 +101,30 @@ if actor.is_requester or actor.is_admin:
     if not view.candidates:
         st.info(lang("Your department has no system in use."))
     else:
-        st.table(
-            [
-                {
-                    lang("Entry"): c.ref,
-                    lang("System"): c.title,
-                    lang("Department"): c.department,
-                    lang("Decided on"): lang.date(c.decided_on),
-                    lang("On the registers"): state_text(c, lang),
-                    lang("Latest end of a delay"): lang.date(c.latest_until),
-                }
-                for c in view.candidates
-            ]
+        columns = (
+            lang("Entry"),
+            lang("System"),
+            lang("Department"),
+            lang("Decided on"),
+            lang("On the registers"),
+            lang("Latest end of a delay"),
+        )
+        st.html(
+            queue_table.text_table(
+                lang("Your department's entries"),
+                columns,
+                [
+                    (
+                        c.ref,
+                        c.title,
+                        c.department,
+                        lang.date(c.decided_on),
+                        state_text(c, lang),
+                        lang.date(c.latest_until),
+                    )
+                    for c in view.candidates
+                ],
+            )
         )
         askable = {c.system_id: c for c in view.candidates if c.open_delay is None}
         st.subheader(lang("Ask for a delay"))
@@ -158,7 +176,7 @@ if actor.is_requester or actor.is_admin:
                                     "entry": askable[chosen].ref,
                                     "date": lang.date(asked.until),
                                 },
-                                ASK_KEYS,
+                                ASK_EMPTY,
                             )
 
 pending = [d for d in view.delays if d.status == "requested"]
@@ -203,27 +221,44 @@ for delay in pending:
                 refusal(exc, lang)
             else:
                 done = lang("%(delay)s granted.") if grant else lang("%(delay)s refused.")
-                flash_then_rerun(done % {"delay": f"D-{decided.id}"}, (note_key,))
+                flash_then_rerun(done % {"delay": f"D-{decided.id}"}, {note_key: ""})
 
 st.header(lang("Delays"))
 if not view.delays:
     st.info(lang("No delay has been asked for."))
 else:
-    st.table(
-        [
-            {
-                lang("Delay"): d.ref,
-                lang("Entry"): d.system,
-                lang("System"): d.title,
-                lang("Department"): d.department,
-                lang("Publish on"): lang.date(d.until),
-                lang("Status"): lang(STATUS[d.status]),
-                lang("Reason"): d.reason,
-                lang("Asked by"): d.requested_by,
-                lang("Decided by"): d.decided_by or "",
-                lang("Decided on"): lang.date(d.decided_on),
-                lang("Reason for the decision"): d.note or "",
-            }
-            for d in view.delays
-        ]
+    headers = (
+        lang("Delay"),
+        lang("Entry"),
+        lang("System"),
+        lang("Department"),
+        lang("Publish on"),
+        lang("Status"),
+        lang("Reason"),
+        lang("Asked by"),
+        lang("Decided by"),
+        lang("Decided on"),
+        lang("Reason for the decision"),
+    )
+    st.html(
+        queue_table.text_table(
+            lang("Delays"),
+            headers,
+            [
+                (
+                    d.ref,
+                    d.system,
+                    d.title,
+                    d.department,
+                    lang.date(d.until),
+                    lang(STATUS[d.status]),
+                    d.reason,
+                    d.requested_by,
+                    d.decided_by or "",
+                    lang.date(d.decided_on),
+                    d.note or "",
+                )
+                for d in view.delays
+            ],
+        )
     )
