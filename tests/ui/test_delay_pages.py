@@ -209,3 +209,42 @@ def test_the_page_speaks_spanish(app_env: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "Aplazamientos de publicación"
     assert "Pedir un aplazamiento" in [s.value for s in at.subheader]
+
+
+def test_peoples_text_is_shown_as_text(app_env: Path) -> None:
+    title = "**Bold** <img src=x onerror=alert(1)> [link](http://x.example)"
+    svc = services(app_env)
+    try:
+        sid = put_system(svc, record(title=title, department="Library"))
+    finally:
+        svc.db.engine.dispose()
+    requested(app_env, sid, reason="- not a list\n_not emphasis_ <b>no</b>")
+    at = open_app("director", page=DELAYS)
+    assert not at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "\\*\\*Bold\\*\\* \\<img" in shown  # markdown sees characters, not markup
+    assert "\\- not a list" in shown and "\\_not emphasis\\_ \\<b\\>no\\</b\\>" in shown
+    tables = "\n".join(str(getattr(e, "value", "")) for e in at.get("html"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tables and "<img" not in tables
+
+
+def test_every_word_of_the_page_is_in_both_catalogs() -> None:
+    """The catalog template holds what the pages say, and Spanish translates all of it."""
+    import io
+
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    locale = ROOT / "review" / "locale"
+    template = {m.id for m in read_po(io.BytesIO((locale / "review.pot").read_bytes())) if m.id}
+    said = {
+        message
+        for _, message, _, _ in extract_from_file(
+            "python", str(ROOT / DELAYS), keywords={"lang": None, "N_": None}
+        )
+    }
+    assert said and said <= template, sorted(said - template)
+    spanish = read_po(io.BytesIO((locale / "es" / "LC_MESSAGES" / "review.po").read_bytes()))
+    missing = [m.id for m in spanish if m.id and (not m.string or m.fuzzy)]
+    assert missing == []
+    assert {m.id for m in spanish if m.id} >= template
