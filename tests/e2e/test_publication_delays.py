@@ -2,7 +2,7 @@
 requester asks for a delay of an entry that is already due on the register, the Director
 grants it with a reason, and the public register lists the delay instead of the entry
 (GEN-10). axe-core finds no WCAG 2.2 AA violation on the page, for the one who asks and for
-the one who decides."""
+the one who decides, in English and in Spanish."""
 
 from __future__ import annotations
 
@@ -79,6 +79,25 @@ def no_violations(page: Page, where: str) -> None:
     assert found == [], f"{where}: {json.dumps(found)}"
 
 
+def ask_for(page: Page, sid: int, until: dt.date, reason: str) -> str:
+    """Fill the ask form from the keyboard and send it: the new delay's number."""
+    form = page.get_by_test_id("stForm").first
+    choose(page, form.get_by_test_id("stSelectbox"), f"S-{sid} ", rerun=False)
+    year = form.get_by_role("spinbutton", name=re.compile("^year")).first
+    year.focus()
+    page.keyboard.type(until.isoformat().replace("-", ""))
+    field = form.locator("textarea")
+    field.focus()
+    page.keyboard.type(reason)
+    focus_and(page, form.get_by_role("button", name="Ask for the delay"), "Enter")
+    done = page.get_by_text(re.compile(rf"D-\d+ asked for: S-{sid} until"))
+    expect(done).to_be_visible()
+    expect(field).to_have_value("")  # done: the form is empty again
+    found = re.search(r"D-(\d+)", done.inner_text())
+    assert found is not None
+    return found[1]
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_ask_decide_and_the_delay_is_listed(
     browser: Browser, server: Server, artifacts: Path, width: int
@@ -100,26 +119,13 @@ def test_ask_decide_and_the_delay_is_listed(
         open_delays(page)
         no_violations(page, f"requester, {width}px")
         shot(page, "requester-page")
-        form = page.get_by_test_id("stForm").first
-        choose(page, form.get_by_test_id("stSelectbox"), f"S-{sid} ", rerun=False)
-        year = form.get_by_role("spinbutton", name=re.compile("^year")).first
-        year.focus()
-        page.keyboard.type(until.isoformat().replace("-", ""))
-        field = form.locator("textarea")
-        field.focus()
-        page.keyboard.type(reason)
-        focus_and(page, form.get_by_role("button", name="Ask for the delay"), "Enter")
-        expect(page.get_by_text(re.compile(rf"D-\d+ asked for: S-{sid} until"))).to_be_visible()
-        expect(field).to_have_value("")
-        delay = page.get_by_text(re.compile(rf"D-\d+ asked for: S-{sid}")).inner_text()
-        number = re.search(r"D-(\d+)", delay)
-        assert number is not None
+        number = ask_for(page, sid, until, reason)
         shot(page, "asked")
 
     with person(browser, server, width) as page:  # the Director decides
         sign_in_by_keyboard(page, "director")
         open_delays(page)
-        ask = keyed(page, f"delay-{number[1]}")
+        ask = keyed(page, f"delay-{number}")
         expect(ask).to_contain_text(reason)
         no_violations(page, f"director, {width}px")
         note = ask.locator("textarea")
@@ -127,8 +133,14 @@ def test_ask_decide_and_the_delay_is_listed(
         page.keyboard.type("Published once the contract is signed")
         act(page, lambda: page.keyboard.press("Tab"))  # leaving the field keeps its text
         focus_and(page, ask.get_by_role("button", name="Grant"), "Enter")
-        expect(page.get_by_text(f"D-{number[1]} granted.")).to_be_visible()
+        expect(page.get_by_text(f"D-{number} granted.")).to_be_visible()
         shot(page, "granted")
+
+        page.goto("/publication-delays?lang=es")  # the same page in Spanish
+        expect(page.get_by_role("heading", name="Aplazamientos de publicación")).to_be_visible()
+        expect(page.get_by_text("Concedido").first).to_be_visible()
+        no_violations(page, f"director, Spanish, {width}px")
+        shot(page, "director-spanish")
 
         page.goto("/register-approved")  # the public register: the delay, not the entry
         expect(page.get_by_role("heading", name="Delayed entries")).to_be_visible()
