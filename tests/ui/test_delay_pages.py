@@ -142,6 +142,7 @@ def test_only_the_director_decides(app_env: Path) -> None:
         assert f"D-{delay}" in text(at)
         assert "Only the Director of Digital Service decides." in text(at)
         assert not [b for b in at.button if b.key == f"delay-grant-{delay}"]
+    assert "Every department's entries" in text(at)  # an admin asks for any department
     # an approver is neither a department nor the Director: no page in the navigation, and
     # run on its own the page refuses naming who may use it
     at = open_app("cara")

@@ -97,7 +97,10 @@ if flash:
     st.success(flash)
 
 if actor.is_requester or actor.is_admin:
-    st.header(lang("Your department's entries"))
+    heading = (
+        lang("Every department's entries") if actor.is_admin else lang("Your department's entries")
+    )
+    st.header(heading)
     if not view.candidates:
         st.info(lang("Your department has no system in use."))
     else:
@@ -111,7 +114,7 @@ if actor.is_requester or actor.is_admin:
         )
         st.html(
             queue_table.text_table(
-                lang("Your department's entries"),
+                heading,
                 columns,
                 [
                     (
