@@ -362,7 +362,9 @@ def test_a_delay_refused_from_the_command_line_needs_a_reason(
     asked = ok(review, "delay", "ask", f"S-{sid}", "--until", day(30), "--reason", "RFP open",
                "--as", "dana")  # fmt: skip
     assert asked.startswith("D-1: delay of")
-    refused(review("delay", "decide", "D-1", "refuse", "--as", "director"), "note: a refusal")
+    blank = review("delay", "decide", "D-1", "refuse", "--as", "director")
+    refused(blank, "note: a refusal needs a reason")
+    assert blank.code == 2
     done = ok(review, "delay", "decide", "D-1", "refuse", "--note", "Not confidential", "--as",
               "director")  # fmt: skip
     assert done.strip() == "D-1: refused"
