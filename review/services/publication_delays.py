@@ -209,6 +209,8 @@ class Overview(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     today: dt.date
+    may_ask: bool  # a department's requesters, or an admin (for every department)
+    every_department: bool  # the candidates are every department's (an admin)
     may_decide: bool
     decider: str
     max_months: int
@@ -298,6 +300,8 @@ def overview(services: Services, by: str) -> Overview:
             )
         return Overview(
             today=today,
+            may_ask=actor.is_admin or actor.is_requester,
+            every_department=actor.is_admin,
             may_decide=may_decide(actor),
             decider=decider_title(),
             max_months=pub.max_delay_months,

@@ -96,9 +96,11 @@ flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(flash)
 
-if actor.is_requester or actor.is_admin:
+if view.may_ask:
     heading = (
-        lang("Every department's entries") if actor.is_admin else lang("Your department's entries")
+        lang("Every department's entries")
+        if view.every_department
+        else lang("Your department's entries")
     )
     st.header(heading)
     if not view.candidates:
