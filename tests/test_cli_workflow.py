@@ -26,6 +26,7 @@ from review.cli import common as cli_common
 from review.cli.main import main
 from review.services.context import Services
 from review.store.database import Database
+from tests.workflow.register_support import put_system, record
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = str(ROOT / "examples" / "library-room-booking.yaml")
@@ -340,3 +341,30 @@ def test_vendor_link_commands(review: Review) -> None:
     assert "no vendor answers" in ok(review, "vendor", "pending", pid, "--as", "dana")
     assert "revoked" in ok(review, "vendor", "revoke", "1", "--as", "dana")
     refused(review("vendor", "decide", "99", "--as", "dana"), "no vendor answer 99")
+
+
+def test_a_delay_refused_from_the_command_line_needs_a_reason(
+    review: Review, tmp_path: Path
+) -> None:
+    ok(review, "db", "upgrade")
+    staffed(review)
+    ok(
+        review, "users", "add", "director", "--name", "Morgan", "--email", "d@city.gov",
+        "--department", "Digital Service", "--password", PASSWORD, "--as", "admin",
+    )  # fmt: skip
+    ok(review, "users", "grant", "director", "waiver_authority", "--domain", "general", "--as",
+       "admin")  # fmt: skip
+    db = Database.connect(f"sqlite:///{tmp_path / 'review.db'}")
+    try:
+        sid = put_system(fast_services(db), record(department="Library"))
+    finally:
+        db.engine.dispose()
+    asked = ok(review, "delay", "ask", f"S-{sid}", "--until", day(30), "--reason", "RFP open",
+               "--as", "dana")  # fmt: skip
+    assert asked.startswith("D-1: delay of")
+    blank = review("delay", "decide", "D-1", "refuse", "--as", "director")
+    refused(blank, "note: a refusal needs a reason")
+    assert blank.code == 2
+    done = ok(review, "delay", "decide", "D-1", "refuse", "--note", "Not confidential", "--as",
+              "director")  # fmt: skip
+    assert done.strip() == "D-1: refused"

@@ -34,7 +34,9 @@ def ask(
 def decide(
     delay: Annotated[str, typer.Argument(metavar="DELAY", help="Delay id: 3 or D-3.")],
     outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="grant or refuse.")],
-    note: Annotated[str | None, typer.Option("--note", help="The Director's note.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="The Director's reason (needed to refuse).")
+    ] = None,
     user: common.As = None,
 ) -> None:
     """The Director grants or refuses a delay."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import or_, select
 
 from ..core.derived import months_before
 from ..core.publication import rules
 from ..errors import FieldProblem, NotFound, PermissionDenied, RecordInvalid, Refused
+from ..store.models import System
 from ..store.publication_models import PublicationDelay
 from .context import Actor, Services
 from .inventory import load, may_manage, ref
@@ -30,6 +32,12 @@ def latest_until(entered_on: dt.date) -> dt.date:
 def may_decide(actor: Actor) -> bool:
     decider = rules().delay_decided_by
     return actor.has(Role(decider.role), decider.domain)
+
+
+def may_use(actor: Actor) -> bool:
+    """Who works with delays: the departments that ask (requesters, admins) and the
+    Director who decides; the workspace shows the page to them only."""
+    return actor.is_requester or actor.is_admin or may_decide(actor)
 
 
 def decider_title() -> str:
@@ -121,10 +129,19 @@ def decide(
             raise NotFound(f"no publication delay D-{delay_id}")
         if delay.status != "requested":
             raise Refused(f"D-{delay_id} is already {delay.status}")
+        text = (note or "").strip()
+        if not grant and not text:
+            raise RecordInvalid(
+                [FieldProblem("note", "a refusal needs a reason the department is told (GEN-10)")]
+            )
+        if len(text) > MAX_REASON:
+            raise RecordInvalid(
+                [FieldProblem("note", f"{len(text)} characters; at most {MAX_REASON}")]
+            )
         delay.status = "granted" if grant else "refused"
         delay.decided_by = tx.who.username
         delay.decided_on = services.today()
-        delay.decision_note = (note or "").strip() or None
+        delay.decision_note = text or None
         tx.audit(
             "publication.delay_grant" if grant else "publication.delay_refuse",
             "system",
@@ -144,8 +161,6 @@ def listing(services: Services, by: str) -> list[PublicationDelay]:
         delays = list(tx.session.scalars(query))
         if may_decide(actor) or actor.is_admin:
             return delays
-        from ..store.models import System
-
         mine = {
             s
             for (s,) in tx.session.execute(
@@ -153,3 +168,143 @@ def listing(services: Services, by: str) -> list[PublicationDelay]:
             )
         }
         return [d for d in delays if d.system_id in mine]
+
+
+class Delay(BaseModel):
+    """A delay as the workspace shows it: with its system's title and department."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: int
+    ref: str  # D-3
+    system: str  # S-12
+    title: str
+    department: str
+    reason: str
+    until: dt.date
+    status: str  # requested | granted | refused
+    requested_by: str
+    requested_on: dt.date
+    decided_by: str | None
+    decided_on: dt.date | None
+    note: str | None
+
+
+class Candidate(BaseModel):
+    """A system in use whose entry a department may ask to delay, and when it publishes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    system_id: int
+    ref: str
+    title: str
+    department: str
+    decided_on: dt.date
+    publishes_on: dt.date  # without a delay: decision + hold_days
+    latest_until: dt.date  # the last day a delay may run to (max_delay_months)
+    state: str  # published | soon | asked | delayed
+    open_delay: str | None  # D-3, when a delay is asked for or in force
+
+
+class Overview(BaseModel):
+    """Everything the Publication delays page shows to one person."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    today: dt.date
+    may_ask: bool  # a department's requesters, or an admin (for every department)
+    every_department: bool  # the candidates are every department's (an admin)
+    may_decide: bool
+    decider: str
+    max_months: int
+    candidates: list[Candidate]
+    delays: list[Delay]
+
+
+def _view(delay: PublicationDelay, system: System) -> Delay:
+    return Delay(
+        id=delay.id,
+        ref=f"D-{delay.id}",
+        system=ref(system),
+        title=system.title or "",
+        department=system.department or "",
+        reason=delay.reason,
+        until=delay.until,
+        status=delay.status,
+        requested_by=delay.requested_by,
+        requested_on=delay.requested_on,
+        decided_by=delay.decided_by,
+        decided_on=delay.decided_on,
+        note=delay.decision_note,
+    )
+
+
+def overview(services: Services, by: str) -> Overview:
+    """The page's data: the systems ``by`` may ask to delay (their department's, every one
+    for an admin), and the delays ``by`` may see (:func:`listing`), newest first."""
+    today = services.today()
+    pub = rules()
+    with services.transaction(by) as tx:
+        actor = tx.who
+        if not may_use(actor):
+            raise PermissionDenied(
+                f"{actor.username} cannot see publication delays: only requesters, admins and "
+                f"the {decider_title()} can (GEN-10)"
+            )
+        query = select(System).where(System.status == "active")
+        if not actor.is_admin:  # a department's own systems; the Director asks for none
+            query = query.where(System.department == (actor.department or ""))
+        systems: list[System] = []
+        if actor.is_admin or actor.is_requester:
+            systems = list(tx.session.scalars(query.order_by(System.department, System.title)))
+        rows = list(
+            tx.session.scalars(select(PublicationDelay).order_by(PublicationDelay.id.desc()))
+        )
+        by_system = {s.id: s for s in systems}
+        missing = {d.system_id for d in rows} - set(by_system)
+        if missing:
+            by_system.update(
+                {s.id: s for s in tx.session.scalars(select(System).where(System.id.in_(missing)))}
+            )
+        seen = may_decide(actor) or actor.is_admin
+        delays = [
+            _view(d, by_system[d.system_id])
+            for d in rows
+            if seen or by_system[d.system_id].department == actor.department
+        ]
+        candidates = []
+        for system in systems:
+            own = [d for d in rows if d.system_id == system.id]
+            current = next(
+                (
+                    d
+                    for d in own
+                    if d.status == "requested" or (d.status == "granted" and d.until > today)
+                ),
+                None,
+            )
+            publishes_on = system.entered_on + dt.timedelta(days=pub.hold_days)
+            if current is None:
+                state = "published" if publishes_on <= today else "soon"
+            else:
+                state = "asked" if current.status == "requested" else "delayed"
+            candidates.append(
+                Candidate(
+                    system_id=system.id,
+                    ref=ref(system),
+                    title=system.title or "",
+                    department=system.department or "",
+                    decided_on=system.entered_on,
+                    publishes_on=publishes_on,
+                    latest_until=latest_until(system.entered_on),
+                    state=state,
+                    open_delay=f"D-{current.id}" if current is not None else None,
+                )
+            )
+        return Overview(
+            today=today,
+            may_ask=actor.is_admin or actor.is_requester,
+            every_department=actor.is_admin,
+            may_decide=may_decide(actor),
+            decider=decider_title(),
+            max_months=pub.max_delay_months,
+            candidates=candidates,
+            delays=delays,
+        )

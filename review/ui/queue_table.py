@@ -65,3 +65,22 @@ def html(caption: str, headers: tuple[str, ...], rows: list[Row]) -> str:
         f'{STYLE}<table class="review-queue"><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def text_table(caption: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Any list of words as the same table (cards below 640 px), without links: a wide list
+    stays readable on a phone, where a grid would scroll sideways out of a keyboard's reach."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td data-label="{escape(h, quote=True)}">{escape(v)}</td>'
+            for h, v in zip(headers, row, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'{STYLE}<table class="review-queue"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import logs
+from ..services import publication_delays
 from ..services.roles import Role
 from . import runtime
 from .policy_text import literal
@@ -110,6 +111,16 @@ def main() -> None:
         )
         sections[""].append(st.Page(P + "policy.py", title="Policy", icon=":material/policy:"))
         sections["Public registers"] = public
+        if publication_delays.may_use(actor):  # GEN-10: departments ask, the Director decides
+            sections["Public registers"] = [
+                st.Page(
+                    P + "publication_delays.py",
+                    title="Publication delays",
+                    icon="⏳",
+                    url_path="publication-delays",
+                ),
+                *public,
+            ]
         page = st.navigation(sections)
         with st.sidebar:
             st.markdown(

@@ -114,7 +114,10 @@ def test_a_refused_delay_publishes_at_once(
     )
     clock.advance(days=HOLD.days + 3)
     assert refs(services, "approved", services.today()) == []
-    publication_delays.decide(services, "director", delay.id, grant=False)
+    with pytest.raises(RecordInvalid, match="note: a refusal needs a reason"):
+        publication_delays.decide(services, "director", delay.id, grant=False, note=" ")
+    assert refs(services, "approved", services.today()) == []  # still asked for, still held
+    publication_delays.decide(services, "director", delay.id, grant=False, note="not a reason")
     assert refs(services, "approved", services.today()) == [f"S-{sid}"]
 
 
@@ -176,3 +179,25 @@ def test_paging_and_departments(services: Services, people: dict[str, str]) -> N
     assert len(last.entries) == 1
     lib = registers.page(services, "approved", TODAY + HOLD, department="Library")
     assert lib.total == 2 and {e.values["department"] for e in lib.entries} == {"Library"}
+
+
+def test_the_delays_page_sees_what_each_person_may_act_on(
+    services: Services, people: dict[str, str]
+) -> None:
+    library = put_system(services, record(title="Catalogue", department="Library"))
+    police = put_system(services, surveillance())
+    publication_delays.request(
+        services, "dana", library, until=TODAY + dt.timedelta(days=90), reason="RFP open"
+    )
+    mine = publication_delays.overview(services, "dana")
+    assert [(c.ref, c.state, c.open_delay) for c in mine.candidates] == [
+        (f"S-{library}", "asked", "D-1")
+    ]
+    assert mine.candidates[0].latest_until == publication_delays.latest_until(TODAY)
+    assert [d.title for d in mine.delays] == ["Catalogue"] and not mine.may_decide
+    theirs = publication_delays.overview(services, "pat")  # Police sees neither
+    assert [c.ref for c in theirs.candidates] == [f"S-{police}"] and theirs.delays == []
+    director = publication_delays.overview(services, "director")
+    assert director.may_decide and director.candidates == [] and len(director.delays) == 1
+    with pytest.raises(PermissionDenied, match="cara cannot see publication delays"):
+        publication_delays.overview(services, "cara")
