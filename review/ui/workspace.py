@@ -4,15 +4,90 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from .. import logs
 from ..services import publication_delays
+from ..services.context import Actor
 from ..services.roles import Role
 from . import runtime
 from .policy_text import literal
 
 P = "review/ui/pages/"  # st.Page paths are relative to the main script, app.py
+
+
+def _page(file: str, title: str, icon: str, **options: Any) -> st.Page:
+    """A page of review/ui/pages with a Material icon (emoji need a font headless browsers
+    and many desktops lack; the icons ship with Streamlit)."""
+    return st.Page(P + file, title=title, icon=f":material/{icon}:", **options)
+
+
+def _public() -> tuple[st.Page, st.Page, list[st.Page]]:
+    """The pages open to everyone: verifying a packet (docs/packets.md), the vendor page
+    (reached only by the link in an invitation: in no one's menu) and the public registers
+    (GEN-10, in English and Spanish)."""
+    verify = _page("verify_packet.py", "Verify a packet", "verified", url_path="verify")
+    vendor = _page(
+        "vendor.py", "Vendor answers", "handshake", url_path="vendor", visibility="hidden"
+    )
+    registers = [
+        _page(f"register_{name}.py", title, "public", url_path=f"register-{name}")
+        for name, title in (
+            ("approved", "Approved technology"),
+            ("surveillance", "Surveillance technology"),
+            ("ai", "AI systems"),
+        )
+    ]
+    return verify, vendor, registers
+
+
+def _sections(actor: Actor) -> dict[str, list[st.Page]]:
+    """The signed-in menu: one section per role the person holds."""
+    verify, vendor, registers = _public()
+    sections: dict[str, list[st.Page]] = {
+        "": [_page("dashboard.py", "Dashboard", "dashboard", default=True)]
+    }
+    if actor.has(Role.REQUESTER):
+        sections["My department"] = [
+            _page("new_request.py", "New request", "add_circle"),
+            _page("my_requests.py", "My requests", "folder_open"),
+            _page("vendor_links.py", "Vendor links", "forward_to_inbox"),
+        ]
+    if actor.is_reviewer or actor.domains(Role.WAIVER_AUTHORITY):
+        sections["Review"] = [_page("queue.py", "Review queue", "fact_check")]
+    if actor.is_approver:
+        sections["Approve"] = [_page("approvals.py", "Approvals", "task_alt")]
+    if actor.is_admin:
+        sections["Administration"] = [
+            _page("admin_users.py", "Users and roles", "group"),
+            _page("admin_standards.py", "Standards and rules", "rule"),
+            _page("admin_reevaluate.py", "Re-evaluation", "sync"),
+        ]
+    sections["After approval"] = [  # GEN-9: the inventory and its deadlines
+        _page("inventory.py", "Inventory", "inventory_2"),
+        _page("deadlines.py", "Deadlines", "event"),
+    ]
+    sections["Budget"] = [_page("plan.py", "Technology plan", "account_balance_wallet")]
+    sections[""] += [
+        verify,
+        vendor,
+        _page("request.py", "Request", "description"),
+        _page("policy.py", "Policy", "policy"),
+    ]
+    delays = []
+    if publication_delays.may_use(actor):  # GEN-10: departments ask, the Director decides
+        delays = [
+            _page(
+                "publication_delays.py",
+                "Publication delays",
+                "schedule",
+                url_path="publication-delays",
+            )
+        ]
+    sections["Public registers"] = [*delays, *registers]
+    return sections
 
 
 def main() -> None:
@@ -24,104 +99,11 @@ def main() -> None:
 
     svc = runtime.services()
     actor = runtime.actor(svc)
-
-    # open to everyone, signed in or not: whoever holds a packet can check it (docs/packets.md)
-    verify = st.Page(
-        P + "verify_packet.py",
-        title="Verify a packet",
-        icon=":material/verified:",
-        url_path="verify",
-    )
-    # reached only through the link in a vendor's invitation: in no one's menu
-    vendor = st.Page(
-        P + "vendor.py",
-        title="Vendor answers",
-        icon=":material/handshake:",
-        url_path="vendor",
-        visibility="hidden",
-    )
-    # the public registers (GEN-10), open to everyone in English and Spanish
-    public = [
-        st.Page(
-            P + f"register_{name}.py",
-            title=title,
-            icon=":material/public:",
-            url_path=f"register-{name}",
-        )
-        for name, title in (
-            ("approved", "Approved technology"),
-            ("surveillance", "Surveillance technology"),
-            ("ai", "AI systems"),
-        )
-    ]
     if actor is None:
-        page = st.navigation(
-            [
-                st.Page(P + "sign_in.py", title="Sign in", icon=":material/login:"),
-                verify,
-                vendor,
-                *public,
-            ]
-        )
+        verify, vendor, registers = _public()
+        page = st.navigation([_page("sign_in.py", "Sign in", "login"), verify, vendor, *registers])
     else:
-        sections: dict[str, list[st.Page]] = {
-            "": [
-                st.Page(
-                    P + "dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True
-                )
-            ],
-        }
-        if actor.has(Role.REQUESTER):
-            sections["My department"] = [
-                st.Page(P + "new_request.py", title="New request", icon=":material/add_circle:"),
-                st.Page(P + "my_requests.py", title="My requests", icon=":material/folder_open:"),
-                st.Page(
-                    P + "vendor_links.py", title="Vendor links", icon=":material/forward_to_inbox:"
-                ),
-            ]
-        if actor.is_reviewer or actor.domains(Role.WAIVER_AUTHORITY):
-            sections["Review"] = [
-                st.Page(P + "queue.py", title="Review queue", icon=":material/fact_check:")
-            ]
-        if actor.is_approver:
-            sections["Approve"] = [
-                st.Page(P + "approvals.py", title="Approvals", icon=":material/task_alt:")
-            ]
-        if actor.is_admin:
-            sections["Administration"] = [
-                st.Page(P + "admin_users.py", title="Users and roles", icon=":material/group:"),
-                st.Page(
-                    P + "admin_standards.py", title="Standards and rules", icon=":material/rule:"
-                ),
-                st.Page(P + "admin_reevaluate.py", title="Re-evaluation", icon=":material/sync:"),
-            ]
-        sections["After approval"] = [  # GEN-9: the inventory and its deadlines
-            st.Page(P + "inventory.py", title="Inventory", icon=":material/inventory_2:"),
-            st.Page(P + "deadlines.py", title="Deadlines", icon=":material/event:"),
-        ]
-        sections["Budget"] = [
-            st.Page(
-                P + "plan.py", title="Technology plan", icon=":material/account_balance_wallet:"
-            )
-        ]
-        sections[""].append(verify)
-        sections[""].append(vendor)
-        sections[""].append(
-            st.Page(P + "request.py", title="Request", icon=":material/description:")
-        )
-        sections[""].append(st.Page(P + "policy.py", title="Policy", icon=":material/policy:"))
-        sections["Public registers"] = public
-        if publication_delays.may_use(actor):  # GEN-10: departments ask, the Director decides
-            sections["Public registers"] = [
-                st.Page(
-                    P + "publication_delays.py",
-                    title="Publication delays",
-                    icon="⏳",
-                    url_path="publication-delays",
-                ),
-                *public,
-            ]
-        page = st.navigation(sections)
+        page = st.navigation(_sections(actor))
         with st.sidebar:
             st.markdown(
                 f"Signed in as **{literal(actor.display_name)}** ({literal(actor.username)})"
