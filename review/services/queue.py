@@ -228,7 +228,9 @@ def _task_stream(
         .where(
             ReviewTask.domain == domain,
             ReviewTask.status == status,
-            ReviewTask.severity_rank <= waivable_rank,
+            # "+ 0": not an index term, so SQLite walks ix_review_tasks_queue in the page's
+            # order instead of ranging over the severity index and sorting every match
+            (ReviewTask.severity_rank + 0) <= waivable_rank,
             Proposal.state.in_([s.value for s in QUEUE_STATES]),
             Proposal.requester_id != me,
         )

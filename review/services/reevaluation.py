@@ -62,8 +62,19 @@ def reevaluate_all(services: Services, by: str | None) -> list[Impact]:
     return impacts
 
 
-def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
-    """Re-evaluate a batch, loading what it needs in a handful of queries (not per record)."""
+@dataclass
+class _Loaded:
+    """What a batch needs, read in a handful of queries (not per record)."""
+
+    proposals: list[Proposal]
+    latest: dict[int, StoredEvaluation]  # each proposal's latest evaluation
+    wanted: list[tuple[int, int]]  # (proposal id, the version to evaluate), as proposals
+    versions: dict[tuple[int, int], RecordVersion]
+    signoffs: dict[int, list[SignOff]]  # valid sign-offs by proposal
+    tasks: dict[int, dict[str, ReviewTask]]  # review tasks by proposal and domain
+
+
+def _load(tx: Tx, ids: list[int]) -> _Loaded:
     session = tx.session
     proposals = list(
         session.scalars(
@@ -106,14 +117,21 @@ def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
     tasks: dict[int, dict[str, ReviewTask]] = {}
     for task in session.scalars(select(ReviewTask).where(ReviewTask.proposal_id.in_(ids))):
         tasks.setdefault(task.proposal_id, {})[task.domain] = task
+    return _Loaded(proposals, latest, wanted, versions, signoffs, tasks)
 
+
+def _batch(tx: Tx, ids: list[int]) -> list[Impact]:
+    """Re-evaluate a batch: load it, evaluate each record, flush once, audit each."""
+    session = tx.session
+    loaded = _load(tx, ids)
+    latest, signoffs, tasks = loaded.latest, loaded.signoffs, loaded.tasks
     done: list[tuple[Proposal, StoredEvaluation, Impact]] = []
     with session.no_autoflush:  # one flush for the whole batch, below
-        for proposal, key in zip(proposals, wanted, strict=True):
+        for proposal, key in zip(loaded.proposals, loaded.wanted, strict=True):
             before = latest.get(proposal.id)
             own = signoffs.get(proposal.id, [])
             after, invalidated = evaluations.evaluate_version(
-                tx, proposal, versions[key], trigger="reevaluate", signoffs=own, flush=False
+                tx, proposal, loaded.versions[key], trigger="reevaluate", signoffs=own, flush=False
             )
             old = _keys(before.findings if before else [])
             new = _keys(after.findings)
