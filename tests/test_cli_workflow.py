@@ -340,3 +340,11 @@ def test_vendor_link_commands(review: Review) -> None:
     assert "no vendor answers" in ok(review, "vendor", "pending", pid, "--as", "dana")
     assert "revoked" in ok(review, "vendor", "revoke", "1", "--as", "dana")
     refused(review("vendor", "decide", "99", "--as", "dana"), "no vendor answer 99")
+    # a reviewer of the request invites once it is sent back; one it does not need cannot
+    ok(review, "proposal", "submit", pid, "--as", "dana")
+    refused(review("vendor", "invite", pid, "a@vendor.example.com", "--as", "sam"), "sent back")
+    ok(review, "request-changes", pid, "--domain", "security", "--reason", "Ask them.", "--as",
+       "sam")  # fmt: skip
+    out = ok(review, "vendor", "invite", pid, "sales@vendor.example.com", "--as", "sam")
+    assert "vendor link 2 for sales@vendor.example.com" in out
+    refused(review("vendor", "invite", pid, "a@vendor.example.com", "--as", "paul"), "reviewers")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from review.services import proposals, vendor_answers, vendor_links
 from review.services.context import Services
@@ -43,35 +42,72 @@ def test_nobody_without_a_valid_token_sees_anything(invited: tuple[str, int, int
         at = open_app(None, page=VENDOR_PAGE, token=bad)
         assert not at.exception
         assert [e.value for e in at.error] == [REFUSED]
-        assert not at.text_area  # nothing of any request is shown
+        # nothing of any request is shown: no question, no answer
+        assert not (at.text_area or at.number_input or at.selectbox or at.radio)
 
 
-def test_a_vendor_sees_only_their_requests_vendor_sections_and_submits(
+def pending_changes(app_env: Path, proposal_id: int) -> list[tuple[str, object, object]]:
+    db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
+    try:
+        waiting = vendor_answers.pending(Services(db, hasher=FAST), "dana", proposal_id)
+    finally:
+        db.engine.dispose()
+    return [(c.field, c.current, c.proposed) for p in waiting for c in p.changes]
+
+
+def test_a_vendor_answers_their_sections_in_a_form_and_submits(
     invited: tuple[str, int, int], app_env: Path
 ):
     token, mine, _ = invited
     at = open_app(None, page=VENDOR_PAGE, token=token)
     assert not at.exception and not at.error
     texts = " ".join(t.value for t in at.text)
-    assert "SEC-3" in texts  # the finding TLS 1.0 produces, policy-cited
+    assert "minimum TLS version or newer (SEC-3)" in texts  # the finding TLS 1.0 produces
     assert "Library" not in texts and "dana" not in texts.lower()  # nothing of the City's side
-    shown = yaml.safe_load(at.text_area[0].value or "")
-    assert set(shown) <= set(vendor_links.rules().sections)
-    assert shown["incident_notification_hours"] == 48
-    assert "title" not in shown and "department" not in shown  # this request's answer, not pat's 12
-    shown["incident_notification_hours"] = 24
-    at.text_area[0].set_value(yaml.safe_dump(shown))
-    at.button[0].click().run()
+    keys = {w.key for w in [*at.number_input, *at.text_input, *at.text_area, *at.selectbox]}
+    assert {"vf-proposal-title", "vf-proposal-department", "vf-proposal-cost-annual"}.isdisjoint(
+        keys
+    )  # only the vendor's sections are asked
+    hours = at.number_input(key="vf-proposal-incident_notification_hours")
+    assert hours.value == 48  # this request's answer, not the other request's 12
+    assert hours.label == "Hours within which you notify the City of an incident"
+    hours.set_value(24).run()
+    tls = at.selectbox(key="vf-proposal-encryption-tls_min_version")
+    tls.set_value("1.2").run()
+    shown = " ".join(t.value for t in at.text)
+    assert "minimum TLS version" not in shown and "SEC-3" in shown  # live: follows the form
+    at.radio(key="vf-proposal-encryption-at_rest").set_value("Yes").run()
+    assert "SEC-3" not in " ".join(t.value for t in at.text)
+    at.button(key="vendor-send").click().run()
     assert not at.exception
     assert "Sent" in at.success[0].value
-    db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
-    try:
-        [proposed] = vendor_answers.pending(Services(db, hasher=FAST), "dana", mine)
-    finally:
-        db.engine.dispose()
-    assert [(c.field, c.current, c.proposed) for c in proposed.changes] == [
-        ("incident_notification_hours", 48, 24)
+    assert sorted(pending_changes(app_env, mine)) == [
+        ("encryption.at_rest", None, True),
+        ("encryption.tls_min_version", "1.0", "1.2"),
+        ("incident_notification_hours", 48, 24),
     ]
+
+
+def test_a_bad_answer_is_named_next_to_its_question_and_nothing_typed_is_lost(
+    invited: tuple[str, int, int], app_env: Path
+):
+    token, mine, _ = invited
+    at = open_app(None, page=VENDOR_PAGE, token=token)
+    at.number_input(key="vf-proposal-incident_notification_hours").set_value(24).run()
+    at.text_area(key="vf-proposal-data_locations").set_value("US\nusa").run()
+    at.button(key="vendor-send").click().run()
+    assert not at.exception and not at.success
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Not sent: 1 answer(s) need a change") for e in errors)
+    assert any("Countries where City data is stored" in e and "usa" in e for e in errors)
+    # what the vendor typed stays in the form, and nothing was sent
+    assert at.text_area(key="vf-proposal-data_locations").value == "US\nusa"
+    assert at.number_input(key="vf-proposal-incident_notification_hours").value == 24
+    assert pending_changes(app_env, mine) == []
+    at.text_area(key="vf-proposal-data_locations").set_value("US").run()
+    assert not at.error
+    at.button(key="vendor-send").click().run()
+    assert ("incident_notification_hours", 48, 24) in pending_changes(app_env, mine)
 
 
 def test_the_requester_decides_field_by_field_side_by_side(
