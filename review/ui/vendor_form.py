@@ -118,28 +118,35 @@ def _section(field: Field) -> str:
     return field.path.removeprefix("proposal.").split(".")[0]
 
 
-def _vendor_field(field: Field) -> Field:
+def _vendor_field(field: Field, prefix: str) -> Field:
     label, help_text = _VENDOR_WORDS.get(field.path, (field.label, field.help))
-    return replace(field, label=label, help=help_text, required=False, prefix=PREFIX)
+    return replace(field, label=label, help=help_text, required=False, prefix=prefix)
 
 
-def vendor_steps() -> tuple[Step, ...]:
+def vendor_steps(prefix: str = PREFIX) -> tuple[Step, ...]:
     """The vendor's steps: the intake form's fields of the vendor-facing sections, grouped by
-    section (a section left out of ``_STEPS`` still gets a step of its own)."""
+    section (a section left out of ``_STEPS`` still gets a step of its own). ``prefix`` keys
+    the widgets: a new one gives new widgets, which show the record's values (a widget keeps
+    what the browser last sent for its key, whatever the record says since)."""
     sections = rules().sections
     fields = [f for step in STEPS for f in step.fields if _section(f) in sections]
     out = []
     placed: set[str] = set()
     for title, intro, names in _STEPS:
-        mine = tuple(_vendor_field(f) for f in fields if _section(f) in names)
+        mine = tuple(_vendor_field(f, prefix) for f in fields if _section(f) in names)
         placed.update(names)
         if mine:
             out.append(Step(title, intro, mine))
     for name in sections:
-        rest = tuple(_vendor_field(f) for f in fields if _section(f) == name)
+        rest = tuple(_vendor_field(f, prefix) for f in fields if _section(f) == name)
         if name not in placed and rest:
             out.append(Step(name.replace("_", " ").capitalize(), "", rest))
     return tuple(out)
+
+
+def widget_prefix(round_: int) -> str:
+    """The widgets' key prefix of the form's ``round_``-th filling from outside (an upload)."""
+    return PREFIX if round_ == 0 else f"vf{round_}-"
 
 
 def vendor_fields() -> dict[str, Field]:

@@ -24,7 +24,7 @@ from review.ui.focus import apply_focus
 from review.ui.form_spec import prune
 from review.ui.intake import problem_for, render_step
 from review.ui.policy_text import literal, plain
-from review.ui.vendor_form import PREFIX, vendor_fields, vendor_steps
+from review.ui.vendor_form import vendor_fields, vendor_steps, widget_prefix
 
 FORM = "vendor-form"  # this session's link, its access and the answers as typed
 FLASH = "vendor-flash"
@@ -47,13 +47,14 @@ if form is None or form["token"] != token:
         access, sections = vendor_answers.open_page(svc, token)
     except LinkRefused:
         refuse()
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("vf")]:
         del st.session_state[key]  # another link's answers never show in this one's form
     form = st.session_state[FORM] = {
         "token": token,
         "access": access,
         "record": {"proposal": sections},
         "sent": None,
+        "round": 0,  # renewed when a document fills the form: new widgets show its answers
     }
 state: dict[str, Any] = form
 record: dict[str, Any] = state["record"]
@@ -93,8 +94,7 @@ def uploads() -> None:
         else:
             proposal = record.setdefault("proposal", {})
             filled, kept = vendor_documents.fill(proposal, document.answers)
-            for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
-                del st.session_state[key]  # the widgets show the answers the document filled
+            state["round"] += 1  # new widgets, showing the answers the document filled
             names = vendor_fields()
             shown = [
                 names[f"proposal.{f}"].label if f"proposal.{f}" in names else f for f in filled
@@ -129,33 +129,32 @@ def submit() -> None:
 
 
 flash = st.session_state.pop(FLASH, None)
-if state["sent"] is not None:
-    st.success(
-        f"Sent (answer {state['sent']}). The City's requester reviews each change before it is "
-        "used. You can change your answers and send them again."
-    )
 st.caption(
     "The City asks you these questions about your product. Change what is not right or "
     "missing, upload your documents, and send your answers: the City's requester reviews each "
     "change before it is used. Nothing is sent until you press Send."
 )
-findings_box = st.container(key="vendor-findings")
-uploads()
-if flash and flash != "error":
-    st.success(plain(literal(flash)))
-st.subheader("Your answers")
-slots: dict[str, dict[str, Any]] = {}
-for step in vendor_steps():
-    with st.container(key=f"vendor-step-{step.title.lower().replace(' ', '-')}"):
-        st.markdown(f"### {step.title}")
-        slots[step.title] = render_step(step, record)
+# the form first, the findings beside it (below it on a phone)
+form_col, findings_box = st.columns([3, 2], gap="large")
+with form_col:
+    uploads()
+    if flash and flash != "error":
+        st.success(plain(literal(flash)))
+    st.subheader("Your answers")
+    slots: dict[str, dict[str, Any]] = {}
+    steps = vendor_steps(widget_prefix(state["round"]))
+    for step in steps:
+        with st.container(key=f"vendor-step-{step.title.lower().replace(' ', '-')}"):
+            st.markdown(f"### {step.title}")
+            slots[step.title] = render_step(step, record)
+    actions = st.container(key="vendor-actions")
 
 try:
     now = vendor_answers.live(svc, state["access"], answers())
 except LinkRefused:
     refuse()
 problems = {p.path: p.problem for p in now.problems}
-for step in vendor_steps():
+for step in steps:
     for spec in step.fields:
         found = problem_for(spec, problems)
         if found:  # the vendor's own value is in the message: shown as text
@@ -163,15 +162,22 @@ for step in vendor_steps():
                 f"{literal(short_label(spec))}: " + "  \n".join(literal(t) for t in found),
                 icon="⚠️",
             )
-if problems:
-    st.error(
-        f"Not sent: {len(problems)} answer(s) need a change; each is named next to its question."
-        if flash == "error"
-        else f"{len(problems)} answer(s) need a change before you can send; see the messages "
-        "next to them."
-    )
-if st.button("Send my answers to the City", type="primary", key="vendor-send"):
-    submit()
+with actions:
+    if problems:
+        st.error(
+            f"Not sent: {len(problems)} answer(s) need a change; each is named next to its "
+            "question."
+            if flash == "error"
+            else f"{len(problems)} answer(s) need a change before you can send; see the "
+            "messages next to them."
+        )
+    elif state["sent"] is not None:
+        st.success(
+            f"Sent (answer {state['sent']}). The City's requester reviews each change before "
+            "it is used. You can change your answers and send them again."
+        )
+    if st.button("Send my answers to the City", type="primary", key="vendor-send"):
+        submit()
 
 with findings_box:
     st.subheader("What the City's policy finds in these answers")
