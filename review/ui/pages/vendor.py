@@ -23,7 +23,7 @@ from review.ui.field_names import short_label
 from review.ui.focus import apply_focus
 from review.ui.form_spec import prune
 from review.ui.intake import problem_for, render_step
-from review.ui.policy_text import literal, plain
+from review.ui.policy_text import literal
 from review.ui.vendor_form import vendor_fields, vendor_steps, widget_prefix
 
 FORM = "vendor-form"  # this session's link, its access and the answers as typed
@@ -90,7 +90,7 @@ def uploads() -> None:
         except LinkRefused:
             refuse()
         except ReviewError as exc:
-            st.error(f"Document not added: {plain(literal(str(exc)))}")
+            st.error(f"Document not added: {literal(str(exc))}")
         else:
             proposal = record.setdefault("proposal", {})
             filled, kept = vendor_documents.fill(proposal, document.answers)
@@ -139,7 +139,7 @@ form_col, findings_box = st.columns([3, 2], gap="large")
 with form_col:
     uploads()
     if flash and flash != "error":
-        st.success(plain(literal(flash)))
+        st.success(literal(flash))
     st.subheader("Your answers")
     slots: dict[str, dict[str, Any]] = {}
     steps = vendor_steps(widget_prefix(state["round"]))
