@@ -10,6 +10,7 @@ Pure Python (no Streamlit).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from ..services.vendor_links import rules
 from .form_fields import Field, Step
@@ -151,3 +152,22 @@ def widget_prefix(round_: int) -> str:
 
 def vendor_fields() -> dict[str, Field]:
     return {f.path: f for step in vendor_steps() for f in step.fields}
+
+
+def answer_text(value: Any) -> str:
+    """An answer as the requester reads it beside the vendor's: not Python's repr."""
+    if value is None or value == [] or value == "":
+        return "— not answered —"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"
+    if isinstance(value, list):
+        if all(isinstance(item, dict) for item in value):
+            return "\n".join(
+                ", ".join(f"{k}: {answer_text(v)}" for k, v in item.items()) for item in value
+            )
+        return ", ".join(answer_text(item) for item in value)
+    return str(value)

@@ -129,6 +129,9 @@ def test_the_requester_decides_field_by_field_side_by_side(
     assert not at.exception
     texts = [t.value for t in at.text]
     assert "Yours: 48" in texts and "Vendor: 24" in texts
+    assert "Yours: 1.0" in texts and "Vendor: 1.2" in texts  # answers, not Python's '1.0'
+    labels = [c.label for c in at.checkbox]
+    assert "Accept Minimum TLS version (Security)" in labels  # each box names its field
     accept = next(c for c in at.checkbox if (c.key or "").endswith("incident_notification_hours"))
     accept.check().run()
     next(b for b in at.button if (b.key or "").startswith("v-decide-")).click().run()

@@ -14,6 +14,7 @@ from review.services import vendor_answers, vendor_documents
 from review.ui import runtime
 from review.ui.field_names import field_name
 from review.ui.policy_text import literal
+from review.ui.vendor_form import answer_text
 from review.ui.vendor_invite import invite_form
 
 svc = runtime.services()
@@ -58,14 +59,16 @@ for proposed in waiting:
         accepted: list[str] = []
         for change in proposed.changes:
             name = field_name(f"proposal.{change.field}") or change.field
-            left, right, pick = st.columns([3, 3, 2])
-            left.caption(literal(name))
-            left.text(f"Yours: {change.current!r}")
-            right.caption(" ")
-            right.text(f"Vendor: {change.proposed!r}")
-            if pick.checkbox(
-                f"Accept {literal(name)}", key=f"v-{proposed.answer_id}-{change.field}"
-            ):
+            pair = f"v-{proposed.answer_id}-{change.field.replace('.', '-')}-pair"
+            with st.container(key=pair):
+                st.markdown(f"**{literal(name)}**")
+                left, right = st.columns(2)
+                left.text(f"Yours: {answer_text(change.current)}")  # shown as text
+                right.text(f"Vendor: {answer_text(change.proposed)}")
+                accept = st.checkbox(
+                    f"Accept {literal(name)}", key=f"v-{proposed.answer_id}-{change.field}"
+                )
+            if accept:
                 accepted.append(change.field)
         if st.button("Save the decision", key=f"v-decide-{proposed.answer_id}"):
             try:
