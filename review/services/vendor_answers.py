@@ -23,8 +23,8 @@ from ..store.models import Proposal, RecordVersion, VendorAnswer, VendorLink
 from . import access, proposals
 from .context import Services, Tx
 from .record_versions import _flatten, validate_draft
-from .vendor_documents import VendorDocumentView, attach_unsent, for_answer
-from .vendor_links import VendorAccess, open_link, rules, still_open, vendor_audit
+from .vendor_documents import VendorDocumentView, attach_unsent, for_answer, unsent
+from .vendor_links import VendorAccess, open_link, rules, vendor_audit
 
 
 @dataclass(frozen=True)
@@ -67,19 +67,40 @@ def open_page(services: Services, token: str) -> tuple[VendorAccess, dict[str, A
         return link, {k: proposal[k] for k in rules().sections if k in proposal}
 
 
-def submit(services: Services, token: str, answers: dict[str, Any]) -> int:
-    """Store the vendor's answers as a proposed change; returns its id."""
+def changed_only(shown: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``answers`` that differ from ``shown`` (the sections as the vendor's page
+    showed them), nested as the record nests them: what the vendor did not touch is not
+    proposed, so an answer the department changed meanwhile is not proposed back."""
+    before = _leaves(shown)
+    out: dict[str, Any] = {}
+    for key, value in _leaves(answers).items():
+        if before.get(key) != value:
+            _set(out, key, copy.deepcopy(value))
+    return out
+
+
+def submit(
+    services: Services, token: str, answers: dict[str, Any], *, shown: dict[str, Any] | None = None
+) -> int:
+    """Store the vendor's answers as a proposed change; returns its id. With ``shown`` (the
+    sections the page showed), only the fields the vendor changed are proposed; sending
+    nothing changed and no document is refused."""
     link = open_link(services, token)
+    if shown is not None:
+        answers = changed_only(shown, answers)
     allowed = set(rules().sections)
     outside = sorted(str(k) for k in answers if k not in allowed)
     if outside:
         raise RecordInvalid(
             [FieldProblem(f"proposal.{k}", "not a section a vendor answers") for k in outside]
         )
+    if not answers and not unsent(services, link):
+        raise Refused("nothing to send: no answer differs from the City's and no document waits")
     with services.transaction() as tx:
         record = _current(tx, link.proposal_id)
         trial = copy.deepcopy(record)
-        trial.setdefault("proposal", {}).update(copy.deepcopy(answers))
+        for name, value in _leaves(answers).items():  # the fields, into the record as it is
+            _set(trial.setdefault("proposal", {}), name, copy.deepcopy(value))
         validate_draft(trial)  # a value the record would refuse is refused here, naming it
         row = VendorAnswer(
             link_id=link.link_id,
@@ -132,6 +153,12 @@ def pending(services: Services, by: str, proposal_id: int) -> list[Proposed]:
             changes = _changes(record, row.answers)
             out.append(Proposed(row.id, email, changes, for_answer(tx, row.id)))
         return out
+
+
+def _leaves(answers: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    _flatten(answers, "", found)
+    return found
 
 
 def _set(target: dict[str, Any], dotted: str, value: Any) -> None:
@@ -219,11 +246,11 @@ def live(services: Services, link: VendorAccess, answers: dict[str, Any] | None)
     (``answers``: the vendor sections), and the answers it would refuse, so the page shows
     what each answer changes before anything is sent.
 
-    ``link`` is an access the page opened already: re-checked (revoked, expired) but not
-    counted again, since every change in the form reruns the page."""
+    ``link`` is an access the page opened already and re-checked on this rerun
+    (``vendor_links.still_open``); it is not counted again, since every change in the form
+    reruns the page."""
     from ..core.loading import submission_from_data
 
-    still_open(services, link)
     with services.transaction() as tx:
         record = _current(tx, link.proposal_id)
     allowed = set(rules().sections)

@@ -143,3 +143,36 @@ def test_the_requester_decides_field_by_field_side_by_side(
         db.engine.dispose()
     assert record["incident_notification_hours"] == 24  # accepted
     assert record["encryption"]["tls_min_version"] == "1.0"  # rejected: the department's answer
+
+
+def test_the_vendors_text_in_a_message_stays_text(invited: tuple[str, int, int]):
+    token, _, _ = invited
+    at = open_app(None, page=VENDOR_PAGE, token=token)
+    at.text_area(key="vf-proposal-data_locations").set_value("[x](http://evil.example)").run()
+    [message] = [e.value for e in at.error if "Countries where" in e.value]
+    assert "\\[x\\](http\\://evil.example)" in message  # no link: Markdown's characters escaped
+
+
+def test_a_link_revoked_while_the_page_is_open_stops_it(
+    invited: tuple[str, int, int], app_env: Path
+):
+    token, mine, _ = invited
+    at = open_app(None, page=VENDOR_PAGE, token=token)
+    assert at.number_input(key="vf-proposal-incident_notification_hours").value == 48
+    db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
+    try:
+        svc = Services(db, hasher=FAST)
+        [link] = [row for row in _links(svc) if row[1] == mine]
+        vendor_links.revoke(svc, "dana", link[0])
+    finally:
+        db.engine.dispose()
+    at.number_input(key="vf-proposal-incident_notification_hours").set_value(24).run()
+    assert [e.value for e in at.error] == [REFUSED]
+    assert not at.number_input  # the form is gone with the link
+
+
+def _links(svc: Services) -> list[tuple[int, int]]:
+    from review.store.models import VendorLink
+
+    with svc.transaction() as tx:
+        return [(link.id, link.proposal_id) for link in tx.session.query(VendorLink).all()]

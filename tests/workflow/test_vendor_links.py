@@ -3,6 +3,7 @@ expiring, revocable, rate limited, and one plain refusal for every bad token."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -303,3 +304,22 @@ def test_a_bad_vendor_document_is_refused_naming_it_and_nothing_is_stored(
     with pytest.raises(LinkRefused):
         vendor_documents.upload(services, token + "x", "soc2_report", "soc2.pdf", b"%PDF")
     assert vendor_documents.unsent(services, _access(services, token)) == []
+
+
+def test_only_what_the_vendor_changed_is_proposed(services: Services, draft_id: int):
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    shown = vendor_answers.vendor_view(services, token)
+    # the department moves the incident window after the vendor's page loaded
+    record = proposals.get(services, "dana", draft_id).record
+    record["proposal"]["incident_notification_hours"] = 36
+    proposals.save_draft(services, "dana", draft_id, record)
+    typed = copy.deepcopy(shown)
+    typed["encryption"]["tls_min_version"] = "1.3"
+    vendor_answers.submit(services, token, typed, shown=shown)
+    [proposed] = vendor_answers.pending(services, "dana", draft_id)
+    # the vendor's stale 48 is not proposed back over the department's 36
+    assert [(c.field, c.current, c.proposed) for c in proposed.changes] == [
+        ("encryption.tls_min_version", "1.2", "1.3")
+    ]
+    with pytest.raises(Refused, match="nothing to send"):
+        vendor_answers.submit(services, token, copy.deepcopy(shown), shown=shown)

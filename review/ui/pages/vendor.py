@@ -11,12 +11,13 @@ vendor_documents.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, NoReturn
 
 import streamlit as st
 
 from review.errors import RecordInvalid, ReviewError
-from review.services import attachments, vendor_answers, vendor_documents
+from review.services import attachments, vendor_answers, vendor_documents, vendor_links
 from review.services.vendor_links import REFUSED, LinkRefused
 from review.ui import runtime
 from review.ui.field_names import short_label
@@ -53,9 +54,15 @@ if form is None or form["token"] != token:
         "token": token,
         "access": access,
         "record": {"proposal": sections},
+        "shown": copy.deepcopy(sections),  # as loaded: only what the vendor changes is sent
         "sent": None,
         "round": 0,  # renewed when a document fills the form: new widgets show its answers
     }
+else:
+    try:  # a rerun: the link may have been revoked or have expired since
+        vendor_links.still_open(svc, form["access"])
+    except LinkRefused:
+        refuse()
 state: dict[str, Any] = form
 record: dict[str, Any] = state["record"]
 
@@ -115,7 +122,7 @@ def uploads() -> None:
 
 def submit() -> None:
     try:
-        answer_id = vendor_answers.submit(svc, token, answers())
+        answer_id = vendor_answers.submit(svc, token, answers(), shown=state["shown"])
     except LinkRefused:
         refuse()
     except RecordInvalid:
