@@ -98,6 +98,16 @@ def vendor_answers_by_keyboard(vendor: Page, width: int, token: str, artifacts: 
     hours = keyed(vendor, "vf-proposal-incident_notification_hours").locator("input")
     expect(hours).to_have_value(re.compile(r"^48(\.0+)?$"))
     expect(vendor.get_by_role("link", name="Vendor answers")).to_have_count(0)  # no menu
+    vendor.screenshot(path=str(artifacts / f"vendor-{width}-1-top.png"))
+    # a bad answer is named next to its question, and what was typed stays
+    type_text(vendor, "vf-proposal-data_locations", "US\nusa", textarea=True)
+    problem = keyed(vendor, "intake-problems-proposal-data_locations")
+    expect(problem).to_contain_text("Countries where City data is stored")
+    expect(problem).to_contain_text("'usa'")
+    problem.scroll_into_view_if_needed()
+    vendor.screenshot(path=str(artifacts / f"vendor-{width}-1-bad-value.png"))
+    type_text(vendor, "vf-proposal-data_locations", "US", textarea=True)
+    expect(problem).to_have_count(0)
     type_text(vendor, "vf-proposal-incident_notification_hours", "24")
     type_text(vendor, "vf-proposal-cyber_insurance_usd", "5000000")
     vendor.screenshot(path=str(artifacts / f"vendor-{width}-1-form.png"), full_page=True)
