@@ -176,3 +176,25 @@ def _links(svc: Services) -> list[tuple[int, int]]:
 
     with svc.transaction() as tx:
         return [(link.id, link.proposal_id) for link in tx.session.query(VendorLink).all()]
+
+
+def test_the_forms_reruns_are_not_uses_of_the_link(invited: tuple[str, int, int], app_env: Path):
+    """A page load is one use of the hourly limit; answering 50 questions is not 50 uses."""
+    from review.store.models import VendorLink
+
+    token, _, _ = invited
+    at = open_app(None, page=VENDOR_PAGE, token=token)
+    for hours in (24, 12, 6, 36, 48, 72):
+        at.number_input(key="vf-proposal-incident_notification_hours").set_value(hours).run()
+    assert not at.error
+    db = Database.connect(f"sqlite:///{app_env / 'review.db'}")
+    try:
+        with Services(db, hasher=FAST).transaction() as tx:
+            link = (
+                tx.session.query(VendorLink)
+                .filter_by(token_hash=vendor_links.token_hash(token))
+                .one()
+            )
+            assert link.window_uses == 1
+    finally:
+        db.engine.dispose()
