@@ -23,8 +23,17 @@
     that submit wrote, inserted again for another draft with SQLAlchemy core in one
     transaction: record version, evaluation, review tasks, audit events, the proposal's row).
 
+(d) ``--vendor N``: only the Vendor answers page (issue 14) at N stored requests: one change
+    of the vendor's form (the incident window, alternately 24 and 48 hours) and ``at.run()``,
+    signed out with a link's token, median over --changes changes after a warm-up change; beside
+    it, in the same process, the evaluation alone (``Evaluator.evaluate`` of the record with the
+    vendor's answer) and the page's own render time (the same change with
+    ``vendor_answers.live`` answering from memory: no link check, no record read, no
+    evaluation).
+
 Targets: queue page under 1 s; a form change under 200 ms; a submit at most 3x the evaluation
-plus the write alone. The database lives in a temporary directory removed at the end.
+plus the write alone; a vendor form change at most 2x the evaluation plus the page's render.
+The database lives in a temporary directory removed at the end.
 """
 
 from __future__ import annotations
@@ -552,6 +561,80 @@ def bench_scaling(db: Database, sizes: list[int], runs: int, seed: int) -> bool:
     return ok
 
 
+VENDOR_PAGE = "review/ui/pages/vendor.py"
+VENDOR_RATIO_TARGET = 2.0
+VENDOR_HOURS = "vf-proposal-incident_notification_hours"
+
+
+def bench_vendor(svc: Services, changes: int) -> tuple[list[Timing], float]:
+    """The vendor page's live findings: a form change beside the evaluation alone and the
+    page's render alone (``vendor_answers.live`` answering from memory), in this process."""
+    from review.core.loading import submission_from_data
+    from review.services import vendor_answers, vendor_links
+
+    record = _submit_record(0)
+    draft = proposals.create_draft(svc, REQUESTER, record).proposal
+    token = vendor_links.invite(svc, REQUESTER, draft.id, "bench@vendor.example.com").token
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["token"] = token
+    checked(at.run())
+    at.switch_page(VENDOR_PAGE)
+    checked(at.run())
+    if at.error:
+        raise SystemExit(f"the vendor page refused: {[e.value for e in at.error]}")
+
+    def change(index: int) -> float:
+        at.number_input(key=VENDOR_HOURS).set_value(24.0 if index % 2 else 48.0)
+        return ms(lambda: checked(at.run()))
+
+    totals = [change(i) for i in range(changes + 1)][1:]  # the first change warms up
+    if not any("SEC-" in t.value or "ACC-" in t.value for t in at.text):
+        raise SystemExit("the vendor page shows no findings to time")
+    submission = submission_from_data(record, source="bench")
+    evaluate = svc.evaluator.evaluate
+    evaluations = [ms(lambda: evaluate(submission, svc.today())) for _ in range(changes)]
+    access = vendor_links.open_link(svc, token)
+    known = vendor_answers.live(svc, access, vendor_answers.vendor_view(svc, token))
+    real = vendor_answers.live
+    vendor_answers.live = lambda *_args: known
+    try:
+        renders = [change(i) for i in range(changes + 1)][1:]
+    finally:
+        vendor_answers.live = real
+    timings = [
+        Timing("Vendor answers: one change + at.run()", totals, None),
+        Timing("  the evaluation, alone", evaluations, None),
+        Timing("  the page's render, alone", renders, None),
+    ]
+    ratio = statistics.median(totals) / (
+        statistics.median(evaluations) + statistics.median(renders)
+    )
+    return timings, ratio
+
+
+def vendor(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-ui-") as directory:
+        os.environ["REVIEW_DATA_DIR"] = directory
+        db = Database.connect(f"sqlite:///{Path(directory) / 'review.db'}")
+        db.upgrade()
+        demo.seed(Services(db, hasher=FAST), password=PASSWORD)
+        insert_proposals(db, args.vendor, args.seed, evaluator())
+        os.environ["REVIEW_AUTO_MIGRATE"] = "1"
+        for name in ("REVIEW_DATABASE_URL", "REVIEW_DEMO"):
+            os.environ.pop(name, None)
+        st.cache_resource.clear()
+        timings, ratio = bench_vendor(Services(db), args.changes)
+        db.engine.dispose()
+    print(f"{args.vendor:,} stored requests\n")
+    print(table(timings))
+    verdict = "ok" if ratio <= VENDOR_RATIO_TARGET else "OVER"
+    print(
+        f"\nvendor change / (evaluation alone + render alone) = {ratio:.2f} "
+        f"(target at most {VENDOR_RATIO_TARGET:g}): {verdict}"
+    )
+    return 0 if verdict == "ok" else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -570,9 +653,18 @@ def main(argv: list[str] | None = None) -> int:
         help="only time the request page and the queue at each N stored requests (ascending), "
         "e.g. --scale 1000 100000",
     )
+    parser.add_argument(
+        "--vendor",
+        type=int,
+        metavar="N",
+        help="only time the Vendor answers page's live findings at N stored requests, "
+        "e.g. --vendor 1000",
+    )
     args = parser.parse_args(argv)
     if args.scale:
         return scaling(args)
+    if args.vendor:
+        return vendor(args)
 
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as directory:
         os.environ["REVIEW_DATA_DIR"] = directory  # the app's and the seed's audit key

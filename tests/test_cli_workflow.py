@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 
 from review.cli import common as cli_common
 from review.cli.main import main
+from review.services import vendor_answers, vendor_documents, vendor_links
 from review.services.context import Services
 from review.store.database import Database
 from tests.workflow.register_support import put_system, record
@@ -329,7 +330,7 @@ def test_the_real_command_line(review: Review, tmp_path: Path) -> None:
     refused(again, "cannot submit")
 
 
-def test_vendor_link_commands(review: Review) -> None:
+def test_vendor_link_commands(review: Review, tmp_path: Path) -> None:
     ok(review, "db", "upgrade")
     staffed(review)
     created = data(review, "proposal", "create", LIBRARY, "--as", "dana")
@@ -341,6 +342,26 @@ def test_vendor_link_commands(review: Review) -> None:
     assert "no vendor answers" in ok(review, "vendor", "pending", pid, "--as", "dana")
     assert "revoked" in ok(review, "vendor", "revoke", "1", "--as", "dana")
     refused(review("vendor", "decide", "99", "--as", "dana"), "no vendor answer 99")
+    # a reviewer of the request invites once it is sent back; one it does not need cannot
+    ok(review, "proposal", "submit", pid, "--as", "dana")
+    refused(review("vendor", "invite", pid, "a@vendor.example.com", "--as", "sam"), "sent back")
+    ok(review, "request-changes", pid, "--domain", "security", "--reason", "Ask them.", "--as",
+       "sam")  # fmt: skip
+    out = ok(review, "vendor", "invite", pid, "sales@vendor.example.com", "--as", "sam")
+    assert "vendor link 2 for sales@vendor.example.com" in out
+    refused(review("vendor", "invite", pid, "a@vendor.example.com", "--as", "paul"), "reviewers")
+    # what the vendor sends, documents included, waits for the requester
+    db = Database.connect(f"sqlite:///{tmp_path / 'review.db'}")
+    try:
+        svc = fast_services(db)
+        token = vendor_links.invite(svc, "dana", int(pid[2:]), "b@vendor.example.com").token
+        vendor_documents.upload(svc, token, "insurance_certificate", "coi.pdf", b"%PDF-1.7")
+        vendor_answers.submit(svc, token, {"incident_notification_hours": 24})
+    finally:
+        db.engine.dispose()
+    out = ok(review, "vendor", "pending", pid, "--as", "dana")
+    assert "incident_notification_hours" in out
+    assert "Certificate of cyber insurance, coi.pdf (8 bytes)" in out
 
 
 def test_a_delay_refused_from_the_command_line_needs_a_reason(

@@ -64,7 +64,8 @@ def vendor_revoke(
 
 @app.command("pending")
 def vendor_pending(proposal_id: ProposalId, user: As = None) -> None:
-    """Vendor answers waiting for a decision: each changed field, yours beside the vendor's."""
+    """Vendor answers waiting for a decision: each changed field, yours beside the vendor's,
+    and the documents the vendor sent with it."""
     from ..services import vendor_answers
 
     by = common.who(user)
@@ -78,6 +79,11 @@ def vendor_pending(proposal_id: ProposalId, user: As = None) -> None:
             ["field", "your answer", "vendor's answer"],
             [(c.field, common.opt(c.current), common.opt(c.proposed)) for c in proposed.changes],
         )
+        for document in proposed.documents:  # sent with the answer; on the Vendor links page
+            common.line(
+                f"document {document.id}: {document.kind_label}, {document.filename} "
+                f"({document.size:,} bytes)"
+            )
 
 
 @app.command("decide")

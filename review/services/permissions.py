@@ -79,6 +79,7 @@ class Permissions:
     outcomes: dict[str, Allowed]
     waiver_expiry: tuple[dt.date, dt.date, dt.date]  # earliest, proposed, latest
     condition_due: tuple[dt.date, dt.date]  # earliest, proposed
+    invite_vendor: Allowed = field(default_factory=Allowed.yes)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -138,7 +139,35 @@ def permissions(
             today + dt.timedelta(days=1),
             policy.latest_expiry(today, policy.conditions.default_due_months),
         ),
+        invite_vendor=vendor_invite(
+            actor, view.department, view.state, view.required_signoffs, view.ref
+        ),
     )
+
+
+VENDOR_INVITE_STATES = ("draft", "changes_requested")
+
+
+def vendor_invite(
+    actor: Actor, department: str, state: str, required_signoffs: list[str], ref: str
+) -> Allowed:
+    """Who may invite a vendor to answer a request (issue 14): a requester of its department,
+    or a reviewer of it (a reviewer domain among the sign-offs it needs), while the record can
+    still change (a draft, or sent back for changes), so accepted answers can become a version.
+    The service (``vendor_links.invite``) and the pages both ask this."""
+    requester = actor.is_requester and actor.department == department
+    reviewer = bool(set(actor.domains(Role.REVIEWER)) & set(required_signoffs))
+    if not (requester or reviewer):
+        return Allowed.no(
+            f"only the {department} department's requesters and the reviewers of {ref} "
+            "can invite a vendor"
+        )
+    if state not in VENDOR_INVITE_STATES:
+        return Allowed.no(
+            f"{ref} is {state}; a vendor can be invited while it is a draft or sent back for "
+            "changes"
+        )
+    return Allowed.yes()
 
 
 def _lifecycle(department: bool, view: ProposalView, action: str) -> Allowed:

@@ -13,17 +13,18 @@ answers without that decision.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from ..errors import FieldProblem, FileProblem, NotFound, RecordInvalid, Refused
+from ..errors import FieldProblem, NotFound, RecordInvalid, Refused
 from ..store.models import Proposal, RecordVersion, VendorAnswer, VendorLink
 from . import access, proposals
 from .context import Services, Tx
 from .record_versions import _flatten, validate_draft
-from .vendor_links import open_link, rules, vendor_audit
+from .vendor_documents import VendorDocumentView, attach_unsent, for_answer, unsent
+from .vendor_links import VendorAccess, open_link, rules, vendor_audit
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Proposed:
     answer_id: int
     email: str
     changes: list[FieldChange]
+    documents: list[VendorDocumentView] = field(default_factory=list)
 
 
 def _current(tx: Tx, proposal_id: int) -> dict[str, Any]:
@@ -54,25 +56,51 @@ def _current(tx: Tx, proposal_id: int) -> dict[str, Any]:
 
 def vendor_view(services: Services, token: str) -> dict[str, Any]:
     """The vendor-facing sections of the request the token is bound to."""
+    return open_page(services, token)[1]
+
+
+def open_page(services: Services, token: str) -> tuple[VendorAccess, dict[str, Any]]:
+    """The access a token grants (one counted use) and the vendor-facing sections it shows."""
     link = open_link(services, token)
     with services.transaction() as tx:
         proposal = _current(tx, link.proposal_id).get("proposal", {})
-        return {k: proposal[k] for k in rules().sections if k in proposal}
+        return link, {k: proposal[k] for k in rules().sections if k in proposal}
 
 
-def submit(services: Services, token: str, answers: dict[str, Any]) -> int:
-    """Store the vendor's answers as a proposed change; returns its id."""
+def changed_only(shown: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``answers`` that differ from ``shown`` (the sections as the vendor's page
+    showed them), nested as the record nests them: what the vendor did not touch is not
+    proposed, so an answer the department changed meanwhile is not proposed back."""
+    before = _leaves(shown)
+    out: dict[str, Any] = {}
+    for key, value in _leaves(answers).items():
+        if before.get(key) != value:
+            _set(out, key, copy.deepcopy(value))
+    return out
+
+
+def submit(
+    services: Services, token: str, answers: dict[str, Any], *, shown: dict[str, Any] | None = None
+) -> int:
+    """Store the vendor's answers as a proposed change; returns its id. With ``shown`` (the
+    sections the page showed), only the fields the vendor changed are proposed; sending
+    nothing changed and no document is refused."""
     link = open_link(services, token)
+    if shown is not None:
+        answers = changed_only(shown, answers)
     allowed = set(rules().sections)
     outside = sorted(str(k) for k in answers if k not in allowed)
     if outside:
         raise RecordInvalid(
             [FieldProblem(f"proposal.{k}", "not a section a vendor answers") for k in outside]
         )
+    if not answers and not unsent(services, link):
+        raise Refused("nothing to send: no answer differs from the City's and no document waits")
     with services.transaction() as tx:
         record = _current(tx, link.proposal_id)
         trial = copy.deepcopy(record)
-        trial.setdefault("proposal", {}).update(copy.deepcopy(answers))
+        for name, value in _leaves(answers).items():  # the fields, into the record as it is
+            _set(trial.setdefault("proposal", {}), name, copy.deepcopy(value))
         validate_draft(trial)  # a value the record would refuse is refused here, naming it
         row = VendorAnswer(
             link_id=link.link_id,
@@ -86,7 +114,11 @@ def submit(services: Services, token: str, answers: dict[str, Any]) -> int:
         stored = tx.session.get(VendorLink, link.link_id)
         if stored is None:  # open_link found it in this same request; revoked since
             raise NotFound(f"vendor link {link.link_id} is gone; ask for a new link")
-        vendor_audit(tx, stored, "vendor.submit", answer=row.id, sections=sorted(answers))
+        documents = attach_unsent(tx, link.link_id, row.id)
+        vendor_audit(
+            tx, stored, "vendor.submit", answer=row.id, sections=sorted(answers),
+            documents=documents,
+        )  # fmt: skip
         return row.id
 
 
@@ -118,8 +150,15 @@ def pending(services: Services, by: str, proposal_id: int) -> list[Proposed]:
         for row in rows:
             link = tx.session.get(VendorLink, row.link_id)
             email = link.email if link else ""
-            out.append(Proposed(row.id, email, _changes(record, row.answers)))
+            changes = _changes(record, row.answers)
+            out.append(Proposed(row.id, email, changes, for_answer(tx, row.id)))
         return out
+
+
+def _leaves(answers: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    _flatten(answers, "", found)
+    return found
 
 
 def _set(target: dict[str, Any], dotted: str, value: Any) -> None:
@@ -175,27 +214,6 @@ def decide(
     return saved
 
 
-def submit_text(services: Services, token: str, text: str) -> int:
-    """``submit`` for answers written as YAML (the vendor page's editor): refused, naming the
-    problem, when the text is not a mapping of sections."""
-    from ..core.safeyaml import parse
-
-    try:
-        answers = parse(text, source="answers")
-    except FileProblem as exc:
-        raise RecordInvalid([FieldProblem("answers", str(exc))]) from None
-    if not isinstance(answers, dict):
-        raise RecordInvalid([FieldProblem("answers", "expected sections such as encryption:")])
-    return submit(services, token, answers)
-
-
-def view_text(services: Services, token: str) -> str:
-    """The vendor-facing sections as YAML, for the vendor page's editor."""
-    import yaml
-
-    return yaml.safe_dump(vendor_view(services, token), sort_keys=False, allow_unicode=True)
-
-
 # the policy domains of the vendor-facing sections: the findings a vendor is shown
 VENDOR_DOMAINS = ("security", "accessibility", "open_source", "ai", "data")
 
@@ -209,21 +227,48 @@ class VendorFinding:
     remediation: str
 
 
+@dataclass(frozen=True)
+class Live:
+    """What the vendor page shows beside the form as the vendor types."""
+
+    findings: list[VendorFinding] | None  # None: too incomplete (or invalid) to evaluate
+    problems: list[FieldProblem]  # answers the record refuses, each naming its field
+
+
 def vendor_findings(services: Services, token: str) -> list[VendorFinding] | None:
     """The findings the current record's vendor-facing sections produce (policy-cited, with
     how to fix), or None while the request is too incomplete to evaluate."""
+    return live(services, open_link(services, token), None).findings
+
+
+def live(services: Services, link: VendorAccess, answers: dict[str, Any] | None) -> Live:
+    """The vendor-side findings of the current record with the vendor's answers as typed in
+    (``answers``: the vendor sections), and the answers it would refuse, so the page shows
+    what each answer changes before anything is sent.
+
+    ``link`` is an access the page opened already and re-checked on this rerun
+    (``vendor_links.still_open``); it is not counted again, since every change in the form
+    reruns the page."""
     from ..core.loading import submission_from_data
 
-    link = open_link(services, token)
     with services.transaction() as tx:
         record = _current(tx, link.proposal_id)
+    allowed = set(rules().sections)
+    record.setdefault("proposal", {}).update(
+        {k: copy.deepcopy(v) for k, v in (answers or {}).items() if k in allowed}
+    )
+    try:
+        validate_draft(record)
+    except RecordInvalid as exc:
+        return Live(None, list(exc.problems))
     try:
         submission = submission_from_data(record, source="record")
     except RecordInvalid:
-        return None
+        return Live(None, [])
     result = services.evaluator.evaluate(submission, services.today())
-    return [
+    findings = [
         VendorFinding(f.severity, f.title, f.message, tuple(f.citations), f.remediation)
         for f in result.findings
         if f.domain in VENDOR_DOMAINS
     ]
+    return Live(findings, [])

@@ -25,12 +25,13 @@ from ..core.safeyaml import load_file
 from ..core.standards import DEFAULT_DIR
 from ..errors import FieldProblem, NotFound, PermissionDenied, RecordInvalid
 from ..store.models import Proposal, VendorLink
-from . import audit, outbox
+from . import access, audit, outbox
 from .access import ref
 from .context import Services, Tx
+from .evaluations import latest_evaluation
+from .permissions import vendor_invite
 
 REFUSED = "This link is not valid. It may have expired or been withdrawn; ask the person who sent it for a new one."  # noqa: E501
-INVITE_STATES = ("draft", "changes_requested")
 
 
 class LinkRefused(NotFound):
@@ -90,20 +91,19 @@ def _email(value: str) -> str:
 def invite(
     services: Services, by: str, proposal_id: int, email: str, *, base_url: str = ""
 ) -> Invitation:
-    """Invite a vendor contact to answer ``proposal_id`` (its requester, while a draft or
-    sent back for changes)."""
+    """Invite a vendor contact to answer ``proposal_id`` (who may: permissions.vendor_invite)."""
     address = _email(email)
     token = secrets.token_urlsafe(32)
     with services.transaction(by) as tx:
         proposal = tx.session.get(Proposal, proposal_id)
         who = tx.who
-        if proposal is None or not (who.is_requester and who.department == proposal.department):
+        if proposal is None or not access.can_view(who, proposal):
             raise NotFound(f"no proposal {ref(proposal_id)} that you can see")
-        if proposal.state not in INVITE_STATES:
-            raise PermissionDenied(
-                f"{ref(proposal)} is {proposal.state}; a vendor can be invited while it is a "
-                "draft or sent back for changes"
-            )
+        evaluation = latest_evaluation(tx, proposal)
+        required = list(evaluation.required_signoffs) if evaluation is not None else []
+        allowed = vendor_invite(who, proposal.department, proposal.state, required, ref(proposal))
+        if not allowed.ok:
+            raise PermissionDenied(allowed.reason)
         now = services.now()
         link = VendorLink(
             proposal_id=proposal.id,
@@ -172,6 +172,15 @@ def open_link(services: Services, token: str, proposal_id: int | None = None) ->
         return VendorAccess(link.id, link.proposal_id, link.email)
 
 
+def still_open(services: Services, access: VendorAccess) -> None:
+    """``LinkRefused`` once a link opened earlier is revoked or expired. Not counted as a use:
+    the vendor page asks it on each rerun of a page load already counted."""
+    with services.transaction() as tx:
+        link = tx.session.get(VendorLink, access.link_id)
+        if link is None or link.revoked_at is not None or _utc(link.expires_at) <= services.now():
+            raise LinkRefused()
+
+
 def vendor_audit(tx: Tx, link: VendorLink, action: str, **details: Any) -> None:
     """An event under the vendor's e-mail and the link's id."""
     audit.append(
@@ -194,7 +203,10 @@ def revoke(services: Services, by: str, link_id: int) -> None:
         if (
             link is None
             or proposal is None
-            or not (who.is_requester and who.department == proposal.department)
+            or not (
+                (who.is_requester and who.department == proposal.department)
+                or who.username == link.created_by  # a reviewer ends the links they sent
+            )
         ):
             raise NotFound(f"no vendor link {link_id} that you can see")
         if link.revoked_at is None:

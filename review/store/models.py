@@ -593,4 +593,5 @@ class SweepRun(Base):
 # Tables of their own modules, imported so that Base.metadata holds them (models.py's length)
 from . import publication_models  # noqa: E402, F401  (GEN-10's tables, in their own module)
 from .vendor_models import VendorAnswer as VendorAnswer  # noqa: E402
+from .vendor_models import VendorDocument as VendorDocument  # noqa: E402
 from .vendor_models import VendorLink as VendorLink  # noqa: E402

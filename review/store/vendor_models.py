@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,3 +46,22 @@ class VendorAnswer(Base):
     decisions: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     decided_by: Mapped[str | None] = mapped_column(CleanString(200))
     decided_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class VendorDocument(Base):
+    """A document a vendor uploaded through their link (an ACR, SBOM, SOC 2 report, CAIQ,
+    HECVAT or certificate of insurance), kept with the answer it was sent with (``answer_id``
+    is empty until the vendor submits) so the requester sees it beside the proposed change."""
+
+    __tablename__ = "vendor_documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("vendor_links.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_answers.id"), index=True)
+    kind: Mapped[str] = mapped_column(CleanString(32))
+    filename: Mapped[str] = mapped_column(CleanString(500))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(CleanString(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    extracted: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)

@@ -56,10 +56,11 @@ class Field:
     required: bool = False
     readonly: bool = False  # shown, not edited here (the department comes from the account)
     item: str = ""  # for lists: what one item is called ("integration")
+    prefix: str = "f-"  # of its widgets' keys: the vendor's form ("vf-") never shares them
 
     @property
     def key(self) -> str:
-        return "f-" + self.path.replace(".", "-")
+        return self.prefix + self.path.replace(".", "-")
 
     @property
     def options(self) -> tuple[str, ...]:

@@ -554,3 +554,26 @@ def test_the_service_refuses_with_the_pages_sentence(app_env: Path, svc: Service
         decisions.decide(svc, "cara", view.id, "approve")
     assert str(refused.value) == may.outcomes["approve"].reason
     assert "must be resolved or, where waivable, waived first (GEN-8)" in str(refused.value)
+
+
+# --- inviting a vendor from the request page (issue 14) ----------------------------------
+
+
+def test_a_reviewer_of_a_sent_back_request_invites_a_vendor_from_its_actions(
+    app_env: Path, svc: Services
+) -> None:
+    view = fresh(svc, "carl", "community-development-permitting.yaml")
+    reviews.request_changes(svc, "olga", view.id, domain="open_source", reason="Ask the vendor.")
+    reviewers = {"tess": "technology", "sam": "security", "olga": "open_source", "aiden": "ai"}
+    reviewers |= {"paul": "procurement", "priya": "privacy"}
+    unrelated = next(u for u, d in reviewers.items() if d not in view.required_signoffs)
+    at = ok(open_app("olga", page=REQUEST, id=str(view.id)))
+    assert "request-vendor-invite" in forms(at)
+    at.text_input(key="request-vendor-invite-email").input("sales@vendor.example.com")
+    at.button(key="FormSubmitter:request-vendor-invite-Send the invitation").click().run()
+    assert "Invitation queued for sales@vendor.example.com" in text(ok(at))
+    assert "request-vendor-invite" in forms(ok(open_app("carl", page=REQUEST, id=str(view.id))))
+    for other in (unrelated, "admin"):  # sees the request, is not one of its reviewers
+        assert "request-vendor-invite" not in forms(
+            ok(open_app(other, page=REQUEST, id=str(view.id)))
+        )

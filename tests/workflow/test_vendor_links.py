@@ -3,13 +3,14 @@ expiring, revocable, rate limited, and one plain refusal for every bad token."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 from sqlalchemy import select
 
 from review.errors import NotFound, PermissionDenied, RecordInvalid, Refused
-from review.services import proposals, vendor_answers, vendor_links
+from review.services import proposals, vendor_answers, vendor_documents, vendor_links
 from review.services.context import Services
 from review.services.vendor_links import REFUSED, LinkRefused
 from review.store.models import AuditEvent, OutboxMessage, VendorLink
@@ -182,3 +183,143 @@ def test_the_vendor_sees_only_the_findings_of_the_vendor_sections(
     vendor_side = [f for f in full if f.domain in vendor_answers.VENDOR_DOMAINS]
     assert [f.title for f in found] == [f.title for f in vendor_side]
     assert any(f.domain not in vendor_answers.VENDOR_DOMAINS for f in full)  # kept from them
+
+
+# --- who invites: the department's requesters and the request's reviewers -------------------
+
+
+def test_a_reviewer_of_the_request_invites_and_an_unrelated_user_cannot(
+    services: Services, people: dict[str, str]
+):
+    from .support import changes_requested
+
+    back = changes_requested(services).id  # security sent it back for changes
+    required = proposals.get(services, "dana", back).required_signoffs
+    assert "security" in required and "ai" not in required
+    sent = vendor_links.invite(services, "sam", back, "a@vendor.example.com")  # security
+    assert vendor_answers.vendor_view(services, sent.token)  # the link works like any other
+    with services.transaction() as tx:
+        link = tx.session.get(VendorLink, sent.link_id)
+        assert link is not None and link.created_by == "sam"
+    with pytest.raises(PermissionDenied, match="reviewers of P-"):
+        vendor_links.invite(services, "aiden", back, "a@vendor.example.com")  # not needed
+    with pytest.raises(NotFound):
+        vendor_links.invite(services, "pat", back, "a@vendor.example.com")  # Police
+    vendor_links.revoke(services, "sam", sent.link_id)  # a reviewer ends the links they sent
+    with pytest.raises(NotFound):
+        vendor_links.revoke(services, "aiden", sent.link_id)
+
+
+def test_reviewers_invite_once_a_review_needs_them_and_only_while_it_can_change(
+    services: Services, draft_id: int
+):
+    # a draft never submitted needs no sign-off yet: only its department's requesters invite
+    with pytest.raises(PermissionDenied, match="reviewers of P-"):
+        vendor_links.invite(services, "sam", draft_id, "a@vendor.example.com")
+    in_review = submitted(services)
+    with pytest.raises(PermissionDenied, match="draft or sent back"):
+        vendor_links.invite(services, "sam", in_review.id, "a@vendor.example.com")
+
+
+def test_the_request_page_and_the_service_agree_on_who_invites(
+    services: Services, people: dict[str, str]
+):
+    from review.services import permissions
+
+    from .support import changes_requested
+
+    back = changes_requested(services)
+    allowed = {
+        who: permissions.for_request(services, who, back).invite_vendor.ok
+        for who in ("dana", "sam", "aiden", "admin", "pat")
+    }
+    assert allowed == {"dana": True, "sam": True, "aiden": False, "admin": False, "pat": False}
+    with pytest.raises(PermissionDenied):
+        vendor_links.invite(services, "admin", back.id, "a@vendor.example.com")
+
+
+# --- the vendor's documents -----------------------------------------------------------------
+
+
+def test_a_vendors_documents_fill_the_form_and_go_with_the_answer(
+    services: Services, draft_id: int
+):
+    from bench.questionnaire_files import caiq
+    from tests.casefiles import DATA
+
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    acr = (DATA / "acr" / "drupal-10-16.html").read_bytes()
+    read = vendor_documents.upload(services, token, "acr", "drupal.html", acr)
+    assert read.answers["accessibility"]["acr_provided"] is True
+    assert set(read.answers) <= set(vendor_links.rules().sections)
+    questionnaire = vendor_documents.upload(services, token, "caiq", "caiq.xlsx", caiq())
+    assert questionnaire.answers["encryption"]["tls_min_version"] == "1.2"
+    soc2 = vendor_documents.upload(services, token, "soc2_report", "soc2.pdf", b"%PDF-1.4 x")
+    assert soc2.answers == {}  # stored, not read
+    # the form gets what the documents say; what the vendor typed is kept
+    form = {"incident_notification_hours": 24, "encryption": {"at_rest": False}}
+    filled, kept = vendor_documents.fill(form, questionnaire.answers)
+    assert form["incident_notification_hours"] == 24 and "incident_notification_hours" in kept
+    assert form["encryption"] == {"at_rest": False, "tls_min_version": "1.2"}
+    assert "encryption.tls_min_version" in filled and "encryption.at_rest" in kept
+    assert [d.filename for d in vendor_documents.unsent(services, _access(services, token))] == [
+        "drupal.html",
+        "caiq.xlsx",
+        "soc2.pdf",
+    ]
+    answer_id = vendor_answers.submit(services, token, form)
+    [proposed] = vendor_answers.pending(services, "dana", draft_id)
+    assert proposed.answer_id == answer_id
+    assert [(d.kind, d.filename) for d in proposed.documents] == [
+        ("acr", "drupal.html"),
+        ("caiq", "caiq.xlsx"),
+        ("soc2_report", "soc2.pdf"),
+    ]
+    assert vendor_documents.unsent(services, _access(services, token)) == []
+    assert vendor_documents.content(services, "dana", proposed.documents[2].id) == (
+        "soc2.pdf",
+        b"%PDF-1.4 x",
+    )
+    with pytest.raises(NotFound):
+        vendor_documents.content(services, "pat", proposed.documents[2].id)
+
+
+def _access(services: Services, token: str) -> vendor_links.VendorAccess:
+    return vendor_links.open_link(services, token)
+
+
+def test_a_bad_vendor_document_is_refused_naming_it_and_nothing_is_stored(
+    services: Services, draft_id: int
+):
+    from review.errors import FileProblem
+    from review.services.attachments import MAX_UPLOAD
+
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    with pytest.raises(FileProblem, match=r"big\.pdf: .*the limit is"):
+        vendor_documents.upload(services, token, "acr", "big.pdf", b"x" * (MAX_UPLOAD + 1))
+    with pytest.raises(FileProblem, match=r"notes\.txt: kind 'memo'"):
+        vendor_documents.upload(services, token, "memo", "notes.txt", b"hello")
+    with pytest.raises(FileProblem, match=r"broken\.json"):
+        vendor_documents.upload(services, token, "sbom", "broken.json", b"{not json")
+    with pytest.raises(LinkRefused):
+        vendor_documents.upload(services, token + "x", "soc2_report", "soc2.pdf", b"%PDF")
+    assert vendor_documents.unsent(services, _access(services, token)) == []
+
+
+def test_only_what_the_vendor_changed_is_proposed(services: Services, draft_id: int):
+    token = vendor_links.invite(services, "dana", draft_id, "a@vendor.example.com").token
+    shown = vendor_answers.vendor_view(services, token)
+    # the department moves the incident window after the vendor's page loaded
+    record = proposals.get(services, "dana", draft_id).record
+    record["proposal"]["incident_notification_hours"] = 36
+    proposals.save_draft(services, "dana", draft_id, record)
+    typed = copy.deepcopy(shown)
+    typed["encryption"]["tls_min_version"] = "1.3"
+    vendor_answers.submit(services, token, typed, shown=shown)
+    [proposed] = vendor_answers.pending(services, "dana", draft_id)
+    # the vendor's stale 48 is not proposed back over the department's 36
+    assert [(c.field, c.current, c.proposed) for c in proposed.changes] == [
+        ("encryption.tls_min_version", "1.2", "1.3")
+    ]
+    with pytest.raises(Refused, match="nothing to send"):
+        vendor_answers.submit(services, token, copy.deepcopy(shown), shown=shown)

@@ -21,6 +21,7 @@ from review.services.views import ProposalView
 from review.ui import actions as ui
 from review.ui import components, downloads, review_forms, runtime
 from review.ui.policy_text import literal
+from review.ui.vendor_invite import invite_form
 
 PAGE = "review/ui/pages/request.py"
 
@@ -364,6 +365,8 @@ def main() -> None:
     )
     with tabs[0]:
         review_forms.action_forms(svc, actor, view, version, may)
+        if may.invite_vendor.ok:
+            invite_form(svc, actor, view.id, key="request-vendor-invite")
     mine = exports.Options(proposal_id=view.id)
     with tabs[1]:
         downloads.offer(svc, actor, "findings", mine, name=f"{view.ref}-findings", what="findings")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.errors import ReviewError
-from review.services import vendor_answers, vendor_links
-from review.settings import settings
+from review.errors import PermissionDenied, ReviewError
+from review.services import vendor_answers, vendor_documents
 from review.ui import runtime
+from review.ui.field_names import field_name
+from review.ui.policy_text import literal
+from review.ui.vendor_form import answer_text
+from review.ui.vendor_invite import invite_form
 
 svc = runtime.services()
 actor = runtime.require_actor(svc)
@@ -25,23 +28,13 @@ if not digits.isdigit():
     st.stop()
 proposal_id = int(digits)
 
-with st.form("vendor-invite", clear_on_submit=True):
-    email = st.text_input("Vendor contact's e-mail", key="v-email")
-    if st.form_submit_button("Send the invitation"):
-        try:
-            invitation = vendor_links.invite(
-                svc, actor.username, proposal_id, email, base_url=settings().public_url or ""
-            )
-        except ReviewError as exc:
-            st.error(str(exc))
-        else:
-            st.success(
-                f"Invitation queued for {invitation.email} (link {invitation.link_id}, valid "
-                f"until {invitation.expires_at:%Y-%m-%d})."
-            )
+invite_form(svc, actor, proposal_id, key="vendor-invite")
 
 try:
     waiting = vendor_answers.pending(svc, actor.username, proposal_id)
+except PermissionDenied:
+    st.caption("The department's requesters decide what the vendor sends.")
+    st.stop()
 except ReviewError as exc:
     st.error(str(exc))
     st.stop()
@@ -51,14 +44,31 @@ for proposed in waiting:
     with st.container(border=True):
         st.subheader(f"Answer {proposed.answer_id}")
         st.text(f"From {proposed.email}")  # the vendor's text is shown as text
+        for document in proposed.documents:
+            try:
+                name, data = vendor_documents.content(svc, actor.username, document.id)
+            except ReviewError as exc:
+                st.error(str(exc))
+                continue
+            st.download_button(
+                f"Download {document.kind_label}: {literal(name)} ({document.size:,} bytes)",
+                data,
+                file_name=name,
+                key=f"v-doc-{document.id}",
+            )
         accepted: list[str] = []
         for change in proposed.changes:
-            left, right, pick = st.columns([3, 3, 1])
-            left.caption(change.field)
-            left.text(f"Yours: {change.current!r}")
-            right.caption(" ")
-            right.text(f"Vendor: {change.proposed!r}")
-            if pick.checkbox("Accept", key=f"v-{proposed.answer_id}-{change.field}"):
+            name = field_name(f"proposal.{change.field}") or change.field
+            pair = f"v-{proposed.answer_id}-{change.field.replace('.', '-')}-pair"
+            with st.container(key=pair):
+                st.markdown(f"**{literal(name)}**")
+                left, right = st.columns(2)
+                left.text(f"Yours: {answer_text(change.current)}")  # shown as text
+                right.text(f"Vendor: {answer_text(change.proposed)}")
+                accept = st.checkbox(
+                    f"Accept {literal(name)}", key=f"v-{proposed.answer_id}-{change.field}"
+                )
+            if accept:
                 accepted.append(change.field)
         if st.button("Save the decision", key=f"v-decide-{proposed.answer_id}"):
             try:
