@@ -167,7 +167,7 @@ for step in steps:
         if found:  # the vendor's own value is in the message: shown as text
             slots[step.title][spec.path].error(
                 f"{literal(short_label(spec))}: " + "  \n".join(literal(t) for t in found),
-                icon="⚠️",
+                icon=":material/warning:",
             )
 with actions:
     if problems:
