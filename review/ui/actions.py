@@ -13,30 +13,32 @@ import streamlit as st
 
 from .. import logs
 from ..core import policy
+from ..core.publication import N_
 from ..errors import ReviewError
 from ..services.permissions import RuleGroup
 from ..services.views import ConditionView, FindingView
+from . import words
 from .components import STATUS_TEXT
 
 FLASH = "review-flash"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ACTION_TEXT = {
-    "submit": "submit",
-    "start_review": "start review",
-    "request_changes": "request changes",
-    "resubmit": "resubmit",
-    "all_signed": "becomes ready when every sign-off is in",
-    "signoff_lost": "returns to review if a sign-off is invalidated",
-    "approve": "approve",
-    "approve_with_conditions": "approve with conditions",
-    "reject": "reject",
-    "submit_contract": "submit the contract",
-    "withdraw": "withdraw",
+    "submit": N_("submit"),
+    "start_review": N_("start review"),
+    "request_changes": N_("request changes"),
+    "resubmit": N_("resubmit"),
+    "all_signed": N_("becomes ready when every sign-off is in"),
+    "signoff_lost": N_("returns to review if a sign-off is invalidated"),
+    "approve": N_("approve"),
+    "approve_with_conditions": N_("approve with conditions"),
+    "reject": N_("reject"),
+    "submit_contract": N_("submit the contract"),
+    "withdraw": N_("withdraw"),
 }
 OUTCOME_TEXT = {
-    "approve": "Approve",
-    "approve_with_conditions": "Approve with conditions",
-    "reject": "Reject",
+    "approve": N_("Approve"),
+    "approve_with_conditions": N_("Approve with conditions"),
+    "reject": N_("Reject"),
 }
 
 
@@ -57,20 +59,24 @@ def finding_label(view: FindingView) -> str:
     subject = f" ({finding['subject']})" if finding.get("subject") else ""
     return (
         f"{severity_text(finding['severity'])} · {domain_title(finding['domain'])} · "
-        f"{finding['rule_id']}{subject} — {finding['title']} [{STATUS_TEXT[view.status]}]"
+        f"{finding['rule_id']}{subject} — {finding['title']} [{words.t(STATUS_TEXT[view.status])}]"
     )
 
 
 def condition_label(condition: ConditionView) -> str:
-    return (
-        f"#{condition.id} {condition.rule_id} ({domain_title(condition.domain)}): "
-        f"{condition.text} — owner {condition.owner}, due {condition.due_date}"
-    )
+    return words.t("#%(id)s %(rule)s (%(domain)s): %(text)s — owner %(owner)s, due %(due)s") % {
+        "id": condition.id,
+        "rule": condition.rule_id,
+        "domain": domain_title(condition.domain),
+        "text": condition.text,
+        "owner": condition.owner,
+        "due": condition.due_date,
+    }
 
 
 def allowed_text(actions: list[str]) -> str:
-    shown = [ACTION_TEXT.get(a, a.replace("_", " ")) for a in actions]
-    return "; ".join(shown) if shown else "nothing (the request is closed)"
+    shown = [words.t(ACTION_TEXT[a]) if a in ACTION_TEXT else a.replace("_", " ") for a in actions]
+    return "; ".join(shown) if shown else words.t("nothing (the request is closed)")
 
 
 # --- optimistic locking: the version the person actually saw ------------------------------
@@ -121,11 +127,14 @@ def packet_builder() -> Callable[..., bytes]:
 def group_label(group: RuleGroup) -> str:
     """One rule's findings as one choice: ``MAJOR · Accessibility · ACC-003-x — title (21)``."""
     many = len(group.findings)
+    count = (words.t("%(count)s finding") if many == 1 else words.t("%(count)s findings")) % {
+        "count": many
+    }
     return (
         f"{severity_text(group.severity)} · {domain_title(group.domain)} · {group.rule_id} — "
-        f"{group.title} ({many} finding{'' if many == 1 else 's'})"
+        f"{group.title} ({count})"
     )
 
 
 def subject_label(subject: str | None) -> str:
-    return subject if subject else "(the request as a whole)"
+    return subject if subject else words.t("(the request as a whole)")

@@ -9,41 +9,51 @@ from typing import Any
 import streamlit as st
 
 from ..core import policy
+from ..core.publication import N_
 from ..services.views import FindingView, ProposalView
+from . import words
 from .field_names import humanise
 from .policy_text import literal, plain, section_link
 
 SEVERITY_ICON = {"blocker": "⛔", "major": "⚠️", "minor": "🔹", "info": "ℹ️"}
 SEVERITY_COLOUR = {"blocker": "red", "major": "orange", "minor": "blue", "info": "gray"}
 DISPOSITION_TEXT = {
-    "blocked": ("Blocked", "red", "At least one blocker is open: it cannot be approved yet."),
-    "conditions": ("Approvable with conditions", "orange", "Major findings need conditions."),
-    "clear": ("Clear", "green", "No blocker or major finding is open."),
+    "blocked": (
+        N_("Blocked"),
+        "red",
+        N_("At least one blocker is open: it cannot be approved yet."),
+    ),
+    "conditions": (
+        N_("Approvable with conditions"),
+        "orange",
+        N_("Major findings need conditions."),
+    ),
+    "clear": (N_("Clear"), "green", N_("No blocker or major finding is open.")),
 }
 STATUS_TEXT = {
-    "open": "Open",
-    "waived": "Waived",
-    "conditioned": "Conditioned",
-    "resolved": "Resolved",
+    "open": N_("Open"),
+    "waived": N_("Waived"),
+    "conditioned": N_("Conditioned"),
+    "resolved": N_("Resolved"),
 }
 # the finding domains in their order, by title (standards/review.yaml)
 DOMAIN_TITLE: dict[str, str] = {d.id: d.title for d in policy.current().domains}
 STATE_TEXT = {
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "in_review": "In review",
-    "changes_requested": "Changes requested",
-    "ready_for_approval": "Ready for approval",
-    "approved": "Approved",
-    "approved_with_conditions": "Approved with conditions",
-    "rejected": "Rejected",
-    "contract_submitted": "Contract submitted",
-    "contract_review": "Contract review",
-    "contract_changes_requested": "Contract changes requested",
-    "contract_ready": "Contract ready for approval",
-    "contract_approved": "Contract approved",
-    "contract_rejected": "Contract rejected",
-    "withdrawn": "Withdrawn",
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "in_review": N_("In review"),
+    "changes_requested": N_("Changes requested"),
+    "ready_for_approval": N_("Ready for approval"),
+    "approved": N_("Approved"),
+    "approved_with_conditions": N_("Approved with conditions"),
+    "rejected": N_("Rejected"),
+    "contract_submitted": N_("Contract submitted"),
+    "contract_review": N_("Contract review"),
+    "contract_changes_requested": N_("Contract changes requested"),
+    "contract_ready": N_("Contract ready for approval"),
+    "contract_approved": N_("Contract approved"),
+    "contract_rejected": N_("Contract rejected"),
+    "withdrawn": N_("Withdrawn"),
 }
 
 
@@ -54,14 +64,18 @@ def severity_label(severity: str) -> str:
 
 def disposition(value: str | None) -> None:
     if value is None:
-        st.caption("Not evaluated yet.")
+        st.caption(words.t("Not evaluated yet."))
         return
     text, colour, help_text = DISPOSITION_TEXT[value]
-    st.markdown(f"**Disposition:** :{colour}[**{text}**] — {help_text}")
+    st.markdown(
+        words.t("**Disposition:** %(disposition)s — %(meaning)s")
+        % {"disposition": f":{colour}[**{words.t(text)}**]", "meaning": words.t(help_text)}
+    )
 
 
 def state_text(state: str) -> str:
-    return STATE_TEXT.get(state, state.replace("_", " ").capitalize())
+    found = STATE_TEXT.get(state)
+    return words.t(found) if found else state.replace("_", " ").capitalize()
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -74,8 +88,8 @@ def evidence_text(finding: dict[str, Any]) -> str:
     parts = []
     for item in finding.get("evidence") or []:
         value = item.get("value")
-        shown = "not answered" if value is None else value
-        parts.append(f"{plain(humanise(item['source']))} = **{literal(str(shown))}**")
+        shown = words.t("not answered") if value is None else value
+        parts.append(f"{plain(humanise(item['source'], words.t))} = **{literal(str(shown))}**")
     return "; ".join(parts)
 
 
@@ -91,30 +105,48 @@ def finding_card(
     with st.container(border=True, key=f"finding-{key}"):
         subject = f" — *{literal(finding['subject'])}*" if finding.get("subject") else ""
         st.markdown(
-            f"{severity_label(finding['severity'])} · {STATUS_TEXT[status]} · "
+            f"{severity_label(finding['severity'])} · {words.t(STATUS_TEXT[status])} · "
             f"**{finding['title']}**{subject}"
         )
-        st.markdown(plain(humanise(finding["message"])))
+        st.markdown(plain(humanise(finding["message"], words.t)))
         cites = ", ".join(section_link(c, section_titles) for c in finding["citations"])
-        st.caption(f"Policy: {cites} · Rule {finding['rule_id']}")
+        st.caption(
+            words.t("Policy: %(sections)s · Rule %(rule)s")
+            % {"sections": cites, "rule": finding["rule_id"]}
+        )
         evidence = evidence_text(finding)
         if evidence:
-            st.caption(f"Triggered by: {evidence}")
-        st.markdown(f"**How to fix:** {plain(humanise(finding['remediation']))}")
+            st.caption(words.t("Triggered by: %(evidence)s") % {"evidence": evidence})
+        st.markdown(
+            words.t("**How to fix:** %(fix)s")
+            % {"fix": plain(humanise(finding["remediation"], words.t))}
+        )
         if not finding["waivable"] and policy.current().must_answer(finding["severity"]):
-            st.caption("Not waivable: rests on law; it can only be resolved.")
+            st.caption(words.t("Not waivable: rests on law; it can only be resolved."))
         if isinstance(view, FindingView):
             if view.waiver is not None:
                 w = view.waiver
                 st.info(
-                    f"Waived by {literal(w.granted_by)} until {w.expires_on}: "
-                    f"{literal(w.justification)} (compensating controls: "
-                    f"{literal(w.compensating_controls)})"
+                    words.t(
+                        "Waived by %(by)s until %(until)s: %(justification)s (compensating "
+                        "controls: %(controls)s)"
+                    )
+                    % {
+                        "by": literal(w.granted_by),
+                        "until": w.expires_on,
+                        "justification": literal(w.justification),
+                        "controls": literal(w.compensating_controls),
+                    }
                 )
             for condition in view.conditions:
                 st.info(
-                    f"Condition ({condition.status}): {literal(condition.text)} — owner "
-                    f"{literal(condition.owner)}, due {condition.due_date}"
+                    words.t("Condition (%(status)s): %(text)s — owner %(owner)s, due %(due)s")
+                    % {
+                        "status": condition.status,
+                        "text": literal(condition.text),
+                        "owner": literal(condition.owner),
+                        "due": condition.due_date,
+                    }
                 )
 
 
@@ -132,7 +164,7 @@ def findings_by_domain(
             continue
         grouped.setdefault(finding["domain"], []).append(item)
     if not grouped:
-        st.success("No findings.")
+        st.success(words.t("No findings."))
         return
     for domain in DOMAIN_TITLE:
         items = grouped.get(domain)
@@ -142,7 +174,10 @@ def findings_by_domain(
         for item in items:
             sev = (item.finding if isinstance(item, FindingView) else item)["severity"]
             counts[sev] = counts.get(sev, 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+        summary = ", ".join(
+            words.t("%(count)s %(severity)s") % {"count": n, "severity": s}
+            for s, n in counts.items()
+        )
         with st.expander(f"{DOMAIN_TITLE[domain]} — {summary}", expanded=domain != "general"):
             for index, item in enumerate(items):
                 finding_card(item, section_titles, key=f"{key}-{domain}-{index}")
@@ -151,8 +186,12 @@ def findings_by_domain(
 def proposal_header(view: ProposalView) -> None:
     st.subheader(f"{view.ref}: {literal(view.title)}")
     cols = st.columns(4)
-    cols[0].markdown(f"**State**  \n{state_text(view.state)}")
-    cols[1].markdown(f"**Department**  \n{literal(view.department)}")
-    cols[2].markdown(f"**Tier**  \n{view.tier if view.tier is not None else '—'}")
-    cols[3].markdown(f"**TCV**  \n{'—' if view.tcv is None else f'${view.tcv:,.2f}'}")
+    shown = (
+        (words.t("State"), state_text(view.state)),
+        (words.t("Department"), literal(view.department)),
+        (words.t("Tier"), str(view.tier) if view.tier is not None else "—"),
+        (words.t("TCV"), "—" if view.tcv is None else f"${view.tcv:,.2f}"),
+    )
+    for col, (label, value) in zip(cols, shown, strict=True):
+        col.markdown(f"**{label}**  \n{value}")
     disposition(view.disposition)

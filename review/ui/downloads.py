@@ -13,8 +13,9 @@ import streamlit as st
 
 from review.services import exports, table_files
 from review.services.context import Actor, Services
+from review.ui import words
 
-LABEL = {"csv": "CSV", "xlsx": "Excel (xlsx)"}
+LABEL = {"csv": words.N_("CSV"), "xlsx": words.N_("Excel (xlsx)")}
 
 
 def _maker(
@@ -35,12 +36,14 @@ def offer(
     name: str,
     what: str,
 ) -> None:
-    """Two buttons, "Download WHAT (CSV)" and "Download WHAT (Excel (xlsx))"."""
+    """Two buttons, "Download WHAT (CSV)" and "Download WHAT (Excel (xlsx))" (``what`` in the
+    reader's words: the page translates it)."""
     chosen = options or exports.Options()
     cols = st.columns(2)
     for col, fmt in zip(cols, ("csv", "xlsx"), strict=True):
         col.download_button(
-            f"Download {what} ({LABEL[fmt]})",
+            words.t("Download %(what)s (%(format)s)")
+            % {"what": what, "format": words.t(LABEL[fmt])},
             data=_maker(svc, actor.username, kind, chosen, fmt),
             file_name=f"{name}.{fmt}",
             mime=table_files.MIME[fmt],

@@ -23,6 +23,7 @@ from ..services import proposals
 from ..services.context import Actor, Services
 from ..services.lifecycle import EDITABLE, State
 from ..settings import settings
+from . import words
 from .field_names import humanise
 from .form_spec import CONTRACT_STEP, STEPS, answered_anything, prune
 
@@ -118,7 +119,10 @@ def open_stored(svc: Services, actor: Actor, proposal_id: int, *, step: int = 0)
     if state in CONTRACT_STATES and actor.department == view.department:
         install(from_stored(view, "contract"), step=len(STEPS))
         return None
-    return f"{view.ref} is {state.value.replace('_', ' ')}: it cannot be edited here"
+    return words.t("%(ref)s is %(state)s: it cannot be edited here") % {
+        "ref": view.ref,
+        "state": state.value.replace("_", " "),
+    }
 
 
 def current(svc: Services, actor: Actor) -> dict[str, Any]:
@@ -129,11 +133,17 @@ def current(svc: Services, actor: Actor) -> dict[str, Any]:
     if wanted and wanted.isdigit() and (draft is None or draft["id"] != int(wanted)):
         if draft is not None and dirty(draft) and not save(svc, actor, draft):
             # the form holds answers that could not be stored: never drop them silently
-            st.warning(
-                f"The form still holds unsaved answers"
-                f"{'' if draft['id'] is None else ' of P-' + str(draft['id'])}; fix them and "
-                f"save (or start a new request) before opening P-{wanted}."
-            )
+            if draft["id"] is None:
+                held = words.t(
+                    "The form still holds unsaved answers; fix them and save (or start a new "
+                    "request) before opening %(wanted)s."
+                )
+            else:
+                held = words.t(
+                    "The form still holds unsaved answers of %(ref)s; fix them and save (or "
+                    "start a new request) before opening %(wanted)s."
+                )
+            st.warning(held % {"ref": f"P-{draft['id']}", "wanted": f"P-{wanted}"})
             st.query_params.clear()
             kept: dict[str, Any] = draft
             return kept
@@ -188,7 +198,7 @@ def save(svc: Services, actor: Actor, draft: dict[str, Any]) -> bool:
         draft["conflict"] = str(exc)
         return False
     except RecordInvalid as exc:
-        draft["problems"] = {p.path: humanise(p.problem) for p in exc.problems}
+        draft["problems"] = {p.path: humanise(p.problem, words.t) for p in exc.problems}
         return False
     draft.update(
         id=saved.proposal.id,
@@ -226,19 +236,24 @@ def _step_index(draft: dict[str, Any]) -> int:
 
 def status_text(draft: dict[str, Any]) -> str:
     if draft["mode"] != "proposal":
-        return "The contract is submitted with its own button below."
-    where = f"P-{draft['id']}" if draft["id"] is not None else "a new draft"
+        return words.t("The contract is submitted with its own button below.")
+    where = f"P-{draft['id']}" if draft["id"] is not None else words.t("a new draft")
     if draft["conflict"]:
-        return "Not saved: this draft was changed elsewhere (see above)."
+        return words.t("Not saved: this draft was changed elsewhere (see above).")
     if draft["problems"] and dirty(draft):
-        return "Not saved yet: some answers need fixing (marked below)."
+        return words.t("Not saved yet: some answers need fixing (marked below).")
     if dirty(draft):
-        return f"Unsaved changes; saved automatically every {_every():g} s and on each step."
+        return words.t(
+            "Unsaved changes; saved automatically every %(seconds)s s and on each step."
+        ) % {"seconds": f"{_every():g}"}
     if draft["saved_at"] is not None:
-        return f"All changes saved to {where} at {draft['saved_at']:%H:%M:%S} UTC."
+        return words.t("All changes saved to %(where)s at %(time)s UTC.") % {
+            "where": where,
+            "time": f"{draft['saved_at']:%H:%M:%S}",
+        }
     if draft["saved"] is not None:
-        return f"Editing {where}; nothing changed yet."
-    return "Nothing answered yet: the draft is saved once you answer something."
+        return words.t("Editing %(where)s; nothing changed yet.") % {"where": where}
+    return words.t("Nothing answered yet: the draft is saved once you answer something.")
 
 
 def _every() -> float:

@@ -17,7 +17,7 @@ from ..packet.vendor_questions import VendorBrief, vendor_questions_docx
 from ..services import consultations
 from ..services.context import Actor, Services
 from ..services.vendor_asks import Ask, vendor_asks
-from . import drafts
+from . import drafts, words
 from .field_names import humanise
 from .form_spec import STEPS
 from .policy_text import plain, section_link
@@ -31,33 +31,40 @@ FLASH = "early-flash"
 def panel(
     svc: Services, actor: Actor, draft: dict[str, Any], preview: Preview, missing: list[str]
 ) -> None:
-    st.subheader("What this means for your request")
+    st.subheader(words.t("What this means for your request"))
     if not preview.answered:
         st.info(
-            "Answer the questions to see the likely review tier, the reviews, and what to get "
-            "from vendors before you choose one."
+            words.t(
+                "Answer the questions to see the likely review tier, the reviews, and what to "
+                "get from vendors before you choose one."
+            )
         )
         return
     if preview.result is None or preview.submission is None:
-        st.warning("Fix the answers marked in the form to see what they mean.")
+        st.warning(words.t("Fix the answers marked in the form to see what they mean."))
         return
     result = preview.result
     titles = {s.id: s.title for s in evaluator().standards.sections}
-    st.caption(f"Checked in {preview.ms:.0f} ms against {result.standards_version}.")
+    st.caption(
+        words.t("Checked in %(ms).0f ms against %(standards)s.")
+        % {"ms": preview.ms, "standards": result.standards_version}
+    )
     with st.container(border=True, key="early-tier"):
-        st.markdown(f"**Likely review: Tier {result.tier}**")
+        st.markdown(words.t("**Likely review: Tier %(tier)s**") % {"tier": result.tier})
         st.markdown(plain(tier_text(result)))
-        st.markdown(f"**Reviews:** {reviews_text(result)}")
+        st.markdown(words.t("**Reviews:** %(reviews)s") % {"reviews": reviews_text(result)})
         if missing:
-            st.caption("Still needed to submit: " + "; ".join(missing) + ".")
+            st.caption(
+                words.t("Still needed to submit: %(fields)s.") % {"fields": "; ".join(missing)}
+            )
         else:
-            st.caption("You can submit now; the other steps can follow.")
+            st.caption(words.t("You can submit now; the other steps can follow."))
     asks = vendor_asks(preview.submission, evaluator().standards, svc.today())
     _asks(asks, titles)
     _download(svc, draft, result.tier, reviews_text(result), asks)
     _meeting(svc, actor, draft)
     st.button(
-        f"Continue to the full form: {STEPS[1].title}",
+        words.t("Continue to the full form: %(step)s") % {"step": words.t(STEPS[1].title)},
         key="early-continue",
         type="primary",
         on_click=_go_to,
@@ -70,7 +77,7 @@ def _go_to(title: str) -> None:
 
 
 def _asks(asks: list[Ask], titles: dict[str, str]) -> None:
-    st.markdown("**What to get from vendors before choosing one**")
+    st.markdown(words.t("**What to get from vendors before choosing one**"))
     lines = [
         f"- **{plain(a.topic)}**: {plain(a.text)} "
         f"({', '.join(section_link(c, titles) for c in a.cites)})"
@@ -89,7 +96,7 @@ def _download(
 ) -> None:
     standards = evaluator().standards
     proposal = draft["record"].get("proposal", {})
-    title = proposal.get("title") or "New request"
+    title = proposal.get("title") or words.t("New request")
     cited = {c for a in asks for c in a.cites}
     brief = VendorBrief(
         title=title,
@@ -102,7 +109,7 @@ def _download(
         prepared=svc.today(),
     )
     st.download_button(
-        "Download “What to ask vendors” (Word)",
+        words.t("Download “What to ask vendors” (Word)"),
         data=lambda: vendor_questions_docx(brief),
         file_name=f"what-to-ask-vendors-{_slug(title)}.docx",
         mime=DOCX_MIME,
@@ -125,12 +132,17 @@ def _meeting(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
     for meeting in asked:
         with st.container(border=True, key=f"early-meeting-{meeting.id}"):
             st.markdown(
-                f"Consultation {meeting.status}: {meeting.starts_at:%A %d %B %Y, %H:%M} "
-                f"{meeting.starts_at.tzname()} ({meeting.minutes} minutes)."
+                words.t("Consultation %(status)s: %(when)s %(zone)s (%(minutes)s minutes).")
+                % {
+                    "status": meeting.status,
+                    "when": f"{meeting.starts_at:%A %d %B %Y, %H:%M}",
+                    "zone": meeting.starts_at.tzname(),
+                    "minutes": meeting.minutes,
+                }
             )
             name, data = consultations.invitation(svc, actor.username, meeting.id)
             st.download_button(
-                "Download the invitation (.ics)",
+                words.t("Download the invitation (.ics)"),
                 data=data,
                 file_name=name,
                 mime=ICS_MIME,
@@ -140,24 +152,26 @@ def _meeting(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
     if any(m.status == "requested" for m in asked):
         return
     with st.expander(
-        "Ask Digital Service for a consultation meeting (optional)", key="early-meeting"
+        words.t("Ask Digital Service for a consultation meeting (optional)"), key="early-meeting"
     ):
         with st.form("early-meeting-form", clear_on_submit=False):
             tomorrow = svc.today() + dt.timedelta(days=1)
             day = st.date_input(
-                "Preferred day",
+                words.t("Preferred day"),
                 value=tomorrow,
                 min_value=tomorrow,
                 format="YYYY-MM-DD",
                 key="early-day",
             )
             start = st.time_input(
-                f"Preferred time ({consultation.time_zone})",
+                words.t("Preferred time (%(zone)s)") % {"zone": consultation.time_zone},
                 value=dt.time(10, 0),
                 key="early-time",
             )
-            note = st.text_area("What you would like to discuss (optional)", key="early-note")
-            sent = st.form_submit_button("Ask for a consultation meeting", key="early-ask")
+            note = st.text_area(
+                words.t("What you would like to discuss (optional)"), key="early-note"
+            )
+            sent = st.form_submit_button(words.t("Ask for a consultation meeting"), key="early-ask")
         if sent:
             _ask(svc, actor, draft, day, start, note)
 
@@ -166,23 +180,24 @@ def _ask(
     svc: Services, actor: Actor, draft: dict[str, Any], day: Any, start: Any, note: str
 ) -> None:
     if not isinstance(day, dt.date) or not isinstance(start, dt.time):
-        st.error("Choose a day and a time for the meeting.")
+        st.error(words.t("Choose a day and a time for the meeting."))
         return
     if draft["id"] is None:
         drafts.save(svc, actor, draft)
     if draft["id"] is None:
-        st.error("Answer the questions above first: the meeting is about your saved draft.")
+        st.error(
+            words.t("Answer the questions above first: the meeting is about your saved draft.")
+        )
         return
     try:
         meeting = consultations.request(
             svc, actor.username, draft["id"], day=day, start=start, note=note
         )
     except ReviewError as exc:
-        st.error(humanise(str(exc)))
+        st.error(humanise(str(exc), words.t))
         return
-    st.session_state[FLASH] = (
-        f"Consultation requested for {meeting.starts_at:%A %d %B %Y, %H:%M} "
-        f"{meeting.starts_at.tzname()}; the Digital Service intake reviewers see it in their "
-        "queue. Download the invitation below."
-    )
+    st.session_state[FLASH] = words.t(
+        "Consultation requested for %(when)s %(zone)s; the Digital Service intake reviewers "
+        "see it in their queue. Download the invitation below."
+    ) % {"when": f"{meeting.starts_at:%A %d %B %Y, %H:%M}", "zone": meeting.starts_at.tzname()}
     st.rerun()

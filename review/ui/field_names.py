@@ -9,8 +9,10 @@ problem), leaving words that are not field paths alone. Pure Python: no Streamli
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from .form_fields import Field
+from ..core.publication import N_
+from .form_fields import Field, as_is
 from .form_spec import FIELDS, STEP_OF
 
 # a dotted path, optionally with list indexes: proposal.integrations[1].method, cost.annual,
@@ -22,9 +24,11 @@ _INDEX = re.compile(r"\[(\d+)\]")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 
 
-def short_label(spec: Field) -> str:
-    """The label without its trailing note: "One-time cost", not "One-time cost (USD, ...)"."""
-    return _TRAILING_NOTE.sub("", spec.label).rstrip(" *") or spec.label
+def short_label(spec: Field, tr: Callable[[str], str] = as_is) -> str:
+    """The label without its trailing note: "One-time cost", not "One-time cost (USD, ...)"
+    (``tr`` puts it through the catalogs)."""
+    label = tr(spec.label)
+    return _TRAILING_NOTE.sub("", label).rstrip(" *") or label
 
 
 def _resolve(path: str, parent: str | None) -> str | None:
@@ -60,36 +64,51 @@ def _longest_field(path: str) -> str | None:
     return None
 
 
-def field_name(path: str, *, parent: str | None = None) -> str | None:
+def field_name(
+    path: str, *, parent: str | None = None, tr: Callable[[str], str] = as_is
+) -> str | None:
     """ "Label (Step)" for a field path, with the item or line for list elements; None if the
-    path is not a field of the form."""
+    path is not a field of the form. ``tr`` puts the words through the catalogs."""
     full = _resolve(path, parent)
     if full is None:
         return None
     spec = FIELDS[full]
-    step = STEP_OF[full].title
+    step = tr(STEP_OF[full].title)
     bare = _INDEX.sub("", path.removeprefix("proposal.").removeprefix("contract."))
     rest = bare.split(".")[len(full.split(".")) - 1 :]
     found = _INDEX.search(path)
     if found is not None and spec.kind == "items":
         number = int(found.group(1)) + 1
         column = next((c for c in spec.columns if rest and c.name == rest[-1]), None)
-        what = f"{column.label} of {spec.item} {number}" if column else f"{spec.item} {number}"
-        return f"{what.capitalize() if column is None else what} ({step})"
+        item = tr(spec.item)
+        if column is None:
+            what = (tr(N_("%(item)s %(number)s")) % {"item": item, "number": number}).capitalize()
+        else:
+            what = tr(N_("%(column)s of %(item)s %(number)s")) % {
+                "column": tr(column.label),
+                "item": item,
+                "number": number,
+            }
+        return tr(N_("%(field)s (%(step)s)")) % {"field": what, "step": step}
     if found is not None and spec.kind == "lines":
-        return f"{short_label(spec)}, line {int(found.group(1)) + 1} ({step})"
-    return f"{short_label(spec)} ({step})"
+        line = tr(N_("%(field)s, line %(number)s")) % {
+            "field": short_label(spec, tr),
+            "number": int(found.group(1)) + 1,
+        }
+        return tr(N_("%(field)s (%(step)s)")) % {"field": line, "step": step}
+    return tr(N_("%(field)s (%(step)s)")) % {"field": short_label(spec, tr), "step": step}
 
 
-def humanise(text: str) -> str:
-    """``text`` with every field path written as "Label (Step)"."""
+def humanise(text: str, tr: Callable[[str], str] = as_is) -> str:
+    """``text`` with every field path written as "Label (Step)" (``tr``: in the catalogs'
+    words; the text around them is left as it is)."""
     parent: list[str | None] = [None]
 
     def rewrite(match: re.Match[str]) -> str:
         written = match.group(1)
         if "." not in written and "_" not in written and "[" not in written:
             return match.group(0)  # a plain word ("hosting") is English, not a path
-        name = field_name(written, parent=parent[0])
+        name = field_name(written, parent=parent[0], tr=tr)
         if name is None:
             return match.group(0)
         full = _resolve(written, parent[0])

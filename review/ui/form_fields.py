@@ -5,15 +5,21 @@ Pure Python (no Streamlit): the pages render these, and the tests read them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from ..core.publication import N_
 from ..labels import enum_label as value_label
 
 Kind = Literal[
     "text", "textarea", "enum", "bool", "number", "int", "date", "multi", "lines", "items"
 ]
+
+
+def as_is(message: str) -> str:
+    return message
 
 
 def _codes(enum: type[StrEnum] | None) -> tuple[str, ...]:
@@ -36,10 +42,11 @@ class Column:
     def options(self) -> tuple[str, ...]:
         return _codes(self.enum)
 
-    def show(self, value: Any) -> str:
-        """The answer as a person reads it."""
+    def show(self, value: Any, tr: Callable[[str], str] = as_is) -> str:
+        """The answer as a person reads it (``tr`` puts the words through the catalogs)."""
         if self.kind == "bool":
-            return self.label.lower() if value else f"not {self.label.lower()}"
+            label = tr(self.label).lower()
+            return label if value else tr(N_("not %(label)s")) % {"label": label}
         if self.enum is not None:
             return value_label(self.enum, value)
         return str(value)
@@ -69,15 +76,15 @@ class Field:
     def show(self, value: Any) -> str:
         return value_label(self.enum, value) if self.enum is not None else str(value)
 
-    def item_title(self, item: dict[str, Any]) -> str:
+    def item_title(self, item: dict[str, Any], tr: Callable[[str], str] = as_is) -> str:
         """How an item is named on its buttons: "erp (api)", "lodash (4.17.21, MIT)"."""
         shown = [
-            _short(c.show(item[c.name]))
+            _short(c.show(item[c.name], tr))
             for c in self.columns
             if c.in_title and item.get(c.name) not in (None, "")
         ]
         if not shown:
-            return "(empty)"
+            return tr(N_("(empty)"))
         head, rest = shown[0], shown[1:]
         return f"{head} ({', '.join(rest)})" if rest else head
 

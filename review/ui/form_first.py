@@ -6,106 +6,120 @@ are also all that a submission needs (``standards/intake.yaml``).
 from __future__ import annotations
 
 from ..core import records as r
+from ..core.publication import N_
 from .form_fields import Field, Step
 
 P = "proposal."
 
 FIRST = Step(
-    "Tell us about the problem",
-    "Early consultation (GEN-6): these answers are enough to submit. They tell you the likely "
-    "review tier, the reviews, and what to get from vendors before you choose one.",
+    N_("Tell us about the problem"),
+    N_(
+        "Early consultation (GEN-6): these answers are enough to submit. They tell you the likely "
+        "review tier, the reviews, and what to get from vendors before you choose one."
+    ),
     (
-        Field(P + "title", "Title", "text", "A short name for the request.", required=True),
+        Field(P + "title", N_("Title"), "text", N_("A short name for the request."), required=True),
         Field(
             P + "department",
-            "Department",
+            N_("Department"),
             "text",
-            "Requests are filed for the department of your account.",
+            N_("Requests are filed for the department of your account."),
             required=True,
             readonly=True,
         ),
         Field(
             P + "problem_statement",
-            "Problem statement",
+            N_("Problem statement"),
             "textarea",
-            "GEN-1: the problem the technology should solve, in your words; a request without "
-            "one is not accepted for review.",
+            N_(
+                "GEN-1: the problem the technology should solve, in your words; a request without "
+                "one is not accepted for review."
+            ),
             required=True,
         ),
         Field(
             P + "acquisition_type",
-            "Kind of acquisition",
+            N_("Kind of acquisition"),
             "enum",
-            "GEN-1, GEN-3: what you are acquiring decides which reviews apply (ACC-2, OSS-4).",
+            N_("GEN-1, GEN-3: what you are acquiring decides which reviews apply (ACC-2, OSS-4)."),
             r.AcquisitionType,
         ),
         Field(
             P + "cost.one_time",
-            "One-time cost (USD, a rough figure)",
+            N_("One-time cost (USD, a rough figure)"),
             "number",
-            "GEN-2, PROC-1: part of the total contract value (TCV), which decides the tier.",
+            N_("GEN-2, PROC-1: part of the total contract value (TCV), which decides the tier."),
         ),
         Field(
             P + "cost.annual",
-            "Annual cost (USD, a rough figure)",
+            N_("Annual cost (USD, a rough figure)"),
             "number",
-            "GEN-2, PROC-1: TCV = one-time cost + annual cost x term.",
+            N_("GEN-2, PROC-1: TCV = one-time cost + annual cost x term."),
         ),
         Field(
             P + "cost.term_years",
-            "Term in years, renewals included",
+            N_("Term in years, renewals included"),
             "number",
-            "PROC-3: how long the City would use it, counting renewal options.",
+            N_("PROC-3: how long the City would use it, counting renewal options."),
         ),
         Field(
             P + "users.staff_count",
-            "How many City staff will use it",
+            N_("How many City staff will use it"),
             "int",
-            "SEC-2: staff sign in with the City's single sign-on.",
+            N_("SEC-2: staff sign in with the City's single sign-on."),
         ),
         Field(
             P + "users.public_facing",
-            "Will members of the public use it?",
+            N_("Will members of the public use it?"),
             "bool",
-            "GEN-2, ACC-1, ACC-4, ACC-5: public-facing services have more requirements.",
+            N_("GEN-2, ACC-1, ACC-4, ACC-5: public-facing services have more requirements."),
         ),
         Field(
             P + "data_classes",
-            "Data it will hold (classes; the most sensitive decides)",
+            N_("Data it will hold (classes; the most sensitive decides)"),
             "multi",
-            "DATA-1: Public, Internal, Confidential (personal information, employee records) or "
-            "Restricted (criminal justice, health, payment card, SSN, bank, biometric or "
-            "precise location data). Restricted data means a full review (GEN-2).",
+            N_(
+                "DATA-1: Public, Internal, Confidential (personal information, employee "
+                "records) or "
+                "Restricted (criminal justice, health, payment card, SSN, bank, biometric or "
+                "precise location data). Restricted data means a full review (GEN-2)."
+            ),
             r.DataClass,
         ),
         Field(
             P + "data_types",
-            "Kinds of personal or sensitive data",
+            N_("Kinds of personal or sensitive data"),
             "multi",
-            "DATA-1: each kind implies at least a class; the Restricted kinds imply Restricted.",
+            N_(
+                "DATA-1: each kind implies at least a class; the Restricted kinds imply Restricted."
+            ),
             r.DataType,
         ),
         Field(
             P + "ai.uses_ai",
-            "Does it use AI?",
+            N_("Does it use AI?"),
             "bool",
-            "AI-1: any AI feature is disclosed by the vendor.",
+            N_("AI-1: any AI feature is disclosed by the vendor."),
         ),
         Field(
             P + "ai.decision_impact",
-            "What the AI's output decides",
+            N_("What the AI's output decides"),
             "enum",
-            "AI-2: AI that informs decisions about benefits, eligibility, enforcement, "
-            "employment or access to services is significant, and means a full review.",
+            N_(
+                "AI-2: AI that informs decisions about benefits, eligibility, enforcement, "
+                "employment or access to services is significant, and means a full review."
+            ),
             r.DecisionImpact,
         ),
         Field(
             P + "surveillance.is_surveillance_technology",
-            "Is it surveillance technology?",
+            N_("Is it surveillance technology?"),
             "bool",
-            "PRIV-4: license plate readers, facial recognition, monitoring cameras, drones, "
-            "gunshot detection, social media monitoring, cell-site simulators, body-worn "
-            "cameras. These need a surveillance impact report and City Council approval.",
+            N_(
+                "PRIV-4: license plate readers, facial recognition, monitoring cameras, drones, "
+                "gunshot detection, social media monitoring, cell-site simulators, body-worn "
+                "cameras. These need a surveillance impact report and City Council approval."
+            ),
         ),
     ),
 )

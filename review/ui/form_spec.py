@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from ..core.publication import N_
 from .form_contract import CONTRACT_STEP
-from .form_fields import Column, Field, Kind, Step
+from .form_fields import Column, Field, Kind, Step, as_is
 from .form_first import FIRST
 from .form_steps import STEPS
 
@@ -114,11 +116,16 @@ def items_to_value(spec: Field, items: list[dict[str, Any]]) -> Any:
 
 
 def item_problems(
-    spec: Field, item: dict[str, Any], items: list[dict[str, Any]], editing: int | None
+    spec: Field,
+    item: dict[str, Any],
+    items: list[dict[str, Any]],
+    editing: int | None,
+    tr: Callable[[str], str] = as_is,
 ) -> list[str]:
-    """Why an item cannot be added as it is (named by the column's label), or nothing."""
+    """Why an item cannot be added as it is (named by the column's label), or nothing;
+    ``tr`` puts the words through the catalogs."""
     problems = [
-        f"{c.label} is required."
+        tr(N_("%(column)s is required.")) % {"column": tr(c.label)}
         for c in spec.columns
         if c.required and item.get(c.name) in (None, "")
     ]
@@ -127,7 +134,8 @@ def item_problems(
         for index, other in enumerate(items):
             if index != editing and other.get(key.name) == item.get(key.name):
                 problems.append(
-                    f"{key.show(item[key.name])} already has a {spec.item}: edit that one instead."
+                    tr(N_("%(answer)s already has a %(item)s: edit that one instead."))
+                    % {"answer": key.show(item[key.name], tr), "item": tr(spec.item)}
                 )
     return problems
 

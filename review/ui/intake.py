@@ -11,12 +11,14 @@ from typing import Any
 
 import streamlit as st
 
+from . import words
 from .field_names import short_label
 from .form_spec import Field, Step, get, lines_to_list, put
 from .items import render_items
 from .policy_text import plain, with_links
 
-NOT_ANSWERED = "— not answered —"
+NOT_ANSWERED = words.N_("— not answered —")  # a value compared below: shown through t()
+YES_NO = (words.N_("Yes"), words.N_("No"))
 NEEDED = " *"  # marks what a submission needs
 
 
@@ -50,11 +52,11 @@ def render_step(
 ) -> dict[str, Any]:
     """Render one step's widgets, writing every answer back into ``record``; returns a place
     under each field for its problems (filled by ``show_problems`` once they are known)."""
-    st.caption(plain(step.intro))
+    st.caption(plain(words.t(step.intro)))
     slots: dict[str, Any] = {}
     for spec in step.fields:
         marker = NEEDED if spec.required or spec.path in needed else ""
-        help_text = with_links(spec.help, titles or {})
+        help_text = with_links(words.t(spec.help), titles or {})
         if spec.kind == "items":
             render_items(spec, record, disabled=disabled, help_text=help_text, marker=marker)
         else:
@@ -62,7 +64,7 @@ def render_step(
                 spec,
                 get(record, spec.path),
                 disabled=disabled or spec.readonly,
-                label=spec.label + marker,
+                label=words.t(spec.label) + marker,
                 help_text=help_text,
             )
             if not spec.readonly:
@@ -77,7 +79,11 @@ def show_problems(step: Step, slots: dict[str, Any], problems: dict[str, str]) -
         found = problem_for(spec, problems)
         if found and spec.path in slots:
             slots[spec.path].error(
-                f"{short_label(spec)}: " + "\n\n".join(plain(t) for t in found),
+                words.t("%(field)s: %(problems)s")
+                % {
+                    "field": short_label(spec, words.t),
+                    "problems": "\n\n".join(plain(t) for t in found),
+                },
                 icon=":material/warning:",
             )
 
@@ -90,8 +96,9 @@ def render_field(
     label: str | None = None,
     help_text: str | None = None,
 ) -> Any:
-    label = label or spec.label
-    key, help_text = spec.key, help_text if help_text is not None else spec.help
+    label = label or words.t(spec.label)
+    key = spec.key
+    help_text = help_text if help_text is not None else words.t(spec.help)
     if spec.kind in ("text", "textarea"):
         widget = st.text_input if spec.kind == "text" else st.text_area
         text = widget(label, value=current or "", key=key, help=help_text, disabled=disabled)
@@ -105,14 +112,21 @@ def render_field(
             index=options.index(shown) if shown in options else 0,
             key=key,
             help=help_text,
-            format_func=lambda v: NOT_ANSWERED if v is None else spec.show(v),
+            format_func=lambda v: words.t(NOT_ANSWERED) if v is None else spec.show(v),
             disabled=disabled,
         )
     if spec.kind == "bool":
-        choices = [NOT_ANSWERED, "Yes", "No"]
+        choices = [NOT_ANSWERED, *YES_NO]
         index = 0 if current is None else (1 if current else 2)
         picked = st.radio(
-            label, choices, index=index, key=key, help=help_text, horizontal=True, disabled=disabled
+            label,
+            choices,
+            index=index,
+            key=key,
+            help=help_text,
+            horizontal=True,
+            disabled=disabled,
+            format_func=words.t,
         )
         return None if picked == NOT_ANSWERED else picked == "Yes"
     if spec.kind in ("number", "int"):

@@ -14,12 +14,14 @@ from typing import Any
 
 import streamlit as st
 
+from . import words
 from .focus import focus_later
 from .form_fields import Column, Field
 from .form_spec import get, item_problems, items_to_value, put, value_to_items
 from .policy_text import literal
 
-NOT_ANSWERED = "— not answered —"
+NOT_ANSWERED = words.N_("— not answered —")  # a value compared below: shown through t()
+YES_NO = (words.N_("Yes"), words.N_("No"))
 PER_PAGE = 25
 _EDITING = "items-editing"  # field key -> index being edited
 _ROUND = "items-round"  # field key -> counter that renews the form's widgets after a change
@@ -40,7 +42,7 @@ def render_items(
     if editing is not None and editing >= len(items):
         editing = None
     with st.container(key=spec.key):
-        st.markdown(f"**{spec.label}**{marker}")
+        st.markdown(f"**{words.t(spec.label)}**{marker}")
         st.caption(help_text)
         flash = _state(FLASH).pop(spec.key, None)
         if flash:
@@ -59,7 +61,7 @@ def _listing(
     disabled: bool,
 ) -> None:
     if not items:
-        st.caption(f"No {spec.item} listed yet.")
+        st.caption(words.t("No %(item)s listed yet.") % {"item": words.t(spec.item)})
         return
     start = 0
     if len(items) > PER_PAGE:
@@ -67,31 +69,37 @@ def _listing(
         page = st.pagination(pages, key=f"{spec.key}-page")
         start = (page - 1) * PER_PAGE
         st.caption(
-            f"{spec.item.capitalize()}s {start + 1}–{min(start + PER_PAGE, len(items))} "
-            f"of {len(items)}"
+            words.t("%(items)ss %(first)s–%(last)s of %(count)s")
+            % {
+                "items": words.t(spec.item).capitalize(),
+                "first": start + 1,
+                "last": min(start + PER_PAGE, len(items)),
+                "count": len(items),
+            }
         )
     for index in range(start, min(start + PER_PAGE, len(items))):
         item = items[index]
-        title = spec.item_title(item)
+        title = spec.item_title(item, words.t)
+        what = words.t(spec.item)
         with st.container(border=True, key=f"{spec.key}-item-{index}"):
             details = " · ".join(
-                f"{c.label}: **{literal(_answer(c, item[c.name]))}**"
+                f"{words.t(c.label)}: **{literal(_answer(c, item[c.name]))}**"
                 for c in spec.columns
                 if item.get(c.name) not in (None, "")
             )
-            mark = " (editing below)" if index == editing else ""
+            mark = words.t(" (editing below)") if index == editing else ""
             st.markdown(f"{index + 1}. {details}{mark}")
             if disabled:
                 continue
             with st.container(horizontal=True):
                 st.button(
-                    f"Edit {spec.item} {literal(title)}",
+                    words.t("Edit %(item)s %(title)s") % {"item": what, "title": literal(title)},
                     key=f"{spec.key}-edit-{index}",
                     on_click=_start_edit,
                     args=(spec, index),
                 )
                 st.button(
-                    f"Remove {spec.item} {literal(title)}",
+                    words.t("Remove %(item)s %(title)s") % {"item": what, "title": literal(title)},
                     key=f"{spec.key}-remove-{index}",
                     on_click=_remove,
                     args=(spec, record, index),
@@ -118,7 +126,10 @@ def _remove(spec: Field, record: dict[str, Any], index: int) -> None:
     _state(_UNDO)[spec.key] = (index, removed)
     _state(_EDITING).pop(spec.key, None)
     _renew(spec)
-    _state(FLASH)[spec.key] = f"Removed {spec.item} {literal(spec.item_title(removed))}."
+    _state(FLASH)[spec.key] = words.t("Removed %(item)s %(title)s.") % {
+        "item": words.t(spec.item),
+        "title": literal(spec.item_title(removed, words.t)),
+    }
     focus_later(f".st-key-{spec.key}-undo button")
 
 
@@ -127,12 +138,19 @@ def _undo(spec: Field, record: dict[str, Any], items: list[dict[str, Any]], disa
     if removed is None or disabled:
         return
     index, item = removed
-    title = spec.item_title(item)
-    if st.button(f"Put back {spec.item} {literal(title)}", key=f"{spec.key}-undo"):
+    title = spec.item_title(item, words.t)
+    what = words.t(spec.item)
+    if st.button(
+        words.t("Put back %(item)s %(title)s") % {"item": what, "title": literal(title)},
+        key=f"{spec.key}-undo",
+    ):
         items.insert(min(index, len(items)), item)
         put(record, spec.path, items_to_value(spec, items))
         _state(_UNDO).pop(spec.key, None)
-        _state(FLASH)[spec.key] = f"Put back {spec.item} {title}."
+        _state(FLASH)[spec.key] = words.t("Put back %(item)s %(title)s.") % {
+            "item": what,
+            "title": title,
+        }
         st.rerun()
 
 
@@ -142,11 +160,16 @@ def _item_form(
     current = items[editing] if editing is not None else {}
     round_ = _state(_ROUND).get(spec.key, 0)
     prefix = f"{spec.key}-{round_}"
-    heading = (
-        f"Change {spec.item} {literal(spec.item_title(current))}"
-        if editing is not None
-        else f"Add {'an' if spec.item[:1] in 'aeiou' else 'a'} {spec.item}"
-    )
+    what = words.t(spec.item)
+    if editing is not None:
+        heading = words.t("Change %(item)s %(title)s") % {
+            "item": what,
+            "title": literal(spec.item_title(current, words.t)),
+        }
+    elif spec.item[:1] in "aeiou":
+        heading = words.t("Add an %(item)s") % {"item": what}
+    else:
+        heading = words.t("Add a %(item)s") % {"item": what}
     with st.container(key=f"{spec.key}-form"), st.form(key=f"{spec.key}-itemform", border=True):
         st.markdown(f"**{heading}**")
         values = {
@@ -155,12 +178,13 @@ def _item_form(
         }
         with st.container(horizontal=True):
             saved = st.form_submit_button(
-                f"Save {spec.item}" if editing is not None else f"Add {spec.item}",
+                (words.t("Save %(item)s") if editing is not None else words.t("Add %(item)s"))
+                % {"item": what},
                 type="primary",
                 key=f"{spec.key}-submit",
             )
             cancelled = editing is not None and st.form_submit_button(
-                "Cancel the change", key=f"{spec.key}-cancel"
+                words.t("Cancel the change"), key=f"{spec.key}-cancel"
             )
     if cancelled:
         _state(_EDITING).pop(spec.key, None)
@@ -168,7 +192,7 @@ def _item_form(
         st.rerun()
     if not saved:
         return
-    problems = item_problems(spec, values, items, editing)
+    problems = item_problems(spec, values, items, editing, words.t)
     if problems:
         for problem in problems:
             st.error(problem)
@@ -176,10 +200,16 @@ def _item_form(
     clean = {k: v for k, v in values.items() if v not in (None, "")}
     if editing is None:
         items.append(clean)
-        done = f"Added {spec.item} {literal(spec.item_title(clean))}."
+        done = words.t("Added %(item)s %(title)s.") % {
+            "item": what,
+            "title": literal(spec.item_title(clean, words.t)),
+        }
     else:
         items[editing] = clean
-        done = f"Saved {spec.item} {literal(spec.item_title(clean))}."
+        done = words.t("Saved %(item)s %(title)s.") % {
+            "item": what,
+            "title": literal(spec.item_title(clean, words.t)),
+        }
     put(record, spec.path, items_to_value(spec, items))
     _state(_EDITING).pop(spec.key, None)
     _state(_UNDO).pop(spec.key, None)
@@ -190,8 +220,8 @@ def _item_form(
 
 
 def _column_input(column: Column, current: Any, key: str) -> Any:
-    label = column.label + (" *" if column.required else "")
-    helptext = column.help or None
+    label = words.t(column.label) + (" *" if column.required else "")
+    helptext = words.t(column.help) if column.help else None
     if column.kind == "enum":
         options: list[str | None] = [None, *column.options]
         shown = str(current) if current is not None else None
@@ -199,14 +229,22 @@ def _column_input(column: Column, current: Any, key: str) -> Any:
             label,
             options,
             index=options.index(shown) if shown in options else 0,
-            format_func=lambda v: NOT_ANSWERED if v is None else column.show(v),
+            format_func=lambda v: words.t(NOT_ANSWERED) if v is None else column.show(v, words.t),
             key=key,
             help=helptext,
         )
     if column.kind == "bool":
-        choices = [NOT_ANSWERED, "Yes", "No"]
+        choices = [NOT_ANSWERED, *YES_NO]
         index = 0 if current is None else (1 if current else 2)
-        picked = st.radio(label, choices, index=index, key=key, horizontal=True, help=helptext)
+        picked = st.radio(
+            label,
+            choices,
+            index=index,
+            key=key,
+            horizontal=True,
+            help=helptext,
+            format_func=words.t,
+        )
         return None if picked == NOT_ANSWERED else picked == "Yes"
     if column.kind == "date":
         value = current if isinstance(current, dt.date) else _date(current)
@@ -226,8 +264,8 @@ def _column_input(column: Column, current: Any, key: str) -> Any:
 
 def _answer(column: Column, value: Any) -> str:
     if column.kind == "bool":
-        return "yes" if value else "no"
-    return column.show(value)
+        return words.t("yes") if value else words.t("no")
+    return column.show(value, words.t)
 
 
 def _date(value: Any) -> dt.date | None:

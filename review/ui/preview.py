@@ -19,7 +19,7 @@ from ..core.findings import Evaluation
 from ..core.loading import submission_from_data
 from ..core.records import Submission
 from ..errors import FieldProblem, RecordInvalid
-from . import components
+from . import components, words
 from .field_names import humanise
 from .form_spec import preview_record, prune
 from .policy_text import plain
@@ -49,7 +49,9 @@ def judge(record: dict[str, Any], today: dt.date, *, answered: bool) -> Preview:
 def tier_text(result: Evaluation) -> str:
     """The engine's own sentence on the tier (GEN-2), in a person's words."""
     found = next((f for f in result.findings if f.rule_id.startswith("GEN-002-tier")), None)
-    return humanise(found.message) if found else f"Tier {result.tier}."
+    if found:
+        return humanise(found.message, words.t)
+    return words.t("Tier %(tier)s.") % {"tier": result.tier}
 
 
 def reviews_text(result: Evaluation) -> str:
@@ -57,25 +59,38 @@ def reviews_text(result: Evaluation) -> str:
 
 
 def findings(preview: Preview, titles: dict[str, str]) -> None:
-    st.subheader("What the standards say so far")
+    st.subheader(words.t("What the standards say so far"))
     if not preview.answered:
         st.info(
-            "Nothing answered yet. Once you answer, the findings of the City's standards "
-            "appear here as you go."
+            words.t(
+                "Nothing answered yet. Once you answer, the findings of the City's standards "
+                "appear here as you go."
+            )
         )
         return
     if preview.result is None:
-        st.warning("Some answers need fixing before the standards can be checked:")
+        st.warning(words.t("Some answers need fixing before the standards can be checked:"))
         for problem in preview.problems[:10]:
-            st.markdown(f"- {plain(humanise(str(problem)))}")
+            st.markdown(f"- {plain(humanise(str(problem), words.t))}")
         return
     result = preview.result
-    st.caption(f"Checked in {preview.ms:.0f} ms against {result.standards_version}.")
-    st.markdown(f"**Tier {result.tier}** · TCV {plain(f'${result.tcv:,.2f}')}")
+    st.caption(
+        words.t("Checked in %(ms).0f ms against %(standards)s.")
+        % {"ms": preview.ms, "standards": result.standards_version}
+    )
+    st.markdown(
+        words.t("**Tier %(tier)s** · TCV %(tcv)s")
+        % {"tier": result.tier, "tcv": plain(f"${result.tcv:,.2f}")}
+    )
     components.disposition(result.disposition)
-    st.markdown("**Sign-offs needed:** " + reviews_text(result))
+    st.markdown(words.t("**Sign-offs needed:** %(reviews)s") % {"reviews": reviews_text(result)})
     acted_on = policy.current().acted_on
     serious = [f.to_dict() for f in result.findings if f.severity in acted_on]
     counts = {s: sum(1 for f in serious if f["severity"] == s) for s in acted_on}
-    st.markdown(", ".join(f"{n} {s}" for s, n in counts.items()))
+    st.markdown(
+        ", ".join(
+            words.t("%(count)s %(severity)s") % {"count": n, "severity": s}
+            for s, n in counts.items()
+        )
+    )
     components.findings_by_domain(serious, titles, key="preview")

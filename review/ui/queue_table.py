@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from review.ui import words
+
 REQUEST_URL = "request"  # the request page's address (st.Page infers it from request.py)
 
 STYLE = """<style>
@@ -46,8 +48,10 @@ class Row:
 
 
 def html(caption: str, headers: tuple[str, ...], rows: list[Row]) -> str:
-    """The table as HTML; each link's id is ``open-<ref>-<key>``."""
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (*headers, "Open"))
+    """The table as HTML; each link's id is ``open-<ref>-<key>``. The caption, headers and
+    cells come in the reader's words (the page translates them); the table's own words go
+    through the catalogs here."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (*headers, words.t("Open")))
     body = []
     for row in rows:
         cells = [
@@ -56,9 +60,10 @@ def html(caption: str, headers: tuple[str, ...], rows: list[Row]) -> str:
         ]
         href = escape(f"{REQUEST_URL}?{urlencode({'id': row.id})}", quote=True)
         anchor = escape(f"open-{row.ref}-{row.key}", quote=True)
+        link = escape(words.t("Open %(ref)s") % {"ref": row.ref})
         cells.append(
             f'<td class="open-cell"><a class="open" id="{anchor}" href="{href}" '
-            f'target="_self">Open {escape(row.ref)}</a></td>'
+            f'target="_self">{link}</a></td>'
         )
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (

@@ -17,6 +17,7 @@ from ..services.permissions import Permissions, RuleGroup
 from ..services.roles import Role
 from ..services.views import ProposalView
 from . import actions as ui
+from . import words
 
 
 def action_forms(
@@ -33,9 +34,9 @@ def action_forms(
     ]
     comment_form(svc, actor, view, version)
     if not any(shown):
-        st.caption("Besides commenting, nothing on this request is yours to do right now.")
+        st.caption(words.t("Besides commenting, nothing on this request is yours to do right now."))
     if may.possible_outcomes:
-        st.caption("Decide this request on the Approvals page.")
+        st.caption(words.t("Decide this request on the Approvals page."))
 
 
 def _date(value: object, fallback: dt.date) -> dt.date:
@@ -48,10 +49,10 @@ def resubmit_form(
     if not may.resubmit.ok:
         return False
     with st.form("resubmit-form"):
-        st.markdown("**Resubmit** the latest saved version with your response")
-        st.caption("Edit the record under My requests first, then resubmit here.")
-        response = st.text_area("Response to the change request", key="resubmit-response")
-        if st.form_submit_button("Resubmit", key="resubmit-submit"):
+        st.markdown(words.t("**Resubmit** the latest saved version with your response"))
+        st.caption(words.t("Edit the record under My requests first, then resubmit here."))
+        response = st.text_area(words.t("Response to the change request"), key="resubmit-response")
+        if st.form_submit_button(words.t("Resubmit"), key="resubmit-submit"):
             ui.run_action(
                 lambda: proposals.resubmit(
                     svc,
@@ -60,7 +61,7 @@ def resubmit_form(
                     expected_version=version,
                     response=response or None,
                 ),
-                f"{view.ref} was resubmitted for review.",
+                words.t("%(ref)s was resubmitted for review.") % {"ref": view.ref},
             )
     return True
 
@@ -71,14 +72,14 @@ def withdraw_form(
     if not may.withdraw.ok:
         return False
     with st.form("withdraw-form"):
-        st.markdown("**Withdraw** this request (it stays on record)")
-        reason = st.text_area("Reason for withdrawing", key="withdraw-reason")
-        if st.form_submit_button("Withdraw", key="withdraw-submit"):
+        st.markdown(words.t("**Withdraw** this request (it stays on record)"))
+        reason = st.text_area(words.t("Reason for withdrawing"), key="withdraw-reason")
+        if st.form_submit_button(words.t("Withdraw"), key="withdraw-submit"):
             ui.run_action(
                 lambda: proposals.withdraw(
                     svc, actor.username, view.id, reason=reason, expected_version=version
                 ),
-                f"{view.ref} was withdrawn.",
+                words.t("%(ref)s was withdrawn.") % {"ref": view.ref},
             )
     return True
 
@@ -90,24 +91,29 @@ def signoff_form(
     if not may.sign_off:
         return False
     options = {o.domain: o for o in may.sign_off}
-    st.markdown("**Sign off** your domain of this version")
+    st.markdown(words.t("**Sign off** your domain of this version"))
     domain = str(
         st.selectbox(
-            "Domain to sign off", list(options), format_func=ui.domain_title, key="signoff-domain"
+            words.t("Domain to sign off"),
+            list(options),
+            format_func=ui.domain_title,
+            key="signoff-domain",
         )
     )
     warning = options[domain].open_blockers
     with st.form("signoff-form"):
         confirmed = True
         if warning:
-            st.warning(f"Before you sign off: {warning}.")
+            st.warning(words.t("Before you sign off: %(blockers)s.") % {"blockers": warning})
             confirmed = st.checkbox(
-                "I have read the open blockers and sign off anyway", key="signoff-confirm"
+                words.t("I have read the open blockers and sign off anyway"), key="signoff-confirm"
             )
-        note = st.text_area("Sign-off note (optional)", key="signoff-note")
-        if st.form_submit_button("Sign off", key="signoff-submit"):
+        note = st.text_area(words.t("Sign-off note (optional)"), key="signoff-note")
+        if st.form_submit_button(words.t("Sign off"), key="signoff-submit"):
             if not confirmed:
-                st.error("Confirm that you have read the open blockers, or resolve them first.")
+                st.error(
+                    words.t("Confirm that you have read the open blockers, or resolve them first.")
+                )
             else:
                 ui.run_action(
                     lambda: signoffs.sign_off(
@@ -118,7 +124,8 @@ def signoff_form(
                         note=note or None,
                         expected_version=version,
                     ),
-                    f"{ui.domain_title(domain)} signed off on {view.ref}.",
+                    words.t("%(domain)s signed off on %(ref)s.")
+                    % {"domain": ui.domain_title(domain), "ref": view.ref},
                 )
     return True
 
@@ -129,12 +136,15 @@ def changes_form(
     if not may.request_changes:
         return False
     with st.form("changes-form"):
-        st.markdown("**Request changes** from the department")
+        st.markdown(words.t("**Request changes** from the department"))
         domain = st.selectbox(
-            "Your domain", may.request_changes, format_func=ui.domain_title, key="changes-domain"
+            words.t("Your domain"),
+            may.request_changes,
+            format_func=ui.domain_title,
+            key="changes-domain",
         )
-        reason = st.text_area("What must change", key="changes-reason")
-        if st.form_submit_button("Request changes", key="changes-submit"):
+        reason = st.text_area(words.t("What must change"), key="changes-reason")
+        if st.form_submit_button(words.t("Request changes"), key="changes-submit"):
             ui.run_action(
                 lambda: reviews.request_changes(
                     svc,
@@ -144,7 +154,7 @@ def changes_form(
                     reason=reason,
                     expected_version=version,
                 ),
-                f"Changes requested on {view.ref}.",
+                words.t("Changes requested on %(ref)s.") % {"ref": view.ref},
             )
     return True
 
@@ -163,7 +173,8 @@ def _subjects(group: RuleGroup, key: str) -> list[str | None]:
         return group.subjects
     by_key = {f.key: f.finding.get("subject") for f in group.findings}
     chosen = st.multiselect(
-        f"Findings of {group.rule_id} ({len(by_key)}; every one unless you remove some)",
+        words.t("Findings of %(rule)s (%(count)s; every one unless you remove some)")
+        % {"rule": group.rule_id, "count": len(by_key)},
         list(by_key),
         default=list(by_key),
         format_func=lambda k: ui.subject_label(by_key[k]),
@@ -180,21 +191,22 @@ def waive_form(
         _elsewhere(may)
     if not may.waive:
         return False
-    st.markdown("**Waive findings** (GEN-5: justification, compensating controls, expiry)")
-    group = _pick_group(may.waive, "Rule whose findings to waive", "waive")
+    st.markdown(words.t("**Waive findings** (GEN-5: justification, compensating controls, expiry)"))
+    group = _pick_group(may.waive, words.t("Rule whose findings to waive"), "waive")
     earliest, proposed, latest = may.waiver_expiry
     with st.form("waive-form"):
         subjects = _subjects(group, "waive")
-        justification = st.text_area("Justification", key="waive-justification")
-        controls = st.text_area("Compensating controls", key="waive-controls")
+        justification = st.text_area(words.t("Justification"), key="waive-justification")
+        controls = st.text_area(words.t("Compensating controls"), key="waive-controls")
         expires = st.date_input(
-            f"Waiver expires on (at the latest {latest.isoformat()})",
+            words.t("Waiver expires on (at the latest %(latest)s)")
+            % {"latest": latest.isoformat()},
             value=proposed,
             min_value=earliest,
             max_value=latest,
             key="waive-expires",
         )
-        if st.form_submit_button("Grant waiver", key="waive-submit"):
+        if st.form_submit_button(words.t("Grant waiver"), key="waive-submit"):
             many = len(subjects)
             ui.run_action(
                 lambda: waivers.grant_group(
@@ -208,8 +220,12 @@ def waive_form(
                     expires_on=_date(expires, proposed),
                     expected_version=version,
                 ),
-                f"Waiver of {group.rule_id} granted"
-                + (f" for {many} findings." if many > 1 else "."),
+                (
+                    words.t("Waiver of %(rule)s granted for %(count)s findings.")
+                    if many > 1
+                    else words.t("Waiver of %(rule)s granted.")
+                )
+                % {"rule": group.rule_id, "count": many},
             )
     _elsewhere(may)
     return True
@@ -218,8 +234,12 @@ def waive_form(
 def _elsewhere(may: Permissions) -> None:
     if may.waivable_elsewhere:
         st.caption(
-            "Waivable findings outside your authority: "
-            + "; ".join(f"{ui.domain_title(d)} — {who}" for d, who in may.waivable_elsewhere)
+            words.t("Waivable findings outside your authority: %(who)s")
+            % {
+                "who": "; ".join(
+                    f"{ui.domain_title(d)} — {who}" for d, who in may.waivable_elsewhere
+                )
+            }
         )
 
 
@@ -229,15 +249,19 @@ def condition_form(
     """GEN-8: one condition of approval for the chosen findings of one rule."""
     if not may.condition:
         return False
-    st.markdown("**Add a condition of approval** to major findings (GEN-8)")
-    group = _pick_group(may.condition, "Rule whose findings the condition covers", "condition")
+    st.markdown(words.t("**Add a condition of approval** to major findings (GEN-8)"))
+    group = _pick_group(
+        may.condition, words.t("Rule whose findings the condition covers"), "condition"
+    )
     earliest, proposed = may.condition_due
     with st.form("condition-form", clear_on_submit=True):
         subjects = _subjects(group, "condition")
-        text = st.text_area("Condition", key="condition-text")
-        owner = st.text_input("Owner", key="condition-owner")
-        due = st.date_input("Due date", value=proposed, min_value=earliest, key="condition-due")
-        if st.form_submit_button("Add condition", key="condition-submit"):
+        text = st.text_area(words.t("Condition"), key="condition-text")
+        owner = st.text_input(words.t("Owner"), key="condition-owner")
+        due = st.date_input(
+            words.t("Due date"), value=proposed, min_value=earliest, key="condition-due"
+        )
+        if st.form_submit_button(words.t("Add condition"), key="condition-submit"):
             ui.run_action(
                 lambda: approval_conditions.add_group(
                     svc,
@@ -250,7 +274,7 @@ def condition_form(
                     due_date=_date(due, proposed),
                     expected_version=version,
                 ),
-                f"Condition added to {group.rule_id}.",
+                words.t("Condition added to %(rule)s.") % {"rule": group.rule_id},
             )
     return True
 
@@ -262,21 +286,21 @@ def condition_status_form(
         return False
     by_id = {c.id: c for c in may.conditions}
     with st.form("condition-status-form"):
-        st.markdown("**Update a condition**")
+        st.markdown(words.t("**Update a condition**"))
         cid = st.selectbox(
-            "Condition",
+            words.t("Condition"),
             list(by_id),
             format_func=lambda i: ui.condition_label(by_id[i]),
             key="condition-status-id",
         )
         status = st.radio(
-            "New status",
+            words.t("New status"),
             ["met", "cancelled"],
-            format_func=lambda s: "Met" if s == "met" else "Cancelled",
+            format_func=lambda s: words.t("Met") if s == "met" else words.t("Cancelled"),
             horizontal=True,
             key="condition-status-value",
         )
-        if st.form_submit_button("Update condition", key="condition-status-submit"):
+        if st.form_submit_button(words.t("Update condition"), key="condition-status-submit"):
             ui.run_action(
                 lambda: approval_conditions.set_status(
                     svc,
@@ -286,7 +310,7 @@ def condition_status_form(
                     str(status),
                     expected_version=version,
                 ),
-                f"Condition #{cid} marked {status}.",
+                words.t("Condition #%(id)s marked %(status)s.") % {"id": cid, "status": status},
             )
     return True
 
@@ -294,21 +318,21 @@ def condition_status_form(
 def comment_form(svc: Services, actor: Actor, view: ProposalView, version: int) -> None:
     """Anyone who can see the request may comment."""
     with st.form("comment-form", clear_on_submit=False):
-        st.markdown("**Comment**")
+        st.markdown(words.t("**Comment**"))
         reviewer_domains = actor.domains(Role.REVIEWER)
         about: str | None = None
         if reviewer_domains:
             about = st.selectbox(
-                "About domain (optional)",
+                words.t("About domain (optional)"),
                 [None, *reviewer_domains],
-                format_func=lambda d: "General" if d is None else ui.domain_title(d),
+                format_func=lambda d: words.t("General") if d is None else ui.domain_title(d),
                 key="comment-domain",
             )
-        body = st.text_area("Comment", key="comment-body")
-        if st.form_submit_button("Post comment", key="comment-submit"):
+        body = st.text_area(words.t("Comment"), key="comment-body")
+        if st.form_submit_button(words.t("Post comment"), key="comment-submit"):
             ui.run_action(
                 lambda: reviews.comment(
                     svc, actor.username, view.id, body, domain=about, expected_version=version
                 ),
-                "Comment posted.",
+                words.t("Comment posted."),
             )

@@ -18,7 +18,7 @@ from ..evidence.attach import merge
 from ..labels import enum_label
 from ..services import attachments
 from ..services.context import Actor, Services
-from . import drafts
+from . import drafts, words
 from .field_names import humanise
 from .form_spec import get, put
 from .policy_text import literal
@@ -27,11 +27,11 @@ FLASH = "upload-flash"
 
 
 def render_uploads(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
-    st.markdown("**Upload a vendor document**")
+    st.markdown(words.t("**Upload a vendor document**"))
     if draft["id"] is None:
         drafts.save(svc, actor, draft)
     if draft["id"] is None:
-        st.info("Answer the first step first: documents are stored with the saved draft.")
+        st.info(words.t("Answer the first step first: documents are stored with the saved draft."))
         return
     flash = st.session_state.pop(FLASH, None)
     if flash:
@@ -39,21 +39,21 @@ def render_uploads(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
     with st.form("upload-form", clear_on_submit=True):
         kinds: list[str] = list(attachments.KINDS)
         kind = st.selectbox(
-            "Kind of document",
+            words.t("Kind of document"),
             kinds,
             format_func=lambda k: enum_label(AttachmentKind, k),
             key="upload-kind",
         )
         upload = st.file_uploader(
-            "Document (up to 25 MB)",
+            words.t("Document (up to 25 MB)"),
             key="upload-file",
             type=["docx", "pdf", "html", "htm", "md", "yaml", "yml", "json", "txt"],
         )
-        sent = st.form_submit_button("Read and store the document", key="upload-read")
+        sent = st.form_submit_button(words.t("Read and store the document"), key="upload-read")
     if sent and upload is not None and kind is not None:
         _store(svc, actor, draft, kind, upload.name, upload.getvalue())
     elif sent:
-        st.error("Choose a file to upload first.")
+        st.error(words.t("Choose a file to upload first."))
     _stored(svc, actor, draft)
 
 
@@ -61,7 +61,7 @@ def _store(
     svc: Services, actor: Actor, draft: dict[str, Any], kind: str, name: str, data: bytes
 ) -> None:
     if not drafts.save(svc, actor, draft):  # the upload is based on the answers as saved
-        st.error("Save the draft first (see above).")
+        st.error(words.t("Save the draft first (see above)."))
         return
     try:
         stored = attachments.add(
@@ -77,8 +77,12 @@ def _store(
         st.error(str(exc))
         return
     draft["version"] = stored.proposal_version
-    what = "; what it says is listed below" if stored.extracted else ""
-    st.session_state[FLASH] = f"Stored {stored.filename} ({stored.size:,} bytes){what}."
+    stored_text = (
+        words.t("Stored %(file)s (%(size)s bytes); what it says is listed below.")
+        if stored.extracted
+        else words.t("Stored %(file)s (%(size)s bytes).")
+    )
+    st.session_state[FLASH] = stored_text % {"file": stored.filename, "size": f"{stored.size:,}"}
     st.rerun()
 
 
@@ -90,23 +94,28 @@ def _stored(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
         return
     if not documents:
         return
-    st.markdown("**Documents stored with this request**")
+    st.markdown(words.t("**Documents stored with this request**"))
     for document in documents:
         with st.container(border=True, key=f"upload-doc-{document.id}"):
             st.markdown(
-                f"{literal(document.filename)} · {enum_label(AttachmentKind, document.kind)} · "
-                f"{document.size:,} bytes"
+                words.t("%(file)s · %(kind)s · %(size)s bytes")
+                % {
+                    "file": literal(document.filename),
+                    "kind": enum_label(AttachmentKind, document.kind),
+                    "size": f"{document.size:,}",
+                }
             )
             found = document.extracted
             if not found or not found.get("section"):
                 continue
             answers: dict[str, Any] = found["answers"]
-            names = [humanise(f"{found['section']}.{k}") for k in answers]
-            st.caption("It says: " + "; ".join(names))
+            names = [humanise(f"{found['section']}.{k}", words.t) for k in answers]
+            st.caption(words.t("It says: %(fields)s") % {"fields": "; ".join(names)})
             for warning in found.get("warnings", [])[:5]:
                 st.warning(warning)
             if st.button(
-                f"Use what {literal(document.filename)} says in the form",
+                words.t("Use what %(file)s says in the form")
+                % {"file": literal(document.filename)},
                 key=f"upload-apply-{document.id}",
             ):
                 _apply(svc, actor, draft, document.kind, document.filename, found)
@@ -148,17 +157,26 @@ def _apply(
         put(record, "proposal.attachments", [*listed, {"kind": kind, "path": filename}])
     drafts.forget_widgets()
     saved = drafts.save(svc, actor, draft)
-    message = "Filled: " + (
-        "; ".join(humanise(f"{found['section']}.{k}") for k in filled) or "nothing new"
-    )
     section_name = found["section"]
+
+    def named(key: str) -> str:
+        return humanise(f"{section_name}.{key}", words.t)
+
+    parts = [
+        words.t("Filled: %(fields)s")
+        % {"fields": "; ".join(named(k) for k in filled) or words.t("nothing new")}
+    ]
     for key, count in added.items():
-        message += f". Added {count} to {humanise(f'{section_name}.{key}')}"
+        parts.append(
+            words.t("Added %(count)s to %(field)s") % {"count": count, "field": named(key)}
+        )
     kept = [k for k in kept if k not in added]
     if kept:
-        message += ". Kept your answers for: " + "; ".join(
-            humanise(f"{found['section']}.{k}") for k in kept
+        parts.append(
+            words.t("Kept your answers for: %(fields)s")
+            % {"fields": "; ".join(named(k) for k in kept)}
         )
-    message += ". Saved." if saved else ". Not saved yet (see above)."
+    parts.append(words.t("Saved.") if saved else words.t("Not saved yet (see above)."))
+    message = ". ".join(parts)
     st.session_state[FLASH] = message
     st.rerun()

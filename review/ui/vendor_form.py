@@ -9,76 +9,84 @@ Pure Python (no Streamlit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from ..core.publication import N_
 from ..services.vendor_links import rules
-from .form_fields import Field, Step
+from .form_fields import Field, Step, as_is
 from .form_steps import STEPS
 
 # the department's wording of a question -> the vendor's (same field, same policy section)
 _VENDOR_WORDS: dict[str, tuple[str, str]] = {
     "proposal.authentication.sso": (
-        "Single sign-on your product supports",
-        "SEC-2: City staff sign in with the City's identity provider (SAML or OIDC).",
+        N_("Single sign-on your product supports"),
+        N_("SEC-2: City staff sign in with the City's identity provider (SAML or OIDC)."),
     ),
     "proposal.authentication.mfa": (
-        "Multi-factor authentication for every account?",
-        "SEC-2: required where Confidential or Restricted City data can be reached.",
+        N_("Multi-factor authentication for every account?"),
+        N_("SEC-2: required where Confidential or Restricted City data can be reached."),
     ),
     "proposal.encryption.tls_min_version": (
-        "Oldest TLS version your endpoints accept",
-        "SEC-3: the lowest TLS version any of your endpoints still accepts.",
+        N_("Oldest TLS version your endpoints accept"),
+        N_("SEC-3: the lowest TLS version any of your endpoints still accepts."),
     ),
     "proposal.encryption.at_rest": (
-        "Is City data encrypted at rest?",
-        "SEC-3: required for Confidential and Restricted data.",
+        N_("Is City data encrypted at rest?"),
+        N_("SEC-3: required for Confidential and Restricted data."),
     ),
     "proposal.certifications": (
-        "Your certifications and attestations",
-        "SEC-1, SEC-8, SEC-9, SEC-10: each attestation you hold (SOC 2, ISO 27001, ...), with "
-        "its date.",
+        N_("Your certifications and attestations"),
+        N_(
+            "SEC-1, SEC-8, SEC-9, SEC-10: each attestation you hold (SOC 2, ISO 27001, ...), with "
+            "its date."
+        ),
     ),
     "proposal.pen_test_date": (
-        "Date of your last independent penetration test",
-        "SEC-6: asked of internet-facing systems that hold sensitive data.",
+        N_("Date of your last independent penetration test"),
+        N_("SEC-6: asked of internet-facing systems that hold sensitive data."),
     ),
     "proposal.incident_notification_hours": (
-        "Hours within which you notify the City of an incident",
-        "SEC-4: how soon after discovery you tell the City of a security incident affecting "
-        "City data.",
+        N_("Hours within which you notify the City of an incident"),
+        N_(
+            "SEC-4: how soon after discovery you tell the City of a security incident affecting "
+            "City data."
+        ),
     ),
     "proposal.cyber_insurance_usd": (
-        "Your cyber liability insurance per claim (USD)",
-        "SEC-5: vendors hosting or accessing City data carry cyber liability insurance.",
+        N_("Your cyber liability insurance per claim (USD)"),
+        N_("SEC-5: vendors hosting or accessing City data carry cyber liability insurance."),
     ),
     "proposal.lifecycle.vendor_support_end": (
-        "You support the product until",
-        "TECH-5: your support must cover the whole contract term.",
+        N_("You support the product until"),
+        N_("TECH-5: your support must cover the whole contract term."),
     ),
     "proposal.lifecycle.browser_plugins_required": (
-        "Does the product need browser plug-ins?",
-        "SEC-7, TECH-3: Flash, Java applets, Silverlight or ActiveX are not allowed.",
+        N_("Does the product need browser plug-ins?"),
+        N_("SEC-7, TECH-3: Flash, Java applets, Silverlight or ActiveX are not allowed."),
     ),
     "proposal.data_locations": (
-        "Countries where City data is stored (two-letter codes such as US, one per line)",
-        "DATA-4: Confidential and Restricted data stay in the United States (US).",
+        N_("Countries where City data is stored (two-letter codes such as US, one per line)"),
+        N_("DATA-4: Confidential and Restricted data stay in the United States (US)."),
     ),
     "proposal.open_source.is_open_source": (
-        "Is your product open source?",
-        "OSS-3: the product's own license is judged like its components'.",
+        N_("Is your product open source?"),
+        N_("OSS-3: the product's own license is judged like its components'."),
     ),
     "proposal.open_source.components": (
-        "Open-source components in your product",
-        "OSS-3: each component's license is judged by its class. An SBOM fills this in.",
+        N_("Open-source components in your product"),
+        N_("OSS-3: each component's license is judged by its class. An SBOM fills this in."),
     ),
 }
 
 # the vendor's steps: (title, intro, the record sections it asks about), in the page's order
 _STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
-        "Security",
-        "Identity, encryption, attestations, incident response and insurance (SEC-1 to SEC-11).",
+        N_("Security"),
+        N_(
+            "Identity, encryption, attestations, incident response and insurance (SEC-1 to SEC-11)."
+        ),
         (
             "authentication",
             "encryption",
@@ -89,24 +97,27 @@ _STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Product lifecycle and browsers",
-        "How long you support the product and what it needs to run (TECH-3, TECH-5, SEC-7).",
+        N_("Product lifecycle and browsers"),
+        N_("How long you support the product and what it needs to run (TECH-3, TECH-5, SEC-7)."),
         ("lifecycle",),
     ),
     (
-        "Accessibility",
-        "Conformance with WCAG (ACC-1 to ACC-7). Uploading your ACR fills these in.",
+        N_("Accessibility"),
+        N_("Conformance with WCAG (ACC-1 to ACC-7). Uploading your ACR fills these in."),
         ("accessibility",),
     ),
     (
-        "Open source",
-        "Licenses and components (OSS-1 to OSS-5). Uploading an SBOM fills these in.",
+        N_("Open source"),
+        N_("Licenses and components (OSS-1 to OSS-5). Uploading an SBOM fills these in."),
         ("open_source",),
     ),
-    ("AI", "Whether and how the product uses AI (AI-1 to AI-4).", ("ai",)),
+    (N_("AI"), N_("Whether and how the product uses AI (AI-1 to AI-4)."), ("ai",)),
     (
-        "Data management",
-        "Where City data is kept and how the City keeps control of it (DATA-3 to DATA-6, SEC-11).",
+        N_("Data management"),
+        N_(
+            "Where City data is kept and how the City keeps control of it (DATA-3 to DATA-6, "
+            "SEC-11)."
+        ),
         ("data_locations", "data_management"),
     ),
 )
@@ -154,12 +165,13 @@ def vendor_fields() -> dict[str, Field]:
     return {f.path: f for step in vendor_steps() for f in step.fields}
 
 
-def answer_text(value: Any) -> str:
-    """An answer as the requester reads it beside the vendor's: not Python's repr."""
+def answer_text(value: Any, tr: Callable[[str], str] = as_is) -> str:
+    """An answer as the requester reads it beside the vendor's: not Python's repr (``tr``
+    puts the words through the catalogs)."""
     if value is None or value == [] or value == "":
-        return "— not answered —"
+        return tr(N_("— not answered —"))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return tr(N_("Yes")) if value else tr(N_("No"))
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
     if isinstance(value, int) and abs(value) >= 10_000:
@@ -167,7 +179,7 @@ def answer_text(value: Any) -> str:
     if isinstance(value, list):
         if all(isinstance(item, dict) for item in value):
             return "\n".join(
-                ", ".join(f"{k}: {answer_text(v)}" for k, v in item.items()) for item in value
+                ", ".join(f"{k}: {answer_text(v, tr)}" for k, v in item.items()) for item in value
             )
-        return ", ".join(answer_text(item) for item in value)
+        return ", ".join(answer_text(item, tr) for item in value)
     return str(value)

@@ -12,18 +12,22 @@ from ..errors import ReviewError
 from ..services import vendor_links
 from ..services.context import Actor, Services
 from ..settings import settings
+from . import words
 from .policy_text import literal
 
 
 def invite_form(svc: Services, actor: Actor, proposal_id: int, *, key: str) -> None:
     with st.form(key, clear_on_submit=True):
-        st.markdown("**Invite a vendor to answer**")
+        st.markdown(words.t("**Invite a vendor to answer**"))
         st.caption(
-            "The vendor gets a link by e-mail to answer the security, accessibility and other "
-            "vendor questions; the department's requester decides each answer they send."
+            words.t(
+                "The vendor gets a link by e-mail to answer the security, accessibility and "
+                "other vendor questions; the department's requester decides each answer they "
+                "send."
+            )
         )
-        email = st.text_input("Vendor contact's e-mail", key=f"{key}-email")
-        sent = st.form_submit_button("Send the invitation")
+        email = st.text_input(words.t("Vendor contact's e-mail"), key=f"{key}-email")
+        sent = st.form_submit_button(words.t("Send the invitation"))
     if not sent:
         return
     try:
@@ -34,6 +38,10 @@ def invite_form(svc: Services, actor: Actor, proposal_id: int, *, key: str) -> N
         st.error(literal(str(exc)))
     else:
         st.success(
-            f"Invitation queued for {literal(invitation.email)} (link {invitation.link_id}, "
-            f"valid until {invitation.expires_at:%Y-%m-%d})."
+            words.t("Invitation queued for %(email)s (link %(link)s, valid until %(until)s).")
+            % {
+                "email": literal(invitation.email),
+                "link": invitation.link_id,
+                "until": f"{invitation.expires_at:%Y-%m-%d}",
+            }
         )
