@@ -48,7 +48,7 @@ class Column:
             label = tr(self.label).lower()
             return label if value else tr(N_("not %(label)s")) % {"label": label}
         if self.enum is not None:
-            return value_label(self.enum, value)
+            return tr(value_label(self.enum, value))
         return str(value)
 
 
@@ -73,8 +73,9 @@ class Field:
     def options(self) -> tuple[str, ...]:
         return _codes(self.enum)
 
-    def show(self, value: Any) -> str:
-        return value_label(self.enum, value) if self.enum is not None else str(value)
+    def show(self, value: Any, tr: Callable[[str], str] = as_is) -> str:
+        """An option as a person reads it (``tr`` puts the label through the catalogs)."""
+        return tr(value_label(self.enum, value)) if self.enum is not None else str(value)
 
     def item_title(self, item: dict[str, Any], tr: Callable[[str], str] = as_is) -> str:
         """How an item is named on its buttons: "erp (api)", "lodash (4.17.21, MIT)"."""

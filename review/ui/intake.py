@@ -112,7 +112,7 @@ def render_field(
             index=options.index(shown) if shown in options else 0,
             key=key,
             help=help_text,
-            format_func=lambda v: words.t(NOT_ANSWERED) if v is None else spec.show(v),
+            format_func=lambda v: words.t(NOT_ANSWERED) if v is None else spec.show(v, words.t),
             disabled=disabled,
         )
     if spec.kind == "bool":
@@ -151,7 +151,7 @@ def render_field(
             default=selected,
             key=key,
             help=help_text,
-            format_func=spec.show,
+            format_func=lambda v: spec.show(v, words.t),
             disabled=disabled,
         )
     if spec.kind == "lines":

@@ -41,7 +41,7 @@ def render_uploads(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
         kind = st.selectbox(
             words.t("Kind of document"),
             kinds,
-            format_func=lambda k: enum_label(AttachmentKind, k),
+            format_func=lambda k: words.t(enum_label(AttachmentKind, k)),
             key="upload-kind",
         )
         upload = st.file_uploader(
@@ -101,7 +101,7 @@ def _stored(svc: Services, actor: Actor, draft: dict[str, Any]) -> None:
                 words.t("%(file)s · %(kind)s · %(size)s bytes")
                 % {
                     "file": literal(document.filename),
-                    "kind": enum_label(AttachmentKind, document.kind),
+                    "kind": words.t(enum_label(AttachmentKind, document.kind)),
                     "size": f"{document.size:,}",
                 }
             )
