@@ -1,0 +1,124 @@
+"""Every word a person reads on a workspace page goes through the gettext catalogs (issue 15).
+
+Each listed file is parsed (ast, nothing runs) and every Streamlit call that shows a label,
+heading or message (``st.title(...)``, ``col.button(...)``, ``tab.markdown(...)``) is checked:
+its first positional argument and its ``label=``/``help=``/``placeholder=`` must not be a
+plain string with a letter in it unless wrapped in ``lang()``/``t()`` (or anything else
+that is a call, such as ``literal()`` for what a person typed). An f-string counts as plain
+when its literal parts hold a letter; one of only placeholders and punctuation does not.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the files whose words are in the catalogs (the other helper adds review/ui/*.py modules)
+FILES = [
+    "review/ui/workspace.py",
+    "review/ui/pages/publication_delays.py",
+]
+
+SHOWN = frozenset(
+    {
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "write",
+        "text",
+        "button",
+        "download_button",
+        "checkbox",
+        "radio",
+        "selectbox",
+        "multiselect",
+        "text_input",
+        "text_area",
+        "number_input",
+        "date_input",
+        "file_uploader",
+        "toggle",
+        "expander",
+        "tabs",
+        "success",
+        "info",
+        "warning",
+        "error",
+        "form_submit_button",
+        "metric",
+        "link_button",
+        "page_link",
+        "Page",
+    }
+)
+KEYWORDS = frozenset({"label", "help", "placeholder"})
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def bare(node: ast.AST) -> bool:
+    """Whether ``node`` puts words on the page without the catalogs."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and _has_letter(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(
+            isinstance(part, ast.Constant) and _has_letter(str(part.value)) for part in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return bare(node.left)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return bare(node.left) or bare(node.right)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(bare(element) for element in node.elts)
+    if isinstance(node, ast.IfExp):
+        return bare(node.body) or bare(node.orelse)
+    return False  # a call (lang(), t(), literal()), a name, an attribute: not a literal here
+
+
+def findings(source: str, filename: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in SHOWN:
+            continue
+        shown = [("first argument", node.args[0])] if node.args else []
+        shown += [(f"{k.arg}=", k.value) for k in node.keywords if k.arg in KEYWORDS]
+        for where, value in shown:
+            if bare(value):
+                found.append(
+                    f"{filename}:{node.lineno}: .{node.func.attr}() {where} "
+                    f"{ast.unparse(value)[:60]} is not in lang()/t()"
+                )
+    return found
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_word_goes_through_the_catalogs(name: str) -> None:
+    path = ROOT / name
+    assert findings(path.read_text(encoding="utf-8"), name) == []
+
+
+def test_the_check_finds_a_bare_word() -> None:
+    page = (
+        "import streamlit as st\n"
+        "left, right = st.columns(2)\n"
+        "st.title(lang('Queue'))\n"
+        "st.markdown(f'**{ref}** · {title}')\n"
+        "st.title('Queue')\n"
+        "left.button('Save', help=lang('Saves'))\n"
+        "right.text_input(lang('Name'), placeholder='Jane')\n"
+        "st.tabs([lang('One'), 'Two'])\n"
+        "st.info(f'Saved {ref}.')\n"
+        "st.success('%s saved.' % ref)\n"
+    )
+    lines = [f.split(":")[1] for f in findings(page, "page.py")]
+    assert lines == ["5", "6", "7", "8", "9", "10"]
