@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = [
     "review/ui/workspace.py",
     "review/ui/pages/publication_delays.py",
+    "review/ui/pages/policy.py",
+    "review/ui/pages/sign_in.py",
+    "review/ui/pages/verify_packet.py",
 ]
 
 SHOWN = frozenset(
