@@ -24,6 +24,9 @@ FILES = [
     "review/ui/pages/policy.py",
     "review/ui/pages/sign_in.py",
     "review/ui/pages/verify_packet.py",
+    "review/ui/pages/plan.py",
+    "review/ui/pages/vendor_links.py",
+    "review/ui/pages/my_requests.py",
 ]
 
 SHOWN = frozenset(
