@@ -27,6 +27,8 @@ FILES = [
     "review/ui/pages/plan.py",
     "review/ui/pages/vendor_links.py",
     "review/ui/pages/my_requests.py",
+    "review/ui/pages/admin_reevaluate.py",
+    "review/ui/pages/new_request.py",
 ]
 
 SHOWN = frozenset(
