@@ -29,6 +29,8 @@ FILES = [
     "review/ui/pages/my_requests.py",
     "review/ui/pages/admin_reevaluate.py",
     "review/ui/pages/new_request.py",
+    "review/ui/pages/admin_standards.py",
+    "review/ui/pages/approvals.py",
 ]
 
 SHOWN = frozenset(

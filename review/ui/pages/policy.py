@@ -51,8 +51,7 @@ if chosen:
 
 st.divider()
 for domain in domains:
-    known = components.DOMAIN_TITLE.get(domain)
-    title = lang(known) if known else domain.replace("_", " ").capitalize()
+    title = components.DOMAIN_TITLE.get(domain, domain.replace("_", " ").capitalize())
     with st.expander(title, expanded=False):
         for section in (s for s in sections if s.domain == domain):
             st.markdown(f"**{section.id} {section.title}**")
