@@ -31,6 +31,8 @@ FILES = [
     "review/ui/pages/new_request.py",
     "review/ui/pages/admin_standards.py",
     "review/ui/pages/approvals.py",
+    "review/ui/pages/queue.py",
+    "review/ui/pages/dashboard.py",
 ]
 
 SHOWN = frozenset(
