@@ -33,6 +33,8 @@ FILES = [
     "review/ui/pages/approvals.py",
     "review/ui/pages/queue.py",
     "review/ui/pages/dashboard.py",
+    "review/ui/pages/deadlines.py",
+    "review/ui/pages/admin_users.py",
 ]
 
 SHOWN = frozenset(
