@@ -36,6 +36,7 @@ FILES = [
     "review/ui/pages/deadlines.py",
     "review/ui/pages/admin_users.py",
     "review/ui/pages/inventory.py",
+    "review/ui/pages/request.py",
 ]
 
 SHOWN = frozenset(
