@@ -71,9 +71,19 @@ SHOWN = frozenset(
         "link_button",
         "page_link",
         "Page",
+        "spinner",
+        "toast",
+        "popover",
+        "status",
+        "slider",
+        "select_slider",
+        "time_input",
+        "pills",
+        "segmented_control",
     }
 )
-KEYWORDS = frozenset({"label", "help", "placeholder"})
+KEYWORDS = frozenset({"label", "help", "placeholder", "title"})
+HELPERS = {"_page": 1}  # a module's own wrapper of st.Page: the argument that is the title
 
 
 def _has_letter(text: str) -> bool:
@@ -102,16 +112,23 @@ def bare(node: ast.AST) -> bool:
 def findings(source: str, filename: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source, filename)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        if not isinstance(node, ast.Call):
             continue
-        if node.func.attr not in SHOWN:
+        if isinstance(node.func, ast.Name) and node.func.id in HELPERS:  # workspace's _page()
+            index = HELPERS[node.func.id]
+            name = node.func.id
+            shown = [("title argument", node.args[index])] if len(node.args) > index else []
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in SHOWN:
+            name = f".{node.func.attr}"
+            first = node.args and node.func.attr != "Page"  # a page's first argument is its file
+            shown = [("first argument", node.args[0])] if first else []
+        else:
             continue
-        shown = [("first argument", node.args[0])] if node.args else []
         shown += [(f"{k.arg}=", k.value) for k in node.keywords if k.arg in KEYWORDS]
         for where, value in shown:
             if bare(value):
                 found.append(
-                    f"{filename}:{node.lineno}: .{node.func.attr}() {where} "
+                    f"{filename}:{node.lineno}: {name}() {where} "
                     f"{ast.unparse(value)[:60]} is not in lang()/t()"
                 )
     return found
@@ -135,6 +152,12 @@ def test_the_check_finds_a_bare_word() -> None:
         "st.tabs([lang('One'), 'Two'])\n"
         "st.info(f'Saved {ref}.')\n"
         "st.success('%s saved.' % ref)\n"
+        "st.Page('review/ui/pages/queue.py', title='Review queue')\n"
+        "st.spinner(lang('Saving…'))\n"
+        "st.caption(literal(row.title))\n"
+        "st.success(lang('Saved %(ref)s.') % {'ref': ref})\n"
+        "_page('plan.py', 'Technology plan', 'wallet')\n"
+        "_page('plan.py', lang('Technology plan'), 'wallet')\n"
     )
     lines = [f.split(":")[1] for f in findings(page, "page.py")]
-    assert lines == ["5", "6", "7", "8", "9", "10"]
+    assert lines == ["5", "6", "7", "8", "9", "10", "11", "15"]
