@@ -9,7 +9,7 @@ import streamlit as st
 
 from review.errors import ReviewError
 from review.services.reevaluation import Impact, reevaluate_all
-from review.ui import runtime
+from review.ui import runtime, words
 from review.ui.components import state_text, when
 
 REPORT = "admin-reevaluate-report"
@@ -31,11 +31,12 @@ def listed(items: list[str]) -> str:
     return ", ".join(items) if items else "—"
 
 
+lang = words.language()
 svc = runtime.services()
 actor = runtime.actor(svc)
-st.title("Re-evaluation")
+st.title(lang("Re-evaluation"))
 if actor is None or not actor.is_admin:
-    st.error("Only admins run re-evaluation.")
+    st.error(lang("Only admins run re-evaluation."))
     st.stop()
 assert actor is not None
 
@@ -47,20 +48,25 @@ except ReviewError as exc:
     st.stop()
 
 st.markdown(
-    "**GEN-7 (re-review):** when the City changes its standards, every open proposal and "
-    "every active contract is evaluated again against the standards now in force. Each gets "
-    "a new stored evaluation (the earlier ones are kept). A reviewer's sign-off whose domain "
-    "findings changed is invalidated, with the reason, and that domain must sign off again; "
-    "a request that was ready for approval goes back to review."
+    lang(
+        "**GEN-7 (re-review):** when the City changes its standards, every open proposal and "
+        "every active contract is evaluated again against the standards now in force. Each gets "
+        "a new stored evaluation (the earlier ones are kept). A reviewer's sign-off whose domain "
+        "findings changed is invalidated, with the reason, and that domain must sign off again; "
+        "a request that was ready for approval goes back to review."
+    )
 )
 st.markdown(
-    f"Standards in force: **{standards.label}**, rules version `{rules_version}`. "
-    "Drafts, withdrawn, rejected and decided-and-closed records are not re-evaluated."
+    lang(
+        "Standards in force: **%(standards)s**, rules version `%(version)s`. "
+        "Drafts, withdrawn, rejected and decided-and-closed records are not re-evaluated."
+    )
+    % {"standards": standards.label, "version": rules_version}
 )
 
-if st.button("Re-evaluate all open records", key="reevaluate-run", type="primary"):
+if st.button(lang("Re-evaluate all open records"), key="reevaluate-run", type="primary"):
     try:
-        with st.spinner("Re-evaluating…"):
+        with st.spinner(lang("Re-evaluating…")):
             impacts = reevaluate_all(svc, actor.username)
     except ReviewError as exc:
         st.error(str(exc))
@@ -69,48 +75,57 @@ if st.button("Re-evaluate all open records", key="reevaluate-run", type="primary
 
 report = last_report()
 if report is None:
-    st.info("No re-evaluation has been run in this session yet.")
+    st.info(lang("No re-evaluation has been run in this session yet."))
     st.stop()
 assert report is not None
 ran_at, ran_by, impacts = report
 
-st.subheader("Impact report")
+st.subheader(lang("Impact report"))
 changed = [i for i in impacts if i.changed]
 new_total = sum(len(i.new) for i in impacts)
 cleared_total = sum(len(i.cleared) for i in impacts)
 invalidated_total = sum(len(i.invalidated_signoffs) for i in impacts)
-st.caption(f"Run by {ran_by} at {when(ran_at)}.")
+st.caption(lang("Run by %(who)s at %(when)s.") % {"who": ran_by, "when": when(ran_at)})
 cols = st.columns(5)
-cols[0].metric("Records re-evaluated", len(impacts))
-cols[1].metric("Records changed", len(changed))
-cols[2].metric("New findings", new_total)
-cols[3].metric("Cleared findings", cleared_total)
-cols[4].metric("Sign-offs invalidated", invalidated_total)
+cols[0].metric(lang("Records re-evaluated"), len(impacts))
+cols[1].metric(lang("Records changed"), len(changed))
+cols[2].metric(lang("New findings"), new_total)
+cols[3].metric(lang("Cleared findings"), cleared_total)
+cols[4].metric(lang("Sign-offs invalidated"), invalidated_total)
 st.markdown(
-    f"{len(impacts)} records re-evaluated; {len(changed)} changed: {new_total} new findings, "
-    f"{cleared_total} cleared findings, {invalidated_total} sign-offs invalidated."
+    lang(
+        "%(records)s records re-evaluated; %(changed)s changed: %(new)s new findings, "
+        "%(cleared)s cleared findings, %(invalidated)s sign-offs invalidated."
+    )
+    % {
+        "records": len(impacts),
+        "changed": len(changed),
+        "new": new_total,
+        "cleared": cleared_total,
+        "invalidated": invalidated_total,
+    }
 )
 
 if not impacts:
-    st.info("There were no open proposals or active contracts to re-evaluate.")
+    st.info(lang("There were no open proposals or active contracts to re-evaluate."))
     st.stop()
 
-only_changed = st.checkbox("Show only records that changed", key="reevaluate-only-changed")
+only_changed = st.checkbox(lang("Show only records that changed"), key="reevaluate-only-changed")
 rows = changed if only_changed else impacts
 st.dataframe(
     [
         {
-            "Request": i.proposal,
-            "Title": i.title,
-            "State": state_text(i.state),
-            "Standards before": i.standards_before or "—",
-            "Standards after": i.standards_after,
-            "Disposition before": i.disposition_before or "—",
-            "Disposition after": i.disposition_after,
-            "New findings": listed(i.new),
-            "Cleared findings": listed(i.cleared),
-            "Sign-offs invalidated": listed(i.invalidated_signoffs),
-            "Changed": "Yes" if i.changed else "No",
+            lang("Request"): i.proposal,
+            lang("Title"): i.title,
+            lang("State"): state_text(i.state),
+            lang("Standards before"): i.standards_before or "—",
+            lang("Standards after"): i.standards_after,
+            lang("Disposition before"): i.disposition_before or "—",
+            lang("Disposition after"): i.disposition_after,
+            lang("New findings"): listed(i.new),
+            lang("Cleared findings"): listed(i.cleared),
+            lang("Sign-offs invalidated"): listed(i.invalidated_signoffs),
+            lang("Changed"): lang("Yes") if i.changed else lang("No"),
         }
         for i in rows
     ],

@@ -12,41 +12,49 @@ from review.core.evaluate import Evaluator
 from review.core.rules import Rule
 from review.core.standards import DOMAINS, Section
 from review.errors import ReviewError
-from review.ui import runtime
+from review.ui import runtime, words
 from review.ui.components import DOMAIN_TITLE
 
 ALL = "all"
 AREAS = {
-    "city": "City",
-    "tiers": "Review tiers (GEN-2)",
-    "procurement": "Procurement",
-    "data": "Data",
-    "security": "Security",
-    "accessibility": "Accessibility",
-    "open_source": "Open source",
-    "technology": "Technology",
-    "licenses": "Licenses (OSS-3)",
-    "platforms": "Platforms (SEC-7)",
-    "criteria": "WCAG criteria",
+    "city": words.N_("City"),
+    "tiers": words.N_("Review tiers (GEN-2)"),
+    "procurement": words.N_("Procurement"),
+    "data": words.N_("Data"),
+    "security": words.N_("Security"),
+    "accessibility": words.N_("Accessibility"),
+    "open_source": words.N_("Open source"),
+    "technology": words.N_("Technology"),
+    "licenses": words.N_("Licenses (OSS-3)"),
+    "platforms": words.N_("Platforms (SEC-7)"),
+    "criteria": words.N_("WCAG criteria"),
 }
+
+
+def domain_title(domain: str) -> str:
+    """A domain's title as the policy names it (data, not the catalogs), else its id."""
+    return DOMAIN_TITLE.get(domain, domain)
 
 
 def rule_row(rule: Rule) -> dict[str, Any]:
     effect = rule.spec.effect
     effects = []
     if effect is not None and effect.tier:
-        effects.append(f"sets Tier {effect.tier}")
+        effects.append(words.t("sets Tier %(tier)s") % {"tier": effect.tier})
     if effect is not None and effect.signoff:
-        effects.append(f"requires the {DOMAIN_TITLE.get(effect.signoff, effect.signoff)} sign-off")
+        effects.append(
+            words.t("requires the %(domain)s sign-off") % {"domain": domain_title(effect.signoff)}
+        )
+    t = words.t
     return {
-        "Rule": rule.id,
-        "Severity": rule.spec.severity.value.upper(),
-        "Waivable": "Yes" if rule.spec.waivable else "No (rests on law)",
-        "Title": rule.spec.title,
-        "Message template": rule.spec.message,
-        "Remediation": rule.spec.remediation,
-        "Cites": ", ".join(rule.spec.citations),
-        "Effect": "; ".join(effects) or "—",
+        t("Rule"): rule.id,
+        t("Severity"): rule.spec.severity.value.upper(),
+        t("Waivable"): t("Yes") if rule.spec.waivable else t("No (rests on law)"),
+        t("Title"): rule.spec.title,
+        t("Message template"): rule.spec.message,
+        t("Remediation"): rule.spec.remediation,
+        t("Cites"): ", ".join(rule.spec.citations),
+        t("Effect"): "; ".join(effects) or "—",
     }
 
 
@@ -71,12 +79,13 @@ def section_matches(needle: str, section: Section, rules: list[Rule]) -> bool:
     )
 
 
+lang = words.language()
 svc = runtime.services()
 actor = runtime.actor(svc)
-st.title("Standards and rules")
+st.title(lang("Standards and rules"))
 # Read-only, so reviewers may read it too (the navigation registers it for admins).
 if actor is None or not (actor.is_admin or actor.is_reviewer):
-    st.error("Only admins and reviewers open the standards browser.")
+    st.error(lang("Only admins and reviewers open the standards browser."))
     st.stop()
 
 try:
@@ -87,37 +96,51 @@ except ReviewError as exc:
 standards = current.standards
 book = current.book
 
+in_force = {
+    "name": standards.name,
+    "version": standards.version,
+    "id": standards.id,
+    "published": standards.published.isoformat(),
+    "start": standards.effective_from.isoformat(),
+    "end": standards.effective_until.isoformat() if standards.effective_until else "",
+}
 st.markdown(
     f"**{standards.title}**  \n"
-    f"Standards **{standards.name}**, version **{standards.version}** (`{standards.id}`); "
-    f"published {standards.published.isoformat()}; in force from "
-    f"{standards.effective_from.isoformat()}"
     + (
-        f" until {standards.effective_until.isoformat()}"
+        lang(
+            "Standards **%(name)s**, version **%(version)s** (`%(id)s`); published "
+            "%(published)s; in force from %(start)s until %(end)s."
+        )
         if standards.effective_until
-        else " until replaced"
+        else lang(
+            "Standards **%(name)s**, version **%(version)s** (`%(id)s`); published "
+            "%(published)s; in force from %(start)s until replaced."
+        )
     )
-    + "."
+    % in_force
 )
 st.caption(
-    f"Rules version {book.version}: {len(book.rules)} active rules over "
-    f"{len(standards.sections)} policy sections. Every evaluation records both versions."
+    lang(
+        "Rules version %(version)s: %(rules)s active rules over "
+        "%(sections)s policy sections. Every evaluation records both versions."
+    )
+    % {"version": book.version, "rules": len(book.rules), "sections": len(standards.sections)}
 )
 
 # --- sections and their rules ---------------------------------------------------------------
-st.subheader("Policy sections and the rules that enforce them")
+st.subheader(lang("Policy sections and the rules that enforce them"))
 filter_col, search_col = st.columns([1, 2])
 domain = filter_col.selectbox(
-    "Domain",
+    lang("Domain"),
     [ALL, *DOMAINS],
-    format_func=lambda d: "All domains" if d == ALL else DOMAIN_TITLE.get(d, d),
+    format_func=lambda d: lang("All domains") if d == ALL else domain_title(d),
     key="standards-domain",
 )
 needle = (
     search_col.text_input(
-        "Search sections and rules (id, title, message, remediation)",
+        lang("Search sections and rules (id, title, message, remediation)"),
         key="standards-search",
-        placeholder="e.g. SEC-4, incident, SBOM",
+        placeholder=lang("e.g. SEC-4, incident, SBOM"),
     )
     .strip()
     .lower()
@@ -135,9 +158,12 @@ shown = [
     and section_matches(needle, s, by_section.get(s.id, []))
 ]
 shown_rules = {r.id for s in shown for r in by_section.get(s.id, [])}
-st.caption(f"{len(shown)} of {len(standards.sections)} sections; {len(shown_rules)} rules.")
+st.caption(
+    lang("%(shown)s of %(sections)s sections; %(rules)s rules.")
+    % {"shown": len(shown), "sections": len(standards.sections), "rules": len(shown_rules)}
+)
 if not shown:
-    st.info("No section or rule matches this filter.")
+    st.info(lang("No section or rule matches this filter."))
 
 for section in shown:
     rules = by_section.get(section.id, [])
@@ -147,20 +173,24 @@ for section in shown:
             for r in rules
             if matches(needle, r.id, r.spec.title, r.spec.message, r.spec.remediation)
         ]
-    label = (
-        f"{section.id} — {section.title} ({DOMAIN_TITLE.get(section.domain, section.domain)}; "
-        f"{len(rules)} rule{'s' if len(rules) != 1 else ''})"
-    )
+    counted = (lang("%(count)s rules") if len(rules) != 1 else lang("%(count)s rule")) % {
+        "count": len(rules)
+    }
+    label = f"{section.id} — {section.title} ({domain_title(section.domain)}; {counted})"
     with st.expander(label, expanded=bool(needle), key=f"standards-section-{section.id}"):
-        if section.judgeable:
-            how = "Judged from the intake record by the rules below"
-            if section.enforced_by:
-                how += f"; also enforced by {section.enforced_by}"
+        if section.judgeable and section.enforced_by:
+            how = lang(
+                "Judged from the intake record by the rules below; also enforced by %(who)s"
+            ) % {"who": section.enforced_by}
+        elif section.judgeable:
+            how = lang("Judged from the intake record by the rules below")
         else:
-            how = f"Not judged from the record: enforced by {section.enforced_by or 'the workflow'}"
-        st.markdown(f"**How it is enforced:** {how}.")
+            how = lang("Not judged from the record: enforced by %(who)s") % {
+                "who": section.enforced_by or lang("the workflow")
+            }
+        st.markdown(lang("**How it is enforced:** %(how)s.") % {"how": how})
         if section.basis:
-            st.markdown(f"**Legal or standard basis:** {section.basis}")
+            st.markdown(lang("**Legal or standard basis:** %(basis)s") % {"basis": section.basis})
         if rules:
             st.dataframe(
                 [rule_row(r) for r in rules],
@@ -168,19 +198,21 @@ for section in shown:
                 key=f"standards-rules-{section.id}",
             )
         else:
-            st.caption("No rule cites this section.")
+            st.caption(lang("No rule cites this section."))
 
 # --- thresholds -----------------------------------------------------------------------------
-st.subheader("Thresholds and reference data")
+st.subheader(lang("Thresholds and reference data"))
 st.caption(
-    "The values the rules compare against, exactly as loaded from standards/*.yaml "
-    "(rules refer to them by dotted name, e.g. security.incident_notification_max_hours)."
+    lang(
+        "The values the rules compare against, exactly as loaded from standards/*.yaml "
+        "(rules refer to them by dotted name, e.g. security.incident_notification_max_hours)."
+    )
 )
 data = standards.model_dump(mode="json")
 area = st.selectbox(
-    "Area",
+    lang("Area"),
     list(AREAS),
-    format_func=lambda a: AREAS[a],
+    format_func=lambda a: lang(AREAS[a]),
     key="standards-area",
 )
 if area:

@@ -11,7 +11,7 @@ from review.services.context import Actor, Services
 from review.services.proposals import Summary
 from review.services.views import ProposalView
 from review.ui import actions as ui
-from review.ui import components, runtime
+from review.ui import components, runtime, words
 from review.ui.policy_text import literal
 
 REQUEST_PAGE = "review/ui/pages/request.py"
@@ -33,27 +33,29 @@ def summaries(svc: Services, actor: Actor, states: tuple[str, ...]) -> list[Summ
 
 
 def open_button(view_id: int, key: str) -> None:
-    if st.button("Open request", key=key):
+    if st.button(words.t("Open request"), key=key):
         st.session_state["proposal_id"] = view_id
         st.switch_page(REQUEST_PAGE, query_params={"id": str(view_id)})
 
 
 def packet_preview(view: ProposalView) -> None:
     """What the packet will say, in brief: disposition, sign-offs, findings to decide on."""
+    lang = words.language()
     components.disposition(view.disposition)
     signed = [s for s in view.signoffs if s.valid and s.stage == view.stage]
     if signed:
-        st.markdown(
-            "**Sign-offs:** "
-            + "; ".join(f"{ui.domain_title(s.domain)} by {s.reviewer_name}" for s in signed)
-        )
+        by = [
+            lang("%(domain)s by %(who)s")
+            % {"domain": ui.domain_title(s.domain), "who": s.reviewer_name}
+            for s in signed
+        ]
+        st.markdown(lang("**Sign-offs:** %(signoffs)s") % {"signoffs": "; ".join(by)})
     if view.missing_signoffs:
-        st.markdown(
-            "**Missing sign-offs:** " + ", ".join(ui.domain_title(d) for d in view.missing_signoffs)
-        )
+        missing = ", ".join(ui.domain_title(d) for d in view.missing_signoffs)
+        st.markdown(lang("**Missing sign-offs:** %(domains)s") % {"domains": missing})
     live = [f for f in view.findings if f["severity"] in policy.current().acted_on]
     if not live:
-        st.markdown("**Findings:** none above information level.")
+        st.markdown(lang("**Findings:** none above information level."))
     for f in live:
         subject = f" ({f.finding['subject']})" if f.finding.get("subject") else ""
         line = (
@@ -61,9 +63,16 @@ def packet_preview(view: ProposalView) -> None:
             f"{f['rule_id']}{subject} — {f['title']}"
         )
         if f.waiver is not None:
-            line += f" · waived until {f.waiver.expires_on}"
+            line += " · " + lang("waived until %(date)s") % {"date": f.waiver.expires_on}
         for c in f.conditions:
-            line += f" · condition ({c.status}): {c.text}, owner {c.owner}, due {c.due_date}"
+            line += " · " + lang(
+                "condition (%(status)s): %(text)s, owner %(owner)s, due %(due)s"
+            ) % {
+                "status": c.status,
+                "text": c.text,
+                "owner": c.owner,
+                "due": c.due_date,
+            }
         st.markdown(line)
 
 
@@ -72,7 +81,8 @@ def packet_download(svc: Services, actor: Actor, view: ProposalView, *, draft: b
     build = ui.packet_builder()
     kind = "draft" if draft else "final"
     store = f"packet-bytes-{kind}-{view.id}-{view.row_version}"
-    label = "Preview packet (DRAFT)" if draft else "Prepare packet"
+    lang = words.language()
+    label = lang("Preview packet (DRAFT)") if draft else lang("Prepare packet")
     if st.button(label, key=f"packet-{kind}-{view.id}"):
         try:
             st.session_state[store] = build(svc, actor.username, view.id, draft_ok=draft)
@@ -82,7 +92,7 @@ def packet_download(svc: Services, actor: Actor, view: ProposalView, *, draft: b
     if isinstance(data, bytes):
         suffix = "-DRAFT" if draft else ""
         st.download_button(
-            "Download draft packet" if draft else "Download packet",
+            lang("Download draft packet") if draft else lang("Download packet"),
             data=data,
             file_name=f"{view.ref}-approval-packet{suffix}.docx",
             mime=ui.DOCX_MIME,
@@ -93,26 +103,30 @@ def packet_download(svc: Services, actor: Actor, view: ProposalView, *, draft: b
 
 def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
     """Only the outcomes that are possible; each one that is not says why, in one sentence."""
+    lang = words.language()
     lock_key = f"approvals-{view.id}"
     version = ui.seen_version(lock_key, view.row_version)
     may = permissions.for_request(svc, actor.username, view)
     for outcome, allowed in may.outcomes.items():
         if not allowed.ok:
-            st.caption(f"{ui.OUTCOME_TEXT[outcome]} is not offered — {allowed.reason}.")
+            st.caption(
+                lang("%(outcome)s is not offered — %(reason)s.")
+                % {"outcome": ui.OUTCOME_TEXT[outcome], "reason": allowed.reason}
+            )
     outcomes = may.possible_outcomes
     if not outcomes:
         ui.remember_version(lock_key, view.row_version)
         return
     with st.form(f"decide-form-{view.id}"):
-        st.markdown("**Decision**")
+        st.markdown(lang("**Decision**"))
         outcome = st.radio(
-            "Outcome",
+            lang("Outcome"),
             outcomes,
             format_func=lambda o: ui.OUTCOME_TEXT[o],
             key=f"decide-outcome-{view.id}",
         )
-        reason = st.text_area("Reason (required to reject)", key=f"decide-reason-{view.id}")
-        if st.form_submit_button("Record decision", key=f"decide-submit-{view.id}"):
+        reason = st.text_area(lang("Reason (required to reject)"), key=f"decide-reason-{view.id}")
+        if st.form_submit_button(lang("Record decision"), key=f"decide-submit-{view.id}"):
             ui.run_action(
                 lambda: decisions.decide(
                     svc,
@@ -122,16 +136,18 @@ def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
                     reason=reason or None,
                     expected_version=version,
                 ),
-                f"{view.ref}: {ui.OUTCOME_TEXT[str(outcome)].lower()} recorded.",
+                lang("%(ref)s: %(outcome)s recorded.")
+                % {"ref": view.ref, "outcome": ui.OUTCOME_TEXT[str(outcome)].lower()},
             )
     ui.remember_version(lock_key, view.row_version)
 
 
 def ready_section(svc: Services, actor: Actor) -> None:
-    st.subheader("Ready for approval")
+    lang = words.language()
+    st.subheader(lang("Ready for approval"))
     ready = summaries(svc, actor, READY_STATES)
     if not ready:
-        st.info("No request is waiting for a decision.")
+        st.info(lang("No request is waiting for a decision."))
         return
     for summary in ready:
         try:
@@ -141,7 +157,7 @@ def ready_section(svc: Services, actor: Actor) -> None:
             continue
         with st.container(border=True, key=f"ready-{view.id}"):
             components.proposal_header(view)
-            with st.expander("Packet preview", expanded=True):
+            with st.expander(lang("Packet preview"), expanded=True):
                 packet_preview(view)
                 packet_download(svc, actor, view, draft=True)
             decision_form(svc, actor, view)
@@ -149,10 +165,11 @@ def ready_section(svc: Services, actor: Actor) -> None:
 
 
 def decided_section(svc: Services, actor: Actor) -> None:
-    st.subheader("Decided")
+    lang = words.language()
+    st.subheader(lang("Decided"))
     decided = summaries(svc, actor, DECIDED_STATES)
     if not decided:
-        st.caption("No decided requests yet.")
+        st.caption(lang("No decided requests yet."))
         return
     for summary in decided:
         try:
@@ -168,8 +185,13 @@ def decided_section(svc: Services, actor: Actor) -> None:
             if last is not None:
                 reason = f": {last.reason}" if last.reason else ""
                 st.caption(
-                    f"Decided by {last.approver} on {components.when(last.at)} "
-                    f"({last.stage}){reason}"
+                    lang("Decided by %(who)s on %(when)s (%(stage)s)%(reason)s")
+                    % {
+                        "who": last.approver,
+                        "when": components.when(last.at),
+                        "stage": last.stage,
+                        "reason": reason,
+                    }
                 )
             cols = st.columns(2)
             with cols[0]:
@@ -181,12 +203,13 @@ def decided_section(svc: Services, actor: Actor) -> None:
 def main() -> None:
     svc = runtime.services()
     actor = runtime.actor(svc)
-    st.title("Approvals")
+    lang = words.language()
+    st.title(lang("Approvals"))
     if actor is None:
-        st.error("Sign in to see approvals.")
+        st.error(lang("Sign in to see approvals."))
         return
     if not actor.is_approver:
-        st.error("Approvals are only for contract approvers.")
+        st.error(lang("Approvals are only for contract approvers."))
         return
     ui.show_flash()
     try:

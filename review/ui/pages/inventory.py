@@ -9,12 +9,12 @@ import streamlit as st
 from review.errors import ReviewError
 from review.services import exports, inventory, inventory_import, inventory_views
 from review.services.inventory import EVIDENCE_KINDS
-from review.ui import downloads, runtime
+from review.ui import downloads, runtime, words
 from review.ui.components import DOMAIN_TITLE, state_text
 from review.ui.policy_text import literal
 
 REQUEST_PAGE = "review/ui/pages/request.py"
-STATUS_TEXT = {"active": "Active", "retired": "Retired", "all": "All"}
+STATUS_TEXT = {"active": words.N_("Active"), "retired": words.N_("Retired"), "all": words.N_("All")}
 KIND_ICON = {
     "review": "📝",
     "record": "🗂️",
@@ -25,12 +25,15 @@ KIND_ICON = {
     "retired": "🏁",
 }
 
+lang = words.language()
 svc = runtime.services()
 actor = runtime.require_actor(svc)
-st.title("Inventory")
+st.title(lang("Inventory"))
 st.caption(
-    "Every approved system stays here until it is retired (GEN-9); the daily sweep judges "
-    "each one against the standards in force."
+    lang(
+        "Every approved system stays here until it is retired (GEN-9); the daily sweep judges "
+        "each one against the standards in force."
+    )
 )
 
 
@@ -49,22 +52,28 @@ def filters() -> dict[str, str | None]:
     classes = sorted({c for s in everything for c in s.data_classes})
     cols = st.columns(4)
     status = cols[0].selectbox(
-        "Status", list(STATUS_TEXT), format_func=STATUS_TEXT.__getitem__, key="inv-status"
+        lang("Status"),
+        list(STATUS_TEXT),
+        format_func=lambda s: lang(STATUS_TEXT[s]),
+        key="inv-status",
     )
     department = cols[1].selectbox(
-        "Department",
+        lang("Department"),
         ["", *departments],
         key="inv-department",
-        format_func=lambda d: d or "All departments",
+        format_func=lambda d: d or lang("All departments"),
     )
     vendor = cols[2].selectbox(
-        "Vendor", ["", *vendors], key="inv-vendor", format_func=lambda v: v or "All vendors"
+        lang("Vendor"),
+        ["", *vendors],
+        key="inv-vendor",
+        format_func=lambda v: v or lang("All vendors"),
     )
     data_class = cols[3].selectbox(
-        "Data class",
+        lang("Data class"),
         ["", *classes],
         key="inv-class",
-        format_func=lambda c: c.capitalize() or "Any data class",
+        format_func=lambda c: c.capitalize() or lang("Any data class"),
     )
     return {
         "status": None if status == "all" else status,
@@ -82,7 +91,7 @@ except ReviewError as exc:
     st.stop()
 
 if not rows:
-    st.info("No system matches these filters.")
+    st.info(lang("No system matches these filters."))
 else:
     downloads.offer(
         svc,
@@ -90,22 +99,23 @@ else:
         "inventory",
         exports.Options(status=chosen["status"], department=chosen["department"]),
         name="inventory",
-        what="the inventory",
+        what=lang("the inventory"),
     )
     st.dataframe(
         [
             {
-                "System": r.ref,
-                "Title": r.title,
-                "Vendor": r.vendor or "—",
-                "Department": r.department,
-                "Business owner": r.owner,
-                "Data classes": ", ".join(r.data_classes) or "—",
-                "Status": r.status.capitalize() + ("" if r.reviewed else " (not yet reviewed)"),
-                "Contract ends": r.contract_end.isoformat() if r.contract_end else "—",
-                "Value": money(r.contract_value),
-                "Open findings": r.open_findings,
-                "Overdue": r.overdue_findings,
+                lang("System"): r.ref,
+                lang("Title"): r.title,
+                lang("Vendor"): r.vendor or "—",
+                lang("Department"): r.department,
+                lang("Business owner"): r.owner,
+                lang("Data classes"): ", ".join(r.data_classes) or "—",
+                lang("Status"): r.status.capitalize()
+                + ("" if r.reviewed else " " + lang("(not yet reviewed)")),
+                lang("Contract ends"): r.contract_end.isoformat() if r.contract_end else "—",
+                lang("Value"): money(r.contract_value),
+                lang("Open findings"): r.open_findings,
+                lang("Overdue"): r.overdue_findings,
             }
             for r in rows
         ],
@@ -120,7 +130,7 @@ if picked_ref and picked_ref not in refs:
 choice: str | None = None
 if refs:
     choice = st.selectbox(
-        "Open a system",
+        lang("Open a system"),
         refs,
         index=refs.index(picked_ref) if picked_ref in refs else 0,
         key="inv-open",
@@ -139,29 +149,41 @@ def show_system(system_ref: str) -> None:
     s = detail.system
     st.header(f"{s.ref}: {literal(s.title)}")
     cols = st.columns(4)
-    cols[0].markdown(f"**Department**  \n{literal(s.department)}")
-    cols[1].markdown(f"**Business owner**  \n{literal(s.owner)}  \n{literal(s.owner_email)}")
-    cols[2].markdown(f"**Vendor**  \n{literal(s.vendor or '—')}  \n{literal(s.product or '')}")
+    cols[0].markdown(lang("**Department**") + f"  \n{literal(s.department)}")
+    cols[1].markdown(
+        lang("**Business owner**") + f"  \n{literal(s.owner)}  \n{literal(s.owner_email)}"
+    )
+    cols[2].markdown(
+        lang("**Vendor**") + f"  \n{literal(s.vendor or '—')}  \n{literal(s.product or '')}"
+    )
+    unreviewed = lang("Not yet reviewed: re-review due %(date)s") % {"date": s.rereview_due}
     cols[3].markdown(
-        f"**Status**  \n{s.status.capitalize()}"
-        + ("" if s.reviewed else f"  \nNot yet reviewed: re-review due {s.rereview_due}")
+        lang("**Status**")
+        + f"  \n{s.status.capitalize()}"
+        + ("" if s.reviewed else f"  \n{unreviewed}")
     )
     cols = st.columns(4)
-    cols[0].metric("Contract ends", s.contract_end.isoformat() if s.contract_end else "—")
-    cols[1].metric("Contract value", money(s.contract_value))
-    cols[2].metric("Open findings", s.open_findings)
-    cols[3].metric("Overdue findings", s.overdue_findings)
+    cols[0].metric(lang("Contract ends"), s.contract_end.isoformat() if s.contract_end else "—")
+    cols[1].metric(lang("Contract value"), money(s.contract_value))
+    cols[2].metric(lang("Open findings"), s.open_findings)
+    cols[3].metric(lang("Overdue findings"), s.overdue_findings)
     if detail.retired_reason:
-        st.warning(f"Retired: {literal(detail.retired_reason)}")
+        st.warning(lang("Retired: %(reason)s") % {"reason": literal(detail.retired_reason)})
     if detail.packet:
-        st.caption(f"Approval packet {detail.packet[0]} · SHA-256 `{detail.packet[1]}`")
-    if detail.renewal:
-        changed = ", ".join(f"`{f}`" for f in detail.renewal_changes) or "nothing yet"
-        st.info(
-            f"Renewal review **{detail.renewal}** is open (GEN-7). Changed from the approved "
-            f"record: {changed}."
+        st.caption(
+            lang("Approval packet %(packet)s · SHA-256 `%(digest)s`")
+            % {"packet": detail.packet[0], "digest": detail.packet[1]}
         )
-    tabs = st.tabs(["Timeline", "Findings", "Deadlines", "Reviews"])
+    if detail.renewal:
+        changed = ", ".join(f"`{f}`" for f in detail.renewal_changes) or lang("nothing yet")
+        st.info(
+            lang(
+                "Renewal review **%(renewal)s** is open (GEN-7). Changed from the approved "
+                "record: %(changed)s."
+            )
+            % {"renewal": detail.renewal, "changed": changed}
+        )
+    tabs = st.tabs([lang("Timeline"), lang("Findings"), lang("Deadlines"), lang("Reviews")])
     with tabs[0]:
         timeline(detail)
     with tabs[1]:
@@ -177,7 +199,7 @@ def show_system(system_ref: str) -> None:
 def timeline(detail: inventory_views.SystemDetail) -> None:
     today = svc.today()
     for event in detail.timeline:
-        when = "upcoming" if event.on > today else ""
+        when = lang("upcoming") if event.on > today else ""
         cites = f" · {', '.join(event.citations)}" if event.citations else ""
         st.markdown(
             f"{KIND_ICON.get(event.kind, '•')} **{event.on.isoformat()}** {when} — "
@@ -187,19 +209,20 @@ def timeline(detail: inventory_views.SystemDetail) -> None:
 
 def findings(detail: inventory_views.SystemDetail) -> None:
     if not detail.findings:
-        st.success("No finding has appeared since approval.")
+        st.success(lang("No finding has appeared since approval."))
         return
     st.dataframe(
         [
             {
-                "Severity": f.severity.upper(),
-                "Finding": f.title,
-                "Domain": DOMAIN_TITLE.get(f.domain, f.domain),
-                "Policy": ", ".join(f.citations),
-                "Status": f.status.capitalize() + (" — OVERDUE" if f.overdue else ""),
-                "Opened": f.opened_on.isoformat(),
-                "Due": f.due_on.isoformat() if f.due_on else "—",
-                "Escalated": f.escalated_on.isoformat() if f.escalated_on else "—",
+                lang("Severity"): f.severity.upper(),
+                lang("Finding"): f.title,
+                lang("Domain"): DOMAIN_TITLE.get(f.domain, f.domain),
+                lang("Policy"): ", ".join(f.citations),
+                lang("Status"): f.status.capitalize()
+                + (" — " + lang("OVERDUE") if f.overdue else ""),
+                lang("Opened"): f.opened_on.isoformat(),
+                lang("Due"): f.due_on.isoformat() if f.due_on else "—",
+                lang("Escalated"): f.escalated_on.isoformat() if f.escalated_on else "—",
             }
             for f in detail.findings
         ],
@@ -210,17 +233,19 @@ def findings(detail: inventory_views.SystemDetail) -> None:
 
 def deadlines(detail: inventory_views.SystemDetail) -> None:
     if not detail.deadlines:
-        st.caption("No deadlines.")
+        st.caption(lang("No deadlines."))
         return
     st.dataframe(
         [
             {
-                "Due": d.due_on.isoformat(),
-                "Days left": d.days_left,
-                "Status": d.status.upper() if d.status == "overdue" else d.status.capitalize(),
-                "Deadline": d.title,
-                "Domain": DOMAIN_TITLE.get(d.domain, d.domain),
-                "Policy": ", ".join(d.citations),
+                lang("Due"): d.due_on.isoformat(),
+                lang("Days left"): d.days_left,
+                lang("Status"): (
+                    d.status.upper() if d.status == "overdue" else d.status.capitalize()
+                ),
+                lang("Deadline"): d.title,
+                lang("Domain"): DOMAIN_TITLE.get(d.domain, d.domain),
+                lang("Policy"): ", ".join(d.citations),
             }
             for d in detail.deadlines
         ],
@@ -232,25 +257,41 @@ def deadlines(detail: inventory_views.SystemDetail) -> None:
 def reviews(detail: inventory_views.SystemDetail) -> None:
     for link in detail.reviews:
         cols = st.columns([5, 1])
-        after = f", after {link.previous}" if link.previous else ""
-        cols[0].markdown(
-            f"**{link.proposal}** ({link.kind}{after}) — {link.title} · "
-            f"{state_text(link.state)} · opened {link.opened_on}"
+        line = (
+            lang(
+                "**%(ref)s** (%(kind)s, after %(previous)s) — %(title)s · %(state)s · "
+                "opened %(date)s"
+            )
+            if link.previous
+            else lang("**%(ref)s** (%(kind)s) — %(title)s · %(state)s · opened %(date)s")
         )
-        if cols[1].button("Open", key=f"open-review-{link.proposal_id}"):
+        cols[0].markdown(
+            line
+            % {
+                "ref": link.proposal,
+                "kind": link.kind,
+                "previous": link.previous,
+                "title": link.title,
+                "state": state_text(link.state),
+                "date": link.opened_on,
+            }
+        )
+        if cols[1].button(lang("Open"), key=f"open-review-{link.proposal_id}"):
             st.switch_page(REQUEST_PAGE, query_params={"id": str(link.proposal_id)})
 
 
 def actions(detail: inventory_views.SystemDetail) -> None:
     s = detail.system
     with (
-        st.expander("Record new evidence", key="evidence-expander"),
+        st.expander(lang("Record new evidence"), key="evidence-expander"),
         st.form("evidence-form", clear_on_submit=False),
     ):
-        kind = st.selectbox("Evidence", EVIDENCE_KINDS, key="evidence-kind")
-        date = st.date_input("Dated", value=svc.today(), max_value=svc.today(), key="evidence-date")
-        note = st.text_input("Note (optional)", key="evidence-note")
-        if st.form_submit_button("Record evidence"):
+        kind = st.selectbox(lang("Evidence"), EVIDENCE_KINDS, key="evidence-kind")
+        date = st.date_input(
+            lang("Dated"), value=svc.today(), max_value=svc.today(), key="evidence-date"
+        )
+        note = st.text_input(lang("Note (optional)"), key="evidence-note")
+        if st.form_submit_button(lang("Record evidence")):
             try:
                 inventory.record_evidence(
                     svc,
@@ -264,14 +305,17 @@ def actions(detail: inventory_views.SystemDetail) -> None:
             except ReviewError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"{kind} dated {date} recorded for {s.ref}.")
+                st.success(
+                    lang("%(kind)s dated %(date)s recorded for %(ref)s.")
+                    % {"kind": kind, "date": date, "ref": s.ref}
+                )
                 st.rerun()
-    with st.expander("Retire this system", key="retire-expander"), st.form("retire-form"):
-        reason = st.text_area("Why is it no longer in use?", key="retire-reason")
-        sure = st.checkbox("It is no longer in use", key="retire-sure")
-        if st.form_submit_button("Retire"):
+    with st.expander(lang("Retire this system"), key="retire-expander"), st.form("retire-form"):
+        reason = st.text_area(lang("Why is it no longer in use?"), key="retire-reason")
+        sure = st.checkbox(lang("It is no longer in use"), key="retire-sure")
+        if st.form_submit_button(lang("Retire")):
             if not sure:
-                st.error("Confirm that the system is no longer in use.")
+                st.error(lang("Confirm that the system is no longer in use."))
                 return
             try:
                 inventory.retire(
@@ -280,7 +324,7 @@ def actions(detail: inventory_views.SystemDetail) -> None:
             except ReviewError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"{s.ref} retired.")
+                st.success(lang("%(ref)s retired.") % {"ref": s.ref})
                 st.rerun()
 
 
@@ -289,16 +333,18 @@ if choice:
 
 
 def import_panel() -> None:
-    st.subheader("Import systems already in use")
+    st.subheader(lang("Import systems already in use"))
     st.caption(
-        "CSV (comma or semicolon, UTF-8) or Excel .xlsx, with the columns docs/lifecycle.md "
-        "lists. A file with errors imports nothing unless you skip the bad rows."
+        lang(
+            "CSV (comma or semicolon, UTF-8) or Excel .xlsx, with the columns docs/lifecycle.md "
+            "lists. A file with errors imports nothing unless you skip the bad rows."
+        )
     )
     upload = st.file_uploader(
-        "Inventory file", type=["csv", "xlsx"], key="inv-upload", max_upload_size=20
+        lang("Inventory file"), type=["csv", "xlsx"], key="inv-upload", max_upload_size=20
     )
-    skip = st.checkbox("Skip bad rows (import the good ones)", key="inv-skip")
-    if upload is not None and st.button("Import", key="inv-import"):
+    skip = st.checkbox(lang("Skip bad rows (import the good ones)"), key="inv-skip")
+    if upload is not None and st.button(lang("Import"), key="inv-import"):
         try:
             report = inventory_import.import_bytes(
                 svc, actor.username, upload.getvalue(), upload.name, skip_bad_rows=skip

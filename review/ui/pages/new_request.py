@@ -12,7 +12,7 @@ import streamlit as st
 from review.core.evaluate import evaluator
 from review.errors import RecordInvalid, ReviewError
 from review.services import proposals, submission
-from review.ui import drafts, early, preview, runtime, uploads
+from review.ui import drafts, early, preview, runtime, uploads, words
 from review.ui.field_names import field_name, humanise
 from review.ui.focus import apply_focus
 from review.ui.form_spec import CONTRACT_STEP, FIRST, STEPS, Step, answered_anything, prune
@@ -22,6 +22,7 @@ from review.ui.policy_text import literal, plain
 REQUEST_PAGE = "review/ui/pages/request.py"
 FLASH = "intake-flash"
 
+lang = words.language()
 svc = runtime.services()
 actor = runtime.require_actor(svc)
 standards = evaluator().standards
@@ -32,11 +33,11 @@ contract_mode = draft["mode"] == "contract"
 with_contract = contract_mode or "contract" in draft["record"]  # contract changes requested
 steps: list[Step] = [*STEPS, CONTRACT_STEP] if with_contract else list(STEPS)
 st.title(
-    f"Contract for P-{draft['id']}"
+    lang("Contract for P-%(id)s") % {"id": draft["id"]}
     if contract_mode
-    else f"Edit P-{draft['id']}"
+    else lang("Edit P-%(id)s") % {"id": draft["id"]}
     if draft.get("state", "draft") != "draft"
-    else "New request"
+    else lang("New request")
 )
 
 
@@ -51,29 +52,35 @@ def offer_continue() -> None:
     if not mine:
         return
     with st.container(border=True, key="intake-continue"):
-        st.markdown("**Continue your draft**")
+        st.markdown(lang("**Continue your draft**"))
         for row in mine:
-            if st.button(f"Continue {row.ref}: {literal(row.title)}", key=f"continue-{row.id}"):
+            if st.button(
+                lang("Continue %(ref)s: %(title)s") % {"ref": row.ref, "title": literal(row.title)},
+                key=f"continue-{row.id}",
+            ):
                 problem = drafts.open_stored(svc, actor, row.id)
                 if problem:
                     st.error(problem)
                 else:
                     st.rerun()
-        st.caption("Or start a new request below.")
+        st.caption(lang("Or start a new request below."))
 
 
 def conflict_banner() -> None:
     if not draft["conflict"]:
         return
     st.error(
-        f"{draft['conflict']}. Your answers here are not lost: keep them (they are saved over "
-        "the other version), or load the stored version instead."
+        lang(
+            "%(conflict)s. Your answers here are not lost: keep them (they are saved over "
+            "the other version), or load the stored version instead."
+        )
+        % {"conflict": draft["conflict"]}
     )
     keep, load = st.columns(2)
-    if keep.button("Keep my answers and save them", key="conflict-keep"):
+    if keep.button(lang("Keep my answers and save them"), key="conflict-keep"):
         drafts.resolve_conflict(svc, actor, draft, keep=True)
         st.rerun()
-    if load.button("Load the stored version", key="conflict-load"):
+    if load.button(lang("Load the stored version"), key="conflict-load"):
         drafts.resolve_conflict(svc, actor, draft, keep=False)
         st.rerun()
 
@@ -83,7 +90,7 @@ def step_picker() -> Step:
     drafts.take_next_step()
     if st.session_state.get(drafts.STEP) not in titles_:
         st.session_state[drafts.STEP] = titles_[0]
-    chosen = st.radio("Step", titles_, key=drafts.STEP, horizontal=True)
+    chosen = st.radio(lang("Step"), titles_, key=drafts.STEP, horizontal=True)
     step = steps[titles_.index(chosen)]
     if draft.get("step") != step.title:
         if draft.get("step") is not None:
@@ -142,7 +149,7 @@ def submit() -> None:
 
 def _refusal(problems: list[Any]) -> str:
     named = "; ".join(humanise(str(p)) for p in problems[:12])
-    return f"Not submitted yet. {named}."
+    return words.t("Not submitted yet. %(problems)s.") % {"problems": named}
 
 
 def buttons(step: Step) -> None:
@@ -150,14 +157,22 @@ def buttons(step: Step) -> None:
     with st.container(horizontal=True, key="intake-buttons"):
         if here > 0:
             st.button(
-                f"Back: {steps[here - 1].title}", key="intake-back", on_click=move, args=(-1,)
+                lang("Back: %(step)s") % {"step": steps[here - 1].title},
+                key="intake-back",
+                on_click=move,
+                args=(-1,),
             )
         if here < len(steps) - 1 and step is not FIRST:
-            st.button(f"Next: {steps[here + 1].title}", key="intake-next", on_click=move, args=(1,))
+            st.button(
+                lang("Next: %(step)s") % {"step": steps[here + 1].title},
+                key="intake-next",
+                on_click=move,
+                args=(1,),
+            )
     st.divider()
     row = st.container(horizontal=True, key="intake-actions")
     if contract_mode:
-        if row.button("Submit the contract", key="intake-contract", type="primary"):
+        if row.button(lang("Submit the contract"), key="intake-contract", type="primary"):
             try:
                 view = proposals.submit_contract(
                     svc,
@@ -172,17 +187,17 @@ def buttons(step: Step) -> None:
             drafts.start_new(actor)
             st.switch_page(REQUEST_PAGE, query_params={"id": str(view.id)})
         return
-    if row.button("Save draft", key="intake-save"):
+    if row.button(lang("Save draft"), key="intake-save"):
         if not drafts.save(svc, actor, draft):
             st.rerun()  # the conflict or the fields' problems show where they belong
         elif draft["id"] is not None:
-            st.session_state[FLASH] = ("success", f"Saved P-{draft['id']}.")
+            st.session_state[FLASH] = ("success", lang("Saved P-%(id)s.") % {"id": draft["id"]})
             st.rerun()
         else:
-            st.info("Nothing to save yet: answer a question first.")
-    if row.button("Submit for review", key="intake-submit", type="primary"):
+            st.info(lang("Nothing to save yet: answer a question first."))
+    if row.button(lang("Submit for review"), key="intake-submit", type="primary"):
         submit()
-    if draft["id"] is not None and row.button("Start a new request", key="intake-new"):
+    if draft["id"] is not None and row.button(lang("Start a new request"), key="intake-new"):
         if drafts.save(svc, actor, draft):  # this draft's last answers are kept first
             drafts.start_new(actor)
         st.rerun()
@@ -206,8 +221,10 @@ with form_col:
     step = step_picker()
     if not contract_mode:
         st.caption(
-            "Questions marked with an asterisk (\\*) are needed to submit; everything else "
-            "can follow during the review."
+            lang(
+                "Questions marked with an asterisk (\\*) are needed to submit; everything else "
+                "can follow during the review."
+            )
         )
     slots = render_step(
         step,

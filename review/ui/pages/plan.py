@@ -15,18 +15,21 @@ from review.packet.plan_doc import plan_document
 from review.services import plan as plan_service
 from review.services import table_files
 from review.services.plan import Plan
-from review.ui import components, runtime
+from review.ui import components, runtime, words
 
+lang = words.language()
 svc = runtime.services()
 actor = runtime.require_actor(svc)
-st.title("Technology improvement plan")
+st.title(lang("Technology improvement plan"))
 st.caption(
-    "Approved and pending requests you can see, their costs spread over the City's fiscal "
-    "years. A project starts on its contract's start date, else the day it was approved, "
-    "else (pending) the plan's date."
+    lang(
+        "Approved and pending requests you can see, their costs spread over the City's fiscal "
+        "years. A project starts on its contract's start date, else the day it was approved, "
+        "else (pending) the plan's date."
+    )
 )
 
-as_of = st.date_input("Plan as of", value=svc.today(), key="plan-as-of", format="YYYY-MM-DD")
+as_of = st.date_input(lang("Plan as of"), value=svc.today(), key="plan-as-of", format="YYYY-MM-DD")
 try:
     plan = plan_service.build_plan(svc, actor.username, as_of=as_of)
 except ReviewError as exc:
@@ -40,10 +43,10 @@ def money(value: Decimal) -> str:
 
 def year_columns(shown: Plan, by_year: dict[int, Decimal]) -> dict[str, str]:
     first, last = shown.labels[shown.years[0]], shown.labels[shown.years[-1]]
-    out = {f"Before {first}": money(shown.column(by_year, "earlier"))}
+    out = {lang("Before %(year)s") % {"year": first}: money(shown.column(by_year, "earlier"))}
     out.update({shown.labels[y]: money(shown.column(by_year, y)) for y in shown.years})
-    out[f"After {last}"] = money(shown.column(by_year, "later"))
-    out["Total"] = money(sum(by_year.values(), Decimal(0)))
+    out[lang("After %(year)s") % {"year": last}] = money(shown.column(by_year, "later"))
+    out[lang("Total")] = money(sum(by_year.values(), Decimal(0)))
     return out
 
 
@@ -58,7 +61,7 @@ def docx_maker(shown: Plan) -> Callable[[], bytes]:
 name = f"technology-plan-{plan.as_of.isoformat()}"
 cols = st.columns(2)
 cols[0].download_button(
-    "Download the plan (Excel (xlsx))",
+    lang("Download the plan (Excel (xlsx))"),
     data=xlsx_maker(plan),
     file_name=f"{name}.xlsx",
     mime=table_files.MIME["xlsx"],
@@ -66,7 +69,7 @@ cols[0].download_button(
     on_click="ignore",
 )
 cols[1].download_button(
-    "Download the plan (Word)",
+    lang("Download the plan (Word)"),
     data=docx_maker(plan),
     file_name=f"{name}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -75,30 +78,33 @@ cols[1].download_button(
 )
 
 if not plan.projects:
-    st.info("No approved or pending requests that you can see.")
+    st.info(lang("No approved or pending requests that you can see."))
     st.stop()
 
-st.subheader("By department and funding source")
+st.subheader(lang("By department and funding source"))
 groups = [
-    {"Department": g.department, "Funding source": g.funding_source.replace("_", " ")}
+    {lang("Department"): g.department, lang("Funding source"): g.funding_source.replace("_", " ")}
     | year_columns(plan, g.by_year)
     for g in plan.groups
 ]
-groups.append({"Department": "Total", "Funding source": ""} | year_columns(plan, plan.totals()))
+groups.append(
+    {lang("Department"): lang("Total"), lang("Funding source"): ""}
+    | year_columns(plan, plan.totals())
+)
 st.dataframe(groups, hide_index=True, key="plan-groups")
 
-st.subheader("Projects")
+st.subheader(lang("Projects"))
 st.dataframe(
     [
         {
-            "Request": p.ref,
-            "Title": p.title,
-            "Department": p.department,
-            "Funding source": p.funding_source.replace("_", " "),
-            "Status": p.status.capitalize(),
-            "Stage": components.state_text(p.stage),
-            "Starts": p.start.isoformat(),
-            "Basis": p.start_basis,
+            lang("Request"): p.ref,
+            lang("Title"): p.title,
+            lang("Department"): p.department,
+            lang("Funding source"): p.funding_source.replace("_", " "),
+            lang("Status"): p.status.capitalize(),
+            lang("Stage"): components.state_text(p.stage),
+            lang("Starts"): p.start.isoformat(),
+            lang("Basis"): p.start_basis,
         }
         | year_columns(plan, p.by_year)
         for p in plan.projects

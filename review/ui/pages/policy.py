@@ -6,27 +6,31 @@ from __future__ import annotations
 import streamlit as st
 
 from review.core.evaluate import evaluator
-from review.ui import components, runtime
+from review.ui import components, runtime, words
 from review.ui.policy_text import plain
 
+lang = words.language()
 svc = runtime.services()
 runtime.require_actor(svc)
 
 standards = evaluator().standards
-st.title("Technology review policy")
+st.title(lang("Technology review policy"))
 st.caption(
-    f"The sections every finding cites, as in force: {standards.title}, {standards.label}. "
-    "Open a section below, or follow a citation's link from the form or a finding."
+    lang(
+        "The sections every finding cites, as in force: %(title)s, %(label)s. "
+        "Open a section below, or follow a citation's link from the form or a finding."
+    )
+    % {"title": standards.title, "label": standards.label}
 )
 wanted = st.query_params.get("section")
 sections = standards.sections
 domains = list(dict.fromkeys(s.domain for s in sections))
 chosen = st.selectbox(
-    "Section",
+    lang("Section"),
     [s.id for s in sections],
     index=[s.id for s in sections].index(wanted) if wanted in standards.section_index else None,
     format_func=lambda i: f"{i} {standards.section_index[i].title}",
-    placeholder="Choose a section",
+    placeholder=lang("Choose a section"),
     key="policy-section",
 )
 if chosen and chosen != wanted:
@@ -39,9 +43,9 @@ if chosen:
         st.markdown(plain(section.text))
         notes = []
         if section.basis:
-            notes.append(f"Basis: {section.basis}.")
+            notes.append(lang("Basis: %(basis)s.") % {"basis": section.basis})
         if section.enforced_by:
-            notes.append(f"Enforced by {section.enforced_by}.")
+            notes.append(lang("Enforced by %(who)s.") % {"who": section.enforced_by})
         if notes:
             st.caption(" ".join(notes))
 

@@ -6,12 +6,15 @@ import streamlit as st
 
 from review.errors import SignInPaused
 from review.services import accounts
-from review.ui import runtime
+from review.ui import runtime, words
 
-st.title("Technology procurement review")
+lang = words.language()
+st.title(lang("Technology procurement review"))
 st.write(
-    "Departments bring technology requests here for review against the City's standards; "
-    "reviewers, approvers and administrators sign in to do their part."
+    lang(
+        "Departments bring technology requests here for review against the City's standards; "
+        "reviewers, approvers and administrators sign in to do their part."
+    )
 )
 svc = runtime.services()
 ended = st.session_state.pop(runtime.ENDED, None)
@@ -19,19 +22,22 @@ if ended:
     st.info(ended)
 hint = accounts.first_admin_hint(svc)
 if hint:
-    st.warning("No accounts exist yet.")
+    st.warning(lang("No accounts exist yet."))
     st.code(hint, language=None)
 if runtime.oidc_settings() is not None:
     st.button(
-        "Sign in with your City account", key="sign-in-oidc", on_click=st.login, type="primary"
+        lang("Sign in with your City account"),
+        key="sign-in-oidc",
+        on_click=st.login,
+        type="primary",
     )
-    st.caption("Or, with a local account:")
+    st.caption(lang("Or, with a local account:"))
 with st.form("sign-in", clear_on_submit=False):
-    username = st.text_input("Username", key="sign-in-username", autocomplete="username")
+    username = st.text_input(lang("Username"), key="sign-in-username", autocomplete="username")
     password = st.text_input(
-        "Password", type="password", key="sign-in-password", autocomplete="current-password"
+        lang("Password"), type="password", key="sign-in-password", autocomplete="current-password"
     )
-    submitted = st.form_submit_button("Sign in")
+    submitted = st.form_submit_button(lang("Sign in"))
 if submitted:
     try:
         found = runtime.sign_in(svc, username, password)
@@ -39,6 +45,6 @@ if submitted:
         st.error(str(paused), icon=":material/hourglass_top:")
     else:
         if found is None:
-            st.error("That username and password do not match an active account.")
+            st.error(lang("That username and password do not match an active account."))
         else:
             st.rerun()

@@ -15,19 +15,20 @@ import streamlit as st
 from review.errors import FileProblem
 from review.packet import Outcome, Verification, verify_packet
 from review.packet.verify import MAX_PACKET_BYTES
+from review.ui import words
 
 RESULT = "verify-packet-result"
 VERDICT = {
-    Outcome.VALID: (st.success, "Valid: this is exactly the packet that was sealed."),
+    Outcome.VALID: (st.success, words.N_("Valid: this is exactly the packet that was sealed.")),
     Outcome.DRAFT: (
         st.info,
-        "A DRAFT preview, unchanged since it was made: it is not an approval.",
+        words.N_("A DRAFT preview, unchanged since it was made: it is not an approval."),
     ),
     Outcome.UNKNOWN_KEY: (
         st.warning,
-        "Sealed by a key this deployment does not trust: it cannot say who made it.",
+        words.N_("Sealed by a key this deployment does not trust: it cannot say who made it."),
     ),
-    Outcome.ALTERED: (st.error, "Altered: this is not the packet that was issued."),
+    Outcome.ALTERED: (st.error, words.N_("Altered: this is not the packet that was issued.")),
 }
 
 
@@ -47,16 +48,17 @@ def check(name: str, data: bytes) -> Verification | str:
 
 
 def show(result: Verification) -> None:
+    lang = words.language()
     box, headline = VERDICT[result.outcome]
-    box(headline)
+    box(lang(headline))
     if result.outcome is not Outcome.VALID and not result.problems:
         st.text(result.message)  # text from the file is shown as text, never as Markdown
     if result.problems:
-        st.caption("What differs from what was sealed:")
+        st.caption(lang("What differs from what was sealed:"))
         for problem in result.problems:
             st.text(f"• {problem}")
     if result.outcome is Outcome.ALTERED and result.facts():
-        st.caption("Which packet it claims to be (not to be relied on):")
+        st.caption(lang("Which packet it claims to be (not to be relied on):"))
     for label, value in result.facts():
         if label.startswith(("Content digest", "Sealed with key")):
             st.caption(label)
@@ -65,21 +67,26 @@ def show(result: Verification) -> None:
             st.text(f"{label}: {value}")
     if result.outcome is Outcome.ALTERED:
         st.caption(
-            "Ask the Department of Digital Service for the issued packet: it can be rebuilt, "
-            "byte for byte, from the system of record."
+            lang(
+                "Ask the Department of Digital Service for the issued packet: it can be rebuilt, "
+                "byte for byte, from the system of record."
+            )
         )
 
 
 def main() -> None:
-    st.title("Verify a packet")
+    lang = words.language()
+    st.title(lang("Verify a packet"))
     st.write(
-        "Upload an approval packet or rejection record (.docx) to check that it is exactly "
-        "what was issued, and who decided it. Any change, even re-saving it in Word, shows "
-        "as altered. The file is checked here and not kept."
+        lang(
+            "Upload an approval packet or rejection record (.docx) to check that it is exactly "
+            "what was issued, and who decided it. Any change, even re-saving it in Word, shows "
+            "as altered. The file is checked here and not kept."
+        )
     )
     limit_mb = MAX_PACKET_BYTES // 1_000_000
     upload = st.file_uploader(
-        f"Packet (.docx, up to {limit_mb} MB)",
+        lang("Packet (.docx, up to %(mb)s MB)") % {"mb": limit_mb},
         type=["docx"],
         key="verify-upload",
         max_upload_size=limit_mb,
@@ -88,7 +95,7 @@ def main() -> None:
         return
     result = check(upload.name, upload.getvalue())
     if isinstance(result, str):
-        st.error("This file cannot be checked as a packet.")
+        st.error(lang("This file cannot be checked as a packet."))
         st.text(result)
         return
     show(result)
