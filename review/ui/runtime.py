@@ -22,7 +22,7 @@ from ..services import accounts, demo, identity, sessions
 from ..services.context import Actor, Services
 from ..services.startup import open_services
 from ..settings import settings
-from . import session_routes
+from . import session_routes, words
 
 SESSION_USER = "signed_in_user"
 
@@ -113,7 +113,7 @@ def require_actor(svc: Services) -> Actor:
     """The signed-in actor; pages are only offered to signed-in users, so stop otherwise."""
     found = actor(svc)
     if found is None:
-        st.warning("Please sign in.")
+        st.warning(words.t("Please sign in."))
         st.stop()
         raise RuntimeError("unreachable: st.stop() ends the run")
     return found

@@ -111,7 +111,7 @@ def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
         if not allowed.ok:
             st.caption(
                 lang("%(outcome)s is not offered — %(reason)s.")
-                % {"outcome": ui.OUTCOME_TEXT[outcome], "reason": allowed.reason}
+                % {"outcome": lang(ui.OUTCOME_TEXT[outcome]), "reason": allowed.reason}
             )
     outcomes = may.possible_outcomes
     if not outcomes:
@@ -122,7 +122,7 @@ def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
         outcome = st.radio(
             lang("Outcome"),
             outcomes,
-            format_func=lambda o: ui.OUTCOME_TEXT[o],
+            format_func=lambda o: lang(ui.OUTCOME_TEXT[o]),
             key=f"decide-outcome-{view.id}",
         )
         reason = st.text_area(lang("Reason (required to reject)"), key=f"decide-reason-{view.id}")
@@ -137,7 +137,7 @@ def decision_form(svc: Services, actor: Actor, view: ProposalView) -> None:
                     expected_version=version,
                 ),
                 lang("%(ref)s: %(outcome)s recorded.")
-                % {"ref": view.ref, "outcome": ui.OUTCOME_TEXT[str(outcome)].lower()},
+                % {"ref": view.ref, "outcome": lang(ui.OUTCOME_TEXT[str(outcome)]).lower()},
             )
     ui.remember_version(lock_key, view.row_version)
 

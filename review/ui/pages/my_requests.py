@@ -79,7 +79,7 @@ if not rows:
 for row in rows:
     with st.container(border=True, key=f"mine-{row.id}"):
         top = st.columns([4, 2, 1, 2])
-        top[0].markdown(f"**{row.ref}** — {row.title}")
+        top[0].markdown(f"**{row.ref}** — {literal(row.title)}")
         top[1].markdown(lang("State: **%(state)s**") % {"state": components.state_text(row.state)})
         top[2].markdown(lang("Tier: **%(tier)s**") % {"tier": row.tier or "—"})
         disposition = components.DISPOSITION_TEXT.get(

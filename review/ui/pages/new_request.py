@@ -90,7 +90,7 @@ def step_picker() -> Step:
     drafts.take_next_step()
     if st.session_state.get(drafts.STEP) not in titles_:
         st.session_state[drafts.STEP] = titles_[0]
-    chosen = st.radio(lang("Step"), titles_, key=drafts.STEP, horizontal=True)
+    chosen = st.radio(lang("Step"), titles_, key=drafts.STEP, horizontal=True, format_func=lang)
     step = steps[titles_.index(chosen)]
     if draft.get("step") != step.title:
         if draft.get("step") is not None:

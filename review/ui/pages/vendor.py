@@ -19,7 +19,7 @@ import streamlit as st
 from review.errors import RecordInvalid, ReviewError
 from review.services import attachments, vendor_answers, vendor_documents, vendor_links
 from review.services.vendor_links import REFUSED, LinkRefused
-from review.ui import runtime
+from review.ui import runtime, words
 from review.ui.field_names import short_label
 from review.ui.focus import apply_focus
 from review.ui.form_spec import prune
@@ -33,7 +33,8 @@ UPLOAD_TYPES = ["docx", "pdf", "html", "htm", "md", "yaml", "yml", "json", "xml"
 
 svc = runtime.services()
 token = st.query_params.get("token", "")
-st.title("Vendor answers")
+lang = words.language()
+st.title(lang("Vendor answers"))
 
 
 def refuse() -> NoReturn:
@@ -73,51 +74,65 @@ def answers() -> dict[str, Any]:
 
 
 def uploads() -> None:
-    st.subheader("Your documents")
+    st.subheader(lang("Your documents"))
     st.caption(
-        "Upload your ACR, SBOM, SOC 2 report, CAIQ or HECVAT questionnaire, or certificate of "
-        f"insurance (up to {attachments.MAX_UPLOAD // 1_000_000} MB each). What an ACR, SBOM "
-        "or questionnaire says fills the questions below that you have not answered; your "
-        "own answers are kept. The documents are sent with your answers."
+        lang(
+            "Upload your ACR, SBOM, SOC 2 report, CAIQ or HECVAT questionnaire, or certificate "
+            "of insurance (up to %(mb)s MB each). What an ACR, SBOM or questionnaire says fills "
+            "the questions below that you have not answered; your own answers are kept. The "
+            "documents are sent with your answers."
+        )
+        % {"mb": attachments.MAX_UPLOAD // 1_000_000}
     )
     with st.form("vendor-upload", clear_on_submit=True):
         kind = st.selectbox(
-            "Kind of document",
+            lang("Kind of document"),
             list(vendor_documents.KINDS),
             format_func=lambda k: vendor_documents.KINDS[k][0],
             key="vendor-upload-kind",
         )
-        upload = st.file_uploader("Document", type=UPLOAD_TYPES, key="vendor-upload-file")
-        sent = st.form_submit_button("Read and add the document", key="vendor-upload-read")
+        upload = st.file_uploader(lang("Document"), type=UPLOAD_TYPES, key="vendor-upload-file")
+        sent = st.form_submit_button(lang("Read and add the document"), key="vendor-upload-read")
     if sent and upload is None:
-        st.error("Document: choose a file to upload first.")
+        st.error(lang("Document: choose a file to upload first."))
     elif sent and upload is not None:
         try:
             document = vendor_documents.upload(svc, token, kind, upload.name, upload.getvalue())
         except LinkRefused:
             refuse()
         except ReviewError as exc:
-            st.error(f"Document not added: {literal(str(exc))}")
+            st.error(lang("Document not added: %(reason)s") % {"reason": literal(str(exc))})
         else:
             proposal = record.setdefault("proposal", {})
             filled, kept = vendor_documents.fill(proposal, document.answers)
             state["round"] += 1  # new widgets, showing the answers the document filled
             names = vendor_fields()
             shown = [
-                names[f"proposal.{f}"].label if f"proposal.{f}" in names else f for f in filled
+                lang(names[f"proposal.{f}"].label) if f"proposal.{f}" in names else f
+                for f in filled
             ]
-            message = f"Added {document.filename}. Filled: {'; '.join(shown) or 'nothing new'}."
+            message = lang("Added %(file)s. Filled: %(fields)s.") % {
+                "file": document.filename,
+                "fields": "; ".join(shown) or lang("nothing new"),
+            }
             if kept:
-                message += f" Kept your answers for {len(kept)} question(s)."
+                message += " " + lang("Kept your answers for %(count)s question(s).") % {
+                    "count": len(kept)
+                }
             st.session_state[FLASH] = message
             st.rerun()
     for document in vendor_documents.unsent(svc, state["access"]):
         with st.container(border=True, key=f"vendor-doc-{document.id}"):
             st.markdown(
-                f"{literal(document.filename)} · {document.kind_label} · {document.size:,} bytes"
+                lang("%(file)s · %(kind)s · %(size)s bytes")
+                % {
+                    "file": literal(document.filename),
+                    "kind": document.kind_label,
+                    "size": f"{document.size:,}",
+                }
             )
             for warning in document.warnings[:5]:
-                st.caption(f"Note: {literal(warning)}")
+                st.caption(lang("Note: %(warning)s") % {"warning": literal(warning)})
 
 
 def submit() -> None:
@@ -129,7 +144,7 @@ def submit() -> None:
         st.session_state[FLASH] = "error"
         st.rerun()  # each refused answer shows next to its question
     except ReviewError as exc:
-        st.error(f"Not sent: {literal(str(exc))}")
+        st.error(lang("Not sent: %(reason)s") % {"reason": literal(str(exc))})
     else:
         state["sent"] = answer_id
         st.rerun()
@@ -137,9 +152,11 @@ def submit() -> None:
 
 flash = st.session_state.pop(FLASH, None)
 st.caption(
-    "The City asks you these questions about your product. Change what is not right or "
-    "missing, upload your documents, and send your answers: the City's requester reviews each "
-    "change before it is used. Nothing is sent until you press Send."
+    lang(
+        "The City asks you these questions about your product. Change what is not right or "
+        "missing, upload your documents, and send your answers: the City's requester reviews "
+        "each change before it is used. Nothing is sent until you press Send."
+    )
 )
 # the form first, the findings beside it (below it on a phone)
 form_col, findings_box = st.columns([3, 2], gap="large")
@@ -147,12 +164,12 @@ with form_col:
     uploads()
     if flash and flash != "error":
         st.success(literal(flash))
-    st.subheader("Your answers")
+    st.subheader(lang("Your answers"))
     slots: dict[str, dict[str, Any]] = {}
     steps = vendor_steps(widget_prefix(state["round"]))
     for step in steps:
         with st.container(key=f"vendor-step-{step.title.lower().replace(' ', '-')}"):
-            st.markdown(f"### {step.title}")
+            st.markdown(f"### {lang(step.title)}")
             slots[step.title] = render_step(step, record)
     actions = st.container(key="vendor-actions")
 
@@ -166,39 +183,48 @@ for step in steps:
         found = problem_for(spec, problems)
         if found:  # the vendor's own value is in the message: shown as text
             slots[step.title][spec.path].error(
-                f"{literal(short_label(spec))}: " + "  \n".join(literal(t) for t in found),
+                f"{literal(short_label(spec, lang))}: " + "  \n".join(literal(t) for t in found),
                 icon=":material/warning:",
             )
 with actions:
     if problems:
-        st.error(
-            f"Not sent: {len(problems)} answer(s) need a change; each is named next to its "
+        # fmt: off
+        refused = lang(
+            "Not sent: %(count)s answer(s) need a change; each is named next to its "
             "question."
-            if flash == "error"
-            else f"{len(problems)} answer(s) need a change before you can send; see the "
-            "messages next to them."
         )
+        waiting = lang(
+            "%(count)s answer(s) need a change before you can send; see the messages "
+            "next to them."
+        )
+        # fmt: on
+        st.error((refused if flash == "error" else waiting) % {"count": len(problems)})
     elif state["sent"] is not None:
         st.success(
-            f"Sent (answer {state['sent']}). The City's requester reviews each change before "
-            "it is used. You can change your answers and send them again."
+            lang(
+                "Sent (answer %(answer)s). The City's requester reviews each change before it "
+                "is used. You can change your answers and send them again."
+            )
+            % {"answer": state["sent"]}
         )
-    if st.button("Send my answers to the City", type="primary", key="vendor-send"):
+    if st.button(lang("Send my answers to the City"), type="primary", key="vendor-send"):
         submit()
 
 with findings_box:
-    st.subheader("What the City's policy finds in these answers")
+    st.subheader(lang("What the City's policy finds in these answers"))
     if now.findings is None:
         st.caption(
-            "Findings appear once every answer is valid and the request is complete enough "
-            "to evaluate."
+            lang(
+                "Findings appear once every answer is valid and the request is complete enough "
+                "to evaluate."
+            )
         )
     elif not now.findings:
-        st.caption("No findings in these sections.")
+        st.caption(lang("No findings in these sections."))
     for finding in now.findings or []:
         with st.container(border=True):
             st.text(f"{finding.severity.upper()}: {finding.title} ({', '.join(finding.citations)})")
             st.text(finding.message)  # text from the record is shown as text, never as Markdown
-            st.caption("How to fix")
+            st.caption(lang("How to fix"))
             st.text(finding.remediation)
 apply_focus()
