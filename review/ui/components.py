@@ -10,6 +10,7 @@ import streamlit as st
 
 from ..core import policy
 from ..core.publication import N_
+from ..labels import STATE
 from ..services.views import FindingView, ProposalView
 from . import words
 from .field_names import humanise
@@ -38,23 +39,7 @@ STATUS_TEXT = {
 }
 # the finding domains in their order, by title (standards/review.yaml)
 DOMAIN_TITLE: dict[str, str] = {d.id: d.title for d in policy.current().domains}
-STATE_TEXT = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted"),
-    "in_review": N_("In review"),
-    "changes_requested": N_("Changes requested"),
-    "ready_for_approval": N_("Ready for approval"),
-    "approved": N_("Approved"),
-    "approved_with_conditions": N_("Approved with conditions"),
-    "rejected": N_("Rejected"),
-    "contract_submitted": N_("Contract submitted"),
-    "contract_review": N_("Contract review"),
-    "contract_changes_requested": N_("Contract changes requested"),
-    "contract_ready": N_("Contract ready for approval"),
-    "contract_approved": N_("Contract approved"),
-    "contract_rejected": N_("Contract rejected"),
-    "withdrawn": N_("Withdrawn"),
-}
+STATE_TEXT = STATE  # the workflow states' words (review/labels.py)
 
 
 def severity_label(severity: str) -> str:
