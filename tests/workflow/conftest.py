@@ -169,3 +169,35 @@ def people(services: Services) -> dict[str, str]:
             for role, domain in grants:
                 tx.audit("role.grant", "user", username, role=role.value, domain=domain)
     return {u: PASSWORD for u in USERS}
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def review(
+    services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Any:
+    """``review ARGS...`` through the real entry point, in process, on this test's database
+    (the fast password hasher): returns the exit code and what it printed."""
+    from review.cli import common as cli_common
+    from review.cli.main import main
+
+    monkeypatch.setenv("REVIEW_DATABASE_URL", services.db.engine.url.render_as_string(False))
+    monkeypatch.delenv("REVIEW_USER", raising=False)
+    monkeypatch.setattr(cli_common, "make_services", lambda db: Services(db, hasher=FAST_HASHER))
+
+    def run(*args: str) -> CliResult:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,44 +14,14 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from review.cli import common as cli_common
-from review.cli.main import main
 from review.errors import InputError, NotFound, PermissionDenied
 from review.services import exports, plan, proposals
 from review.services.context import Services
 
-from .conftest import FAST_HASHER
 from .support import approved, in_contract_review, saas, submitted
 
 pytestmark = pytest.mark.usefixtures("people")
 HOSTILE = '=HYPERLINK("http://evil.example","Click")'
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def review(
-    services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Any:
-    monkeypatch.setenv("REVIEW_DATABASE_URL", services.db.engine.url.render_as_string(False))
-    monkeypatch.delenv("REVIEW_USER", raising=False)
-    monkeypatch.setattr(cli_common, "make_services", lambda db: Services(db, hasher=FAST_HASHER))
-
-    def run(*args: str) -> Result:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 def test_each_export_honours_the_pages_permissions(services: Services) -> None:

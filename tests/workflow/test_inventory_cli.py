@@ -5,51 +5,21 @@ twice reports nothing the second time; a sweep started while another runs says s
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from review.cli import common as cli_common
-from review.cli.main import main
 from review.services import runlock, sweep
 from review.services.context import Services
 from review.store.database import Database
 
-from .conftest import FAST_HASHER
+from .conftest import CliResult
 from .inventory_support import contract_approved
 
 pytestmark = pytest.mark.usefixtures("people")
 
 
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def review(
-    services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Any:
-    monkeypatch.setenv("REVIEW_DATABASE_URL", services.db.engine.url.render_as_string(False))
-    monkeypatch.delenv("REVIEW_USER", raising=False)
-    monkeypatch.setattr(cli_common, "make_services", lambda db: Services(db, hasher=FAST_HASHER))
-
-    def run(*args: str) -> Result:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
-def refused(result: Result, *needles: str) -> None:
+def refused(result: CliResult, *needles: str) -> None:
     assert result.code == 2 and "Traceback" not in result.err + result.out
     (line,) = result.err.strip().splitlines()
     assert line.startswith("review: ")

@@ -204,18 +204,12 @@ def test_a_confidential_fact_never_appears_in_any_output(
             assert secret.lower() not in blob, secret
 
 
-def test_delays_from_the_command_line(
-    services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_delays_from_the_command_line(services: Services, review: Any) -> None:
     sid = put_system(services, record(department="Library"))
-    monkeypatch.setenv("REVIEW_DATABASE_URL", services.db.engine.url.render_as_string(False))
-    monkeypatch.setattr(cli_common, "make_services", lambda db: Services(db, hasher=FAST_HASHER))
 
     def run(*args: str) -> tuple[int, str]:
-        with pytest.raises(SystemExit) as done:
-            main(list(args))
-        captured = capsys.readouterr()
-        return int(done.value.code or 0), captured.out + captured.err
+        result = review(*args)
+        return result.code, result.out + result.err
 
     code, out = run("delay", "ask", f"S-{sid}", "--until", "2027-01-15", "--reason", "RFP open",
                     "--as", "dana")  # fmt: skip
