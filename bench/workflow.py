@@ -725,10 +725,12 @@ class TimedEvaluator(Evaluator):
 
     spent: list[float] = field(default_factory=lambda: [0.0])
 
-    def evaluate(self, submission: Submission, as_of: dt.date | None = None) -> Result:
+    def evaluate(
+        self, submission: Submission, as_of: dt.date | None = None, derived: Any = None
+    ) -> Result:
         start = time.perf_counter()
         try:
-            return super().evaluate(submission, as_of)
+            return super().evaluate(submission, as_of, derived)
         finally:
             self.spent[0] += time.perf_counter() - start
 

@@ -12,6 +12,7 @@ overdue from the day after.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from .derived import Derived, age_in_months, derive, months_before
@@ -97,8 +98,10 @@ class Deadline:
         return str(min(reached)) if reached else None
 
 
+@functools.lru_cache(maxsize=4096)
 def last_current_day(issued: dt.date, max_months: int) -> dt.date:
-    """The last day on which a document dated ``issued`` is "within the last N months"."""
+    """The last day on which a document dated ``issued`` is "within the last N months".
+    Memoised: the daily sweep asks it of every system's evidence, and few dates recur."""
     day = months_before(issued, -max_months)
     while age_in_months(issued, day) > max_months:
         day -= dt.timedelta(days=1)
@@ -113,6 +116,8 @@ class _Builder:
         self.standards = standards
         self.notices = standards.after_approval.notices
         self.out: list[Deadline] = []
+        # per kind, once per system: its notice marks in order and its own citations
+        self._kinds: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}
 
     def add(
         self,
@@ -125,7 +130,15 @@ class _Builder:
         cites: tuple[str, ...] = (),
     ) -> None:
         notice = self.notices[kind]
-        citations = tuple(dict.fromkeys((*notice.cites, *cites)))
+        known = self._kinds.get(kind)
+        if known is None:
+            known = self._kinds[kind] = (
+                tuple(sorted(notice.days_before, reverse=True)),
+                tuple(dict.fromkeys(notice.cites)),
+            )
+        marks, citations = known
+        if cites:
+            citations = tuple(dict.fromkeys((*citations, *cites)))
         key = f"{kind}|{subject or ''}|{due_on.isoformat()}"
         self.out.append(
             Deadline(
@@ -136,7 +149,7 @@ class _Builder:
                 title=title,
                 domain=domain,
                 citations=citations,
-                marks=tuple(sorted(notice.days_before, reverse=True)),
+                marks=marks,
                 overdue_notice=notice.overdue,
                 subject=subject,
             )

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from .bookcache import default_dir, load_book
-from .derived import derive
+from .derived import Derived, derive
 from .domains import SIGNOFF_ORDER
 from .facts import FactSet, build_facts
 from .findings import (
@@ -45,11 +45,16 @@ class Evaluator:
     def standards(self) -> Standards:
         return self.book.standards
 
-    def evaluate(self, submission: Submission, as_of: dt.date | None = None) -> Evaluation:
+    def evaluate(
+        self, submission: Submission, as_of: dt.date | None = None, derived: Derived | None = None
+    ) -> Evaluation:
+        """``derived``: the caller's own ``derive(submission, standards, as_of)`` when it needs
+        it too (the sweep computes deadlines from it), so it is not derived twice."""
         as_of = as_of or dt.date.today()
         standards = self.book.standards
         _check_as_of(as_of, standards)
-        derived = derive(submission, standards, as_of)
+        if derived is None:
+            derived = derive(submission, standards, as_of)
         facts = build_facts(submission, derived, standards, check=self.check_facts)
         tier_fired = self.matcher.match(1, facts)
         tier = _tier(self.book, tier_fired)

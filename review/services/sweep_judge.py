@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Text, cast, insert, select
+from sqlalchemy.orm import Session, defer
 
 from ..core.deadlines import (
     OVERDUE,
@@ -27,11 +28,13 @@ from ..core.deadlines import (
 )
 from ..core.derived import derive
 from ..core.findings import Evaluation, Finding
+from ..core.loading import submission_from_data
 from ..core.records import Submission
 from ..errors import ReviewError
 from ..notify import links, webhook
 from ..notify.recipients import Directory, Person
 from ..settings import Settings, settings
+from ..store.database import json_value
 from ..store.models import (
     Condition,
     NoticeMark,
@@ -59,6 +62,17 @@ def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
         for f in findings
     )
     return hashlib.sha256(canonical(keys).encode()).hexdigest()
+
+
+def _submission(text: str) -> Submission:
+    """A stored record, validated from its JSON text: pydantic reads the text itself, which
+    costs about a fifth less than parsing it to Python first (the sweep validates every
+    system daily). A record that fails (edited behind the application's back) is read again
+    as any intake is, so the problem is reported naming each bad field."""
+    try:
+        return Submission.model_validate_json(text)
+    except ValidationError:
+        return submission_from_data(json_value(text), source="stored record")
 
 
 @dataclass
@@ -102,12 +116,97 @@ class _Log:
         return bool(self.new or self.cleared or self.escalated or self.marks or self.renewal)
 
 
+class _Span:
+    """A batch's systems as an id range (active systems only) and the set of its ids."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.wanted = set(ids)
+        self.lo, self.hi = min(ids), max(ids)
+        self.active = (System.id.between(self.lo, self.hi), System.status == "active")
+
+    def proposals(self) -> Any:
+        """The batch's requests, as a sub-select (not a join: two systems may share one)."""
+        return select(System.proposal_id).where(*self.active).scalar_subquery()
+
+
+def _review_rows(
+    session: Session, span: _Span, proposal_ids: set[int]
+) -> tuple[dict[int, list[Waiver]], dict[int, list[Condition]]]:
+    """The batch's active waivers and open or met conditions, by request."""
+    waivers: dict[int, list[Waiver]] = {}
+    for waiver in session.scalars(
+        select(Waiver)
+        .where(Waiver.proposal_id.in_(span.proposals()), Waiver.revoked_at.is_(None))
+        .order_by(Waiver.id)
+    ):
+        if waiver.proposal_id in proposal_ids:
+            waivers.setdefault(waiver.proposal_id, []).append(waiver)
+    conditions: dict[int, list[Condition]] = {}
+    for condition in session.scalars(
+        select(Condition)
+        .where(
+            Condition.proposal_id.in_(span.proposals()),
+            Condition.status.in_(("open", "met")),
+        )
+        .order_by(Condition.id)
+    ):
+        if condition.proposal_id in proposal_ids:
+            conditions.setdefault(condition.proposal_id, []).append(condition)
+    return waivers, conditions
+
+
+def _system_rows(
+    session: Session, span: _Span
+) -> tuple[dict[int, dict[str, SystemFinding]], set[tuple[int, str, str]], dict[int, dt.date]]:
+    """The batch's open system findings, notice marks reached, and latest renewal openings."""
+    open_findings: dict[int, dict[str, SystemFinding]] = {}
+    for finding in session.scalars(
+        select(SystemFinding)
+        .where(SystemFinding.system_id.between(span.lo, span.hi), SystemFinding.status == "open")
+        .order_by(SystemFinding.id)
+    ):
+        if finding.system_id in span.wanted:
+            open_findings.setdefault(finding.system_id, {})[finding.finding_key] = finding
+    marks = {
+        (int(s), str(k), str(m))
+        for s, k, m in session.execute(
+            select(NoticeMark.system_id, NoticeMark.deadline_key, NoticeMark.mark).where(
+                NoticeMark.system_id.between(span.lo, span.hi)
+            )
+        )
+        if s in span.wanted
+    }
+    renewals: dict[int, dt.date] = {}
+    for system_id, opened in session.execute(
+        select(SystemReview.system_id, SystemReview.opened_on).where(
+            SystemReview.system_id.between(span.lo, span.hi), SystemReview.kind == "renewal"
+        )
+    ):
+        if system_id in span.wanted:
+            renewals[system_id] = max(opened, renewals.get(system_id, opened))
+    return open_findings, marks, renewals
+
+
+def _requesters(session: Session) -> dict[str, list[int]]:
+    """Active requesters by department, for a renewal review's requester."""
+    requesters: dict[str, list[int]] = {}
+    for user_id, department in session.execute(
+        select(User.id, User.department)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(User.active.is_(True), RoleGrant.role == "requester")
+        .order_by(User.username)
+    ):
+        requesters.setdefault(department or "", []).append(user_id)
+    return requesters
+
+
 @dataclass
 class Batch:
     tx: Tx
     day: dt.date
     directory: Directory
     systems: list[System]
+    records: dict[int, str]  # each system's record as the database holds it (JSON text)
     waivers: dict[int, list[Waiver]]
     conditions: dict[int, list[Condition]]
     open_findings: dict[int, dict[str, SystemFinding]]
@@ -125,75 +224,50 @@ class Batch:
 
     @classmethod
     def load(cls, tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Batch:
+        """``ids``: active systems in id order. Each table is read for the batch's id range,
+        not with a list of hundreds of ids (on PostgreSQL binding a 500-id list cost each
+        query about 10 ms); rows of systems outside ``ids`` are dropped."""
+        span = _Span(ids)
         session = tx.session
-        systems = list(
-            session.scalars(select(System).where(System.id.in_(ids)).order_by(System.id))
-        )
-        proposal_ids = [s.proposal_id for s in systems if s.proposal_id is not None]
-        waivers: dict[int, list[Waiver]] = {}
-        for waiver in session.scalars(
-            select(Waiver).where(Waiver.proposal_id.in_(proposal_ids), Waiver.revoked_at.is_(None))
-        ):
-            waivers.setdefault(waiver.proposal_id, []).append(waiver)
-        conditions: dict[int, list[Condition]] = {}
-        for condition in session.scalars(
-            select(Condition).where(
-                Condition.proposal_id.in_(proposal_ids), Condition.status.in_(("open", "met"))
+        systems = [
+            s
+            for s in session.scalars(
+                select(System).options(defer(System.record)).where(*span.active).order_by(System.id)
             )
-        ):
-            conditions.setdefault(condition.proposal_id, []).append(condition)
-        open_findings: dict[int, dict[str, SystemFinding]] = {}
-        for finding in session.scalars(
-            select(SystemFinding).where(
-                SystemFinding.system_id.in_(ids), SystemFinding.status == "open"
+            if s.id in span.wanted
+        ]
+        records: dict[int, str] = {
+            sid: text
+            for sid, text in session.execute(
+                select(System.id, cast(System.record, Text)).where(*span.active)
             )
-        ):
-            open_findings.setdefault(finding.system_id, {})[finding.finding_key] = finding
-        marks = {
-            (int(s), str(k), str(m))
-            for s, k, m in session.execute(
-                select(NoticeMark.system_id, NoticeMark.deadline_key, NoticeMark.mark).where(
-                    NoticeMark.system_id.in_(ids)
-                )
-            )
+            if sid in span.wanted
         }
-        renewals: dict[int, dt.date] = {}
-        for system_id, opened in session.execute(
-            select(SystemReview.system_id, SystemReview.opened_on).where(
-                SystemReview.system_id.in_(ids), SystemReview.kind == "renewal"
-            )
-        ):
-            renewals[system_id] = max(opened, renewals.get(system_id, opened))
-        requesters: dict[str, list[int]] = {}
-        for user_id, department in session.execute(
-            select(User.id, User.department)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(User.active.is_(True), RoleGrant.role == "requester")
-            .order_by(User.username)
-        ):
-            requesters.setdefault(department or "", []).append(user_id)
+        proposal_ids = {s.proposal_id for s in systems if s.proposal_id is not None}
+        waivers, conditions = _review_rows(session, span, proposal_ids)
+        open_findings, marks, renewals = _system_rows(session, span)
         original: dict[int, int] = {}
         versions: dict[int, int] = {}
         states: dict[int, str] = {}
         for pid, requester, version, state in session.execute(
             select(
                 Proposal.id, Proposal.requester_id, Proposal.current_version, Proposal.state
-            ).where(Proposal.id.in_(proposal_ids))
+            ).where(Proposal.id.in_(span.proposals()))
         ):
-            original[pid] = requester
-            versions[pid] = version
-            states[pid] = state
+            if pid in proposal_ids:
+                original[pid], versions[pid], states[pid] = requester, version, state
         return cls(
             tx,
             day,
             directory,
             systems,
+            records,
             waivers,
             conditions,
             open_findings,
             marks,
             renewals,
-            requesters,
+            _requesters(session),
             original,
             versions,
             states,
@@ -214,7 +288,7 @@ class Batch:
         services = self.tx.services
         evaluator = services.evaluator
         standards = evaluator.standards
-        submission = Submission.model_validate(system.record)
+        submission = _submission(self.records[system.id])
         derived = derive(submission, standards, self.day)
         waivers = self.waivers.get(system.proposal_id or 0, [])
         conditions = self.conditions.get(system.proposal_id or 0, [])
@@ -236,7 +310,7 @@ class Batch:
         log = _Log()
         rows = self.open_findings.setdefault(system.id, {})
         if system.reviewed:  # an imported system is judged at its re-review, not before
-            result = evaluator.evaluate(submission, self.day)
+            result = evaluator.evaluate(submission, self.day, derived)
             self._store_if_changed(system, result)
             self._findings(system, result, base, waivers, conditions, rows, log)
         due = [

@@ -71,7 +71,7 @@ def _json_text(value: Any) -> str:
 _LONG_NUMBER = re.compile(r"\d{19}")
 
 
-def _json_value(text: str | bytes) -> Any:
+def json_value(text: str | bytes) -> Any:
     """A JSON column's value, read by orjson; what it would refuse (``NaN``) or read inexactly
     (an integer of 19 or more digits, which it reads as a float) is read as before."""
     if _LONG_NUMBER.search(text if isinstance(text, str) else text.decode()) is None:
@@ -87,7 +87,7 @@ def make_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     json_options: dict[str, Any] = {
         "json_serializer": _json_text,
-        "json_deserializer": _json_value,
+        "json_deserializer": json_value,
     }
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -131,11 +131,13 @@ class Failing:
         self.calls = 0
         self.fail_on = fail_on
 
-    def evaluate(self, submission: Submission, as_of: dt.date | None = None) -> Evaluation:
+    def evaluate(
+        self, submission: Submission, as_of: dt.date | None = None, derived: object = None
+    ) -> Evaluation:
         self.calls += 1
         if self.calls == self.fail_on:
             raise ReviewError("engine failed")
-        return self.inner.evaluate(submission, as_of)
+        return self.inner.evaluate(submission, as_of, derived)  # type: ignore[arg-type]
 
     def __getattr__(self, name: str) -> object:  # standards, rules_version: the inner one's
         return getattr(self.inner, name)

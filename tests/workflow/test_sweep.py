@@ -10,10 +10,18 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from review.errors import NotFound, PermissionDenied
+from review.core.loading import submission_from_data
+from review.errors import NotFound, PermissionDenied, RecordInvalid
 from review.services import runlock, sweep
 from review.services.context import Services
-from review.store.models import AuditEvent, Proposal, RecordVersion, SweepRun, SystemReview
+from review.store.models import (
+    AuditEvent,
+    Proposal,
+    RecordVersion,
+    SweepRun,
+    System,
+    SystemReview,
+)
 
 from .inventory_support import (
     contract_approved,
@@ -377,3 +385,46 @@ def system_of_proposal(services: Services, proposal_id: int) -> int:
     from .inventory_support import system_of
 
     return system_of(services, proposal_id).id
+
+
+def test_a_record_edited_in_the_database_is_reported_and_the_others_are_judged(
+    services: Services,
+) -> None:
+    """The sweep reads each record's JSON text: one made invalid behind the application's
+    back is reported naming the field and the problem, as an intake file's is, and the batch
+    goes on."""
+    broken = contract_approved(services).id
+    sound = contract_approved(services).id
+    with services.db.session() as session:
+        row = session.get(System, broken)
+        assert row is not None
+        record = dict(row.record)
+        record["contract"] = {**record["contract"], "value_usd": -5}
+        row.record = record
+    with pytest.raises(RecordInvalid) as refused:
+        submission_from_data(record)
+    assert "contract.value_usd" in str(refused.value)
+    report = sweep.run(services, days(SOC2_LAST_GOOD, 1))
+    assert report.changes.errors == [f"S-{broken}: {refused.value}"]
+    assert len(findings(services, sound)) == 2 and findings(services, broken) == []
+    (event,) = [e for e in _events(services) if e.action == "system.sweep_error"]
+    assert event.entity_id == str(broken) and "value_usd" in str(event.details["problem"])
+
+
+def test_a_batch_judges_its_active_systems_only(services: Services) -> None:
+    """Batches read their systems by id range: a retired system between two active ones, in
+    the same batch, is neither judged nor marked swept."""
+    from review.services import inventory
+
+    first, middle, last = (contract_approved(services).id for _ in range(3))
+    inventory.retire(services, "dana", middle, reason="Replaced")
+    report = sweep.run(services, days(SOC2_LAST_GOOD, 1), batch=3)
+    assert report.systems == 2 and report.changes.new == 4
+    assert findings(services, middle) == []
+    assert [system(services, s).swept_on for s in (first, middle, last)] == [
+        days(SOC2_LAST_GOOD, 1),
+        None,
+        days(SOC2_LAST_GOOD, 1),
+    ]
+    one = sweep.run(services, days(SOC2_LAST_GOOD, 2), batch=1)
+    assert one.systems == 2 and one.changes.errors == []
