@@ -194,7 +194,7 @@ def _pending(tx: Tx, emails: list[str], as_of: dt.date) -> Iterator[tuple[str, l
         )
         .where(n.recipient.in_(emails), n.digest_id.is_(None), n.created_on <= as_of)
         .order_by(n.recipient, n.id)
-    )
+    ).all()  # one fetch for the chunk (bounded by CHUNK people), not a call per row
     recipient: str | None = None
     current: list[Pending] = []
     for nid, who, kind, urgent, title, detail, citations, due_on, system_id in rows:
