@@ -114,7 +114,10 @@ def _before_every_command() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error becomes one line and an exit code."""
+    from .plugins import skip_empty_discovery
     from .terminal import cleaned_output
+
+    skip_empty_discovery()  # before the first pydantic validator (review/cli/plugins.py)
 
     args = sys.argv[1:] if argv is None else argv
     with cleaned_output():  # nothing typed by a person can act on the terminal
