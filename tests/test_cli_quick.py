@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,39 @@ def test_a_plain_evaluate_imports_no_typer() -> None:
     )
     assert "EXIT 0" in done.stderr and "LOADED []" in done.stderr, done.stderr
     assert '"findings"' in done.stdout
+
+
+def test_the_collector_is_paused_for_the_console_scripts_start_up_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("REVIEW_CACHE_DIR", str(tmp_path))
+    seen: list[bool] = []
+    from review.core import evaluate as engine
+
+    real = engine.Evaluator.evaluate
+
+    def watched(self: engine.Evaluator, *args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine.Evaluator, "evaluate", watched)
+    loading: list[bool] = []
+    real_evaluator = engine.evaluator
+
+    def loaded(*args: object, **kwargs: object) -> engine.Evaluator:
+        loading.append(gc.isenabled())
+        return real_evaluator(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "evaluator", loaded)
+    for args in (["evaluate", EXAMPLE], ["evaluate", "missing.yaml"]):
+        monkeypatch.setattr(sys, "argv", ["review", *args])  # as the console script runs
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.isenabled(), args
+    assert loading == [False]  # paused while the engine loads
+    assert seen == [True]  # the evaluation itself runs with the collector on
+    with pytest.raises(SystemExit):
+        main(["evaluate", EXAMPLE])  # called in a longer process: its collector is left alone
+    assert loading == [False, True]
+    capsys.readouterr()

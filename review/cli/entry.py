@@ -29,10 +29,10 @@ def main(argv: list[str] | None = None) -> None:
     skip_empty_discovery()  # before the first pydantic validator (review/cli/plugins.py)
     args = sys.argv[1:] if argv is None else argv
     with cleaned_output():  # nothing typed by a person can act on the terminal
-        _run(args)
+        _run(args, whole_process=argv is None)
 
 
-def _run(args: list[str]) -> None:
+def _run(args: list[str], *, whole_process: bool = False) -> None:
     from ..services.origin import acting_from, command_line_origin
 
     for number, arg in enumerate(args, 1):
@@ -46,7 +46,7 @@ def _run(args: list[str]) -> None:
     try:
         # every audit event a command writes names the operating-system user who ran it
         with acting_from(command_line_origin()):
-            _dispatch(args)  # click itself prints usage errors and exits 2
+            _dispatch(args, whole_process)  # click itself prints usage errors and exits 2
     except ReviewError as exc:
         logs.refusal(exc, f"review {_command(args)}")
         if isinstance(exc, ConfigurationError):  # standards, rules or database: it says which
@@ -66,10 +66,10 @@ def _run(args: list[str]) -> None:
         )
 
 
-def _dispatch(args: list[str]) -> None:
+def _dispatch(args: list[str], whole_process: bool) -> None:
     from .quick import quick_evaluate
 
-    if not quick_evaluate(args):
+    if not quick_evaluate(args, whole_process=whole_process):
         from .main import app
 
         app(args=args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
@@ -31,9 +32,11 @@ def evaluate_file(
     format: str,
     as_of_day: str | None,
     engine: str,
+    ready: Callable[[], None] | None = None,
 ) -> None:
     """Evaluate a proposal (and its contract, if any) and print the findings: JSON when
-    ``format`` is ``json``, else tables; ``engine`` is ``durable`` or ``reference``."""
+    ``format`` is ``json``, else tables; ``engine`` is ``durable`` or ``reference``.
+    ``ready`` is called once the record is read and the engine loaded, before evaluating."""
     from ..core.loading import load_with_attachments
 
     day = as_of(as_of_day)
@@ -42,6 +45,8 @@ def evaluate_file(
     from ..core.evaluate import evaluator
 
     bound = evaluator("reference" if engine == "reference" else "durable")
+    if ready is not None:
+        ready()
     result = bound.evaluate(submission, day)
     if format == "json":
         payload = result.to_json_dict()

@@ -12,6 +12,7 @@ evaluate command's options are checked against this module's in tests/test_cli_q
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -65,14 +66,23 @@ def _readable_or_absent(file: str) -> bool:
     return os.access(file, os.R_OK)
 
 
-def quick_evaluate(args: Sequence[str]) -> bool:
-    """Run a plain ``review evaluate`` and exit as click would; False if it is not one."""
+def quick_evaluate(args: Sequence[str], *, whole_process: bool = False) -> bool:
+    """Run a plain ``review evaluate`` and exit as click would; False if it is not one.
+    ``whole_process``: the command is all this process does (the console script)."""
     found = plain_evaluate(args)
     if found is None:
         return False
     from .. import logs
     from .evaluating import evaluate_file
 
+    # Start-up (imports, model classes, the record's schema, the rule book) makes many
+    # objects and little garbage, and the cyclic collector ran again and again over them:
+    # in a process of its own, it is paused until the engine is ready, those objects are then
+    # frozen (never scanned again) and the evaluation itself, however large, runs with the
+    # collector on. A caller in a longer process (a test) keeps its collector as it was.
+    paused = whole_process and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         logs.configure(default_level="WARNING")  # what the root command's callback does
         evaluate_file(
@@ -80,6 +90,7 @@ def quick_evaluate(args: Sequence[str]) -> bool:
             str(found["format"]),
             found["as_of_day"],
             str(found["engine"]),
+            ready=_resume_collector if paused else None,
         )
     except KeyboardInterrupt:
         raise SystemExit(130) from None
@@ -91,7 +102,15 @@ def quick_evaluate(args: Sequence[str]) -> bool:
             raise
         _pacify_streams()
         raise SystemExit(1) from None
+    finally:
+        if paused:
+            gc.enable()
     raise SystemExit(0)
+
+
+def _resume_collector() -> None:
+    gc.freeze()
+    gc.enable()
 
 
 def _pacify_streams() -> None:
