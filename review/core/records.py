@@ -6,8 +6,6 @@ it obviously means. Derived facts (TCV, effective data classes, ...) live in
 :mod:`review.core.derived`, never here, so there is one place that computes them.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
