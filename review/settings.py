@@ -8,8 +8,6 @@ defaults of an option a person may also type: ``REVIEW_USER`` (``--as``) and
 test. ``python -m review.settings NAME...`` prints settings for shell scripts (scripts/run).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import socket
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_every_cli_event_names_the_os_user(review: Review, tmp_path: Path) -> No
     for event in written:
         assert event.details.get("via") == "cli", event.action
         assert event.details.get("os_user") == me, event.action
-        assert event.details.get("host")
+        assert event.details.get("host") == socket.gethostname()
 
 
 def test_events_outside_the_cli_do_not_claim_it(review: Review, tmp_path: Path) -> None:

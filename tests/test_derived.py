@@ -31,3 +31,13 @@ def test_month_ends_clamp() -> None:
     assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert age_in_months(dt.date(2025, 11, 27), dt.date(2026, 11, 27)) == 12
     assert age_in_months(dt.date(2025, 11, 26), dt.date(2026, 11, 27)) == 13
+
+
+def test_days_in_month_agrees_with_calendar() -> None:
+    import calendar
+
+    from review.core.derived import _days_in
+
+    for year in (*range(1, 2401), 9999):
+        for month in range(1, 13):
+            assert _days_in(year, month) == calendar.monthrange(year, month)[1], (year, month)

@@ -1,5 +1,5 @@
 """``python -m review.cli``."""
 
-from .main import main
+from .entry import main
 
 main()

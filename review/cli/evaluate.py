@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from enum import StrEnum
@@ -12,8 +11,8 @@ from typing import Annotated
 import typer
 import yaml
 
-from ..errors import InputError
 from .common import DataFormat, Format
+from .evaluating import evaluate_file
 
 
 class Engine(StrEnum):
@@ -25,17 +24,6 @@ class EvidenceKind(StrEnum):
     acr = "acr"
     sbom = "sbom"
     questionnaire = "questionnaire"
-
-
-def as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"--as-of: expected an ISO 8601 date like 2026-03-01, got {value!r}"
-        ) from None
 
 
 def evaluate(
@@ -50,26 +38,7 @@ def evaluate(
     ),
 ) -> None:
     """Evaluate a proposal (and its contract, if any) and print the findings."""
-    from ..core.loading import load_with_attachments
-
-    day = as_of(as_of_day)
-    # before the engine loads: bad input fails fast; a bad attachment is only reported
-    submission, attachments = load_with_attachments(file)
-    from ..core.evaluate import evaluator
-
-    result = evaluator(engine.value).evaluate(submission, day)
-    if format is Format.json:
-        payload = result.to_json_dict()
-        if attachments:
-            payload["attachments"] = [a.to_dict() for a in attachments]
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    else:
-        from .output import attachments_table, console, evaluation_table
-
-        terminal = console()
-        if attachments:
-            attachments_table(attachments, terminal)
-        evaluation_table(result, terminal)
+    evaluate_file(file, format.value, as_of_day, engine.value)
 
 
 def import_evidence(

@@ -1,8 +1,5 @@
-"""The ``review`` command line. Exit codes: 0 ran (whatever it found), 2 bad input or
-usage, 3 standards or rules data inconsistent, 4 engine failure, 70 internal error.
-
-Library code raises; this module alone turns errors into one line on stderr and an exit
-code. Set REVIEW_DEBUG=1 to see a traceback for an internal error.
+"""The ``review`` command line's typer app. The console script, its exit codes and its error
+lines are review/cli/entry.py (``main`` is re-exported here).
 
 Every command and command group is registered here, in ``COMMANDS``, and nowhere else. A
 command's module is imported only when that command runs (review/cli/lazy.py); command modules
@@ -12,19 +9,15 @@ inside the command that uses them, so ``review --help`` and ``review evaluate`` 
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
 
 from .. import logs
-from ..errors import ConfigurationError, EngineError, ReviewError
+from .entry import EXIT_CONFIG, EXIT_ENGINE, EXIT_INPUT, EXIT_INTERNAL, main
 from .lazy import Entry, LazyGroup
 
-EXIT_INPUT = 2
-EXIT_CONFIG = 3
-EXIT_ENGINE = 4
-EXIT_INTERNAL = 70
+__all__ = ["COMMANDS", "EXIT_CONFIG", "EXIT_ENGINE", "EXIT_INPUT", "EXIT_INTERNAL", "app", "main"]
 
 # The one list of the ``review`` command's commands and groups, in the order of --help:
 # (name, module in review.cli, function or typer.Typer there, the short help --help shows).
@@ -112,50 +105,7 @@ def _before_every_command() -> None:
     logs.configure(default_level="WARNING")
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: every error becomes one line and an exit code."""
-    from .terminal import cleaned_output
-
-    args = sys.argv[1:] if argv is None else argv
-    with cleaned_output():  # nothing typed by a person can act on the terminal
-        _run(args)
-
-
-def _run(args: list[str]) -> None:
-    from ..services.origin import acting_from, command_line_origin
-
-    for number, arg in enumerate(args, 1):
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError as exc:  # invalid UTF-8 bytes arrive as lone surrogates
-            _exit(
-                f"argument {number} is not valid UTF-8 text (at character {exc.start + 1})",
-                EXIT_INPUT,
-            )
-    try:
-        # every audit event a command writes names the operating-system user who ran it
-        with acting_from(command_line_origin()):
-            app(args=args)  # click itself prints usage errors and exits 2
-    except ReviewError as exc:
-        logs.refusal(exc, f"review {_command(args)}")
-        if isinstance(exc, ConfigurationError):  # standards, rules or database: it says which
-            _exit(str(exc), EXIT_CONFIG)
-        if isinstance(exc, EngineError):
-            _exit(f"rules engine failed: {exc}", EXIT_ENGINE)
-        _exit(str(exc), EXIT_INPUT)  # InputError and the workflow's refusals
-    except KeyboardInterrupt:
-        _exit("interrupted", 130)
-    except Exception as exc:
-        logs.log.error("internal error in review %s: %s", _command(args), type(exc).__name__)
-        if _debug():
-            raise
-        _exit(
-            f"internal error: {type(exc).__name__}: {exc} (set REVIEW_DEBUG=1 for details)",
-            EXIT_INTERNAL,
-        )
-
-
-def _command(args: list[str]) -> str:
+def command_name(args: list[str]) -> str:
     """The command's name (``users add``) without its arguments, which may name people."""
     node: Any = typer.main.get_command(app)
     words = []
@@ -167,20 +117,6 @@ def _command(args: list[str]) -> str:
             break
         words.append(word)
     return " ".join(words) or "(no command)"
-
-
-def _exit(message: str, code: int) -> None:
-    sys.stderr.write(f"review: {message}\n")
-    raise SystemExit(code)
-
-
-def _debug() -> bool:
-    from ..settings import settings
-
-    try:
-        return settings().debug
-    except ReviewError:
-        return False
 
 
 if __name__ == "__main__":  # pragma: no cover

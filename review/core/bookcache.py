@@ -22,7 +22,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import pydantic
@@ -116,6 +115,8 @@ def _read(path: Path, key: str) -> RuleBook | None:
 
 def _write(directory: Path, path: Path, key: str, book: RuleBook) -> None:
     """Best effort: a cache that cannot be written only costs the next start its time."""
+    import tempfile  # only a cache miss writes: a start that reads the cache need not load it
+
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted_dir(directory):

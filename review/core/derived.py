@@ -7,7 +7,6 @@ and the evaluation date, so the same inputs always give the same facts.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -25,11 +24,18 @@ from .standards import AttestationGroup, Platform, Standards
 _DEFAULT_NO_UI = {AcquisitionType.HARDWARE, AcquisitionType.PROFESSIONAL_SERVICES}
 
 
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without importing calendar (and locale)."""
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
+
+
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same calendar day ``months`` earlier (clamped to the month's last day)."""
     total = day.year * 12 + (day.month - 1) - months
     year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = _days_in(year, month + 1)
     return dt.date(year, month + 1, min(day.day, last))
 
 
@@ -53,7 +59,7 @@ def add_years(day: dt.date, years: float) -> dt.date:
     months = round(years * 12)
     total = day.year * 12 + (day.month - 1) + months
     year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = _days_in(year, month + 1)
     return dt.date(year, month + 1, min(day.day, last))
 
 

@@ -5,8 +5,6 @@ component, criterion, integration, platform or data type). Findings are ordered 
 then domain, then rule id, then subject, so the same record always prints the same list.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import string
 from collections.abc import Callable

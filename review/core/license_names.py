@@ -12,8 +12,6 @@ itself a name or URL is mapped (an expression such as ``MIT OR Apache-2.0`` is l
 SPDX parser); what cannot be mapped stays as written and is judged ``unknown`` as before.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from functools import lru_cache

@@ -7,8 +7,6 @@ rules that follow from them (a finding's key, whether it is live, the dispositio
 functions below, and nowhere else.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
@@ -75,7 +73,7 @@ class ReviewPolicy(_Schema):
     conditions: ConditionPolicy
 
     @model_validator(mode="after")
-    def _complete(self) -> ReviewPolicy:
+    def _complete(self) -> "ReviewPolicy":
         for label, ids, known in (
             ("severities", [s.id.value for s in self.severities], [s.value for s in Severity]),
             ("domains", [d.id for d in self.domains], list(get_args(Domain))),

@@ -7,8 +7,6 @@ or standard, a value of the wrong type, and a message template naming a field th
 not have.
 """
 
-from __future__ import annotations
-
 import hashlib
 import re
 import string

@@ -4,8 +4,6 @@ Rules refer to values here by dotted name (``security.cyber_insurance_min_usd``)
 loader refuses a file that does not match the schema, naming the file and the field.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import re
@@ -76,7 +74,7 @@ class Procurement(Schema):
     governing_law: str
 
     @model_validator(mode="after")
-    def _ranked(self) -> Procurement:
+    def _ranked(self) -> "Procurement":
         for threshold in self.thresholds:
             if threshold.requires not in self.method_rank:
                 raise ValueError(
@@ -164,7 +162,7 @@ class Requirement(Schema):
     when: AnswerIs | None = None
 
     @model_validator(mode="after")
-    def _paths_exist(self) -> Requirement:
+    def _paths_exist(self) -> "Requirement":
         for path in [*self.fields, *([self.when.field] if self.when else [])]:
             if not record_path_exists(path):
                 raise ValueError(f"{path!r} is not a field of the intake record (intake.md)")
@@ -237,7 +235,7 @@ class Licenses(Schema):
     aliases: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _each_id_once(self) -> Licenses:
+    def _each_id_once(self) -> "Licenses":
         seen: dict[str, str] = {}
         for klass, ids in self.classes.items():
             for spdx_id in ids:
@@ -266,7 +264,7 @@ class Platform(Schema):
     end_of_support: dt.date | None
 
     @model_validator(mode="after")
-    def _patterns_compile(self) -> Platform:
+    def _patterns_compile(self) -> "Platform":
         for pattern in self.match:
             try:
                 re.compile(pattern)
@@ -341,7 +339,7 @@ class AfterApproval(Schema):
     notices: dict[DeadlineKind, Notice]
 
     @model_validator(mode="after")
-    def _every_kind(self) -> AfterApproval:
+    def _every_kind(self) -> "AfterApproval":
         missing = [k for k in DEADLINE_KINDS if k not in self.notices]
         if missing:
             raise ValueError(f"notices: every deadline kind needs its marks; missing {missing}")
@@ -375,7 +373,7 @@ class Standards(Schema):
     review: ReviewPolicy
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> Standards:
+    def _unique_ids(self) -> "Standards":
         for label, ids in (
             ("section", [s.id for s in self.sections]),
             ("criterion", [c.id for c in self.criteria]),

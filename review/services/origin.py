@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,7 +24,8 @@ def command_line_origin() -> dict[str, str]:
         name = pwd.getpwuid(uid).pw_name
     except KeyError:
         name = f"uid {uid}"
-    origin = {"via": "cli", "os_user": name, "host": socket.gethostname()}
+    # the node name is socket.gethostname() on POSIX, without importing socket (5 ms a start)
+    origin = {"via": "cli", "os_user": name, "host": os.uname().nodename}
     sudo = os.environ.get("SUDO_USER")
     if sudo and sudo != name:
         origin["sudo_user"] = sudo

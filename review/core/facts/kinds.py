@@ -10,8 +10,6 @@ Items that can each be a distinct problem (components, criteria, integrations, p
 personal data types) are facts of their own, so one finding is produced per item.
 """
 
-from __future__ import annotations
-
 from functools import cache
 from typing import Any, ClassVar
 
