@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import ColumnClause, cast, literal_column, select, type_coerce
 
 from review.services.context import Services
-from review.store.database import Database, _json_text
+from review.store.database import Database, _json_text, _json_value
 from review.store.models import JsonType, RecordVersion
 
 from .support import saas
@@ -48,6 +48,16 @@ def test_text_the_standard_library_wrote_still_reads(database: Database) -> None
     if database.is_sqlite:  # PostgreSQL's json refuses NaN itself
         value = read_json(database, "[NaN, 1]")
         assert isinstance(value, list) and math.isnan(value[0]) and value[1] == 1
+
+
+def test_long_integers_are_found_anywhere_in_the_text() -> None:
+    """The 19-digit check is a byte translation now: the same answers as the pattern."""
+    assert _json_value('{"é": "x", "n": 12345678901234567890123}') == {
+        "é": "x",
+        "n": 12345678901234567890123,
+    }
+    assert _json_value(b"[1234567890123456789012]") == [1234567890123456789012]
+    assert _json_value('[123456789012345678, "\u0661\u0662"]') == [123456789012345678, "١٢"]
 
 
 def test_what_orjson_will_not_write_is_written_as_before() -> None:
