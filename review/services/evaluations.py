@@ -8,7 +8,7 @@ invalidates it and says why (GEN-7).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -74,27 +74,46 @@ def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVers
     return found
 
 
+def stored_row(
+    tx: Tx, result: Result, proposal_id: int, version_number: int, trigger: str
+) -> dict[str, Any]:
+    """The columns of an evaluation's snapshot: a batch inserts many with one Core insert."""
+    findings = [f.to_dict() for f in result.findings]
+    return {
+        "proposal_id": proposal_id,
+        "version_number": version_number,
+        "trigger": trigger,
+        "as_of": result.as_of,
+        "standards_version": result.standards_version,
+        "rules_version": result.rules_version,
+        "engine_version": ENGINE_VERSION,
+        "tier": result.tier,
+        "tcv": result.tcv,
+        "disposition": result.disposition,
+        "required_signoffs": list(result.required_signoffs),
+        "findings": findings,
+        "findings_hash": all_findings_hash(findings),
+        "created_at": tx.services.now(),
+    }
+
+
 def stored(
     tx: Tx, result: Result, proposal_id: int, version_number: int, trigger: str
 ) -> StoredEvaluation:
     """The snapshot of an evaluation as stored against a request's version (not yet added)."""
-    findings = [f.to_dict() for f in result.findings]
-    return StoredEvaluation(
-        proposal_id=proposal_id,
-        version_number=version_number,
-        trigger=trigger,
-        as_of=result.as_of,
-        standards_version=result.standards_version,
-        rules_version=result.rules_version,
-        engine_version=ENGINE_VERSION,
-        tier=result.tier,
-        tcv=result.tcv,
-        disposition=result.disposition,
-        required_signoffs=list(result.required_signoffs),
-        findings=findings,
-        findings_hash=all_findings_hash(findings),
-        created_at=tx.services.now(),
-    )
+    return StoredEvaluation(**stored_row(tx, result, proposal_id, version_number, trigger))
+
+
+class Snapshot(Protocol):
+    """What sign-off validity and the review tasks read of an evaluation: a stored one, or a
+    batch's row not yet inserted."""
+
+    @property
+    def findings(self) -> list[Any]: ...
+    @property
+    def required_signoffs(self) -> list[Any]: ...
+    @property
+    def standards_version(self) -> str: ...
 
 
 def evaluate_version(
@@ -183,7 +202,7 @@ def invalidate_signoffs(
     tx: Tx,
     proposal: Proposal,
     record: RecordVersion,
-    evaluation: StoredEvaluation,
+    evaluation: Snapshot,
     signoffs: list[SignOff] | None = None,
 ) -> list[str]:
     """Invalidate sign-offs that no longer match what was reviewed; returns their domains.
@@ -219,7 +238,7 @@ def refresh(
     tx: Tx,
     proposal: Proposal,
     *,
-    evaluation: StoredEvaluation | None = None,
+    evaluation: Snapshot | None = None,
     signoffs: list[SignOff] | None = None,
     tasks: dict[str, ReviewTask] | None = None,
 ) -> None:
