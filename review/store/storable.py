@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
+from sqlalchemy.orm import PassiveFlag, Session
+from sqlalchemy.orm.attributes import get_history
 
 from ..errors import FieldProblem, RecordInvalid
 
@@ -63,6 +63,7 @@ def _walk(value: Any) -> bool:
     return False
 
 
+_UNLOADED_STAYS = PassiveFlag.PASSIVE_NO_INITIALIZE  # history without loading anything
 SURROGATE = "contains a lone surrogate; it is not valid Unicode text"
 
 
@@ -95,8 +96,8 @@ def refuse_surrogates(session: Session, _context: Any, _instances: Any) -> None:
             if attribute.key not in changed:
                 continue
             # only what changed (a swept system's record is not)
-            added = get_history(row, attribute.key, passive=PASSIVE_NO_INITIALIZE).added or ()
-            if any(_surrogate(value) for value in added):
+            history = get_history(row, attribute.key, passive=_UNLOADED_STAYS)
+            if any(_surrogate(value) for value in history.added or ()):
                 problems.append(FieldProblem(attribute.key, SURROGATE))
     if problems:
         raise RecordInvalid(problems)
