@@ -8,6 +8,7 @@ invalidates it and says why (GEN-7).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -198,6 +199,23 @@ def invalidate(tx: Tx, signoff: SignOff, reason: str) -> None:
     )
 
 
+class _Reviewed(Protocol):
+    @property
+    def domain(self) -> str: ...
+    @property
+    def record_hash(self) -> str: ...
+    @property
+    def findings_hash(self) -> str: ...
+
+
+def stale(signoff: _Reviewed, record_hash: str, findings: list[Any]) -> bool:
+    """``invalidate_signoffs``' test: the record or the domain's findings differ from what was
+    signed. A batch reads sign-offs as rows and loads as objects only those this holds for."""
+    return signoff.record_hash != record_hash or signoff.findings_hash != domain_hash(
+        findings, signoff.domain
+    )
+
+
 def invalidate_signoffs(
     tx: Tx,
     proposal: Proposal,
@@ -247,7 +265,6 @@ def refresh(
     A batch passes what it loaded already (the latest evaluation, sign-offs, tasks)."""
     if evaluation is None:
         evaluation = latest_evaluation(tx, proposal)
-    required = list(evaluation.required_signoffs) if evaluation else []
     current = valid_signoffs(tx, proposal) if signoffs is None else _current(signoffs, proposal)
     signed = {s.domain for s in current}
     if tasks is None:
@@ -257,21 +274,8 @@ def refresh(
                 select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
             )
         }
-    in_queue = State(proposal.state) in QUEUE_STATES
-    policy = tx.services.evaluator.standards.review
-    for domain in set(required) | set(tasks):
+    for domain, (status, worst) in task_states(tx, proposal, evaluation, signed, tasks).items():
         task = tasks.get(domain)
-        if domain not in required or not in_queue:
-            status = "closed"
-        else:
-            status = "signed" if domain in signed else "open"
-        worst = min(
-            (
-                policy.rank(f["severity"])
-                for f in domain_findings(evaluation.findings if evaluation else [], domain)
-            ),
-            default=policy.least_rank,
-        )
         if task is None:
             tx.session.add(
                 ReviewTask(
@@ -287,6 +291,41 @@ def refresh(
                 task.opened_at = tx.services.now()  # waiting again from now, not from before
             task.status = status
             task.severity_rank = worst
+    settle(tx, proposal, list(evaluation.required_signoffs) if evaluation else [], signed)
+
+
+def task_states(
+    tx: Tx,
+    proposal: Proposal,
+    evaluation: Snapshot | None,
+    signed: set[str],
+    domains: Iterable[str],
+) -> dict[str, tuple[str, int]]:
+    """Each review task's (status, severity rank) for an evaluation: every required domain's
+    and every existing task's (``domains``; one no longer required closes). A batch that
+    writes its tasks with Core statements applies these as ``refresh`` does."""
+    required = list(evaluation.required_signoffs) if evaluation else []
+    in_queue = State(proposal.state) in QUEUE_STATES
+    policy = tx.services.evaluator.standards.review
+    states: dict[str, tuple[str, int]] = {}
+    for domain in set(required) | set(domains):
+        if domain not in required or not in_queue:
+            status = "closed"
+        else:
+            status = "signed" if domain in signed else "open"
+        worst = min(
+            (
+                policy.rank(f["severity"])
+                for f in domain_findings(evaluation.findings if evaluation else [], domain)
+            ),
+            default=policy.least_rank,
+        )
+        states[domain] = (status, worst)
+    return states
+
+
+def settle(tx: Tx, proposal: Proposal, required: list[str], signed: set[str]) -> None:
+    """Ready once every required sign-off is in; back to review when one is lost."""
     state = State(proposal.state)
     complete = bool(required) and set(required) <= signed
     if complete and state in (State.IN_REVIEW, State.CONTRACT_REVIEW):
