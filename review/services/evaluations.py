@@ -8,7 +8,8 @@ invalidates it and says why (GEN-7).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -74,27 +75,46 @@ def version(tx: Tx, proposal: Proposal, number: int | None = None) -> RecordVers
     return found
 
 
+def stored_row(
+    tx: Tx, result: Result, proposal_id: int, version_number: int, trigger: str
+) -> dict[str, Any]:
+    """The columns of an evaluation's snapshot: a batch inserts many with one Core insert."""
+    findings = [f.to_dict() for f in result.findings]
+    return {
+        "proposal_id": proposal_id,
+        "version_number": version_number,
+        "trigger": trigger,
+        "as_of": result.as_of,
+        "standards_version": result.standards_version,
+        "rules_version": result.rules_version,
+        "engine_version": ENGINE_VERSION,
+        "tier": result.tier,
+        "tcv": result.tcv,
+        "disposition": result.disposition,
+        "required_signoffs": list(result.required_signoffs),
+        "findings": findings,
+        "findings_hash": all_findings_hash(findings),
+        "created_at": tx.services.now(),
+    }
+
+
 def stored(
     tx: Tx, result: Result, proposal_id: int, version_number: int, trigger: str
 ) -> StoredEvaluation:
     """The snapshot of an evaluation as stored against a request's version (not yet added)."""
-    findings = [f.to_dict() for f in result.findings]
-    return StoredEvaluation(
-        proposal_id=proposal_id,
-        version_number=version_number,
-        trigger=trigger,
-        as_of=result.as_of,
-        standards_version=result.standards_version,
-        rules_version=result.rules_version,
-        engine_version=ENGINE_VERSION,
-        tier=result.tier,
-        tcv=result.tcv,
-        disposition=result.disposition,
-        required_signoffs=list(result.required_signoffs),
-        findings=findings,
-        findings_hash=all_findings_hash(findings),
-        created_at=tx.services.now(),
-    )
+    return StoredEvaluation(**stored_row(tx, result, proposal_id, version_number, trigger))
+
+
+class Snapshot(Protocol):
+    """What sign-off validity and the review tasks read of an evaluation: a stored one, or a
+    batch's row not yet inserted."""
+
+    @property
+    def findings(self) -> list[Any]: ...
+    @property
+    def required_signoffs(self) -> list[Any]: ...
+    @property
+    def standards_version(self) -> str: ...
 
 
 def evaluate_version(
@@ -179,11 +199,28 @@ def invalidate(tx: Tx, signoff: SignOff, reason: str) -> None:
     )
 
 
+class _Reviewed(Protocol):
+    @property
+    def domain(self) -> str: ...
+    @property
+    def record_hash(self) -> str: ...
+    @property
+    def findings_hash(self) -> str: ...
+
+
+def stale(signoff: _Reviewed, record_hash: str, findings: list[Any]) -> bool:
+    """``invalidate_signoffs``' test: the record or the domain's findings differ from what was
+    signed. A batch reads sign-offs as rows and loads as objects only those this holds for."""
+    return signoff.record_hash != record_hash or signoff.findings_hash != domain_hash(
+        findings, signoff.domain
+    )
+
+
 def invalidate_signoffs(
     tx: Tx,
     proposal: Proposal,
     record: RecordVersion,
-    evaluation: StoredEvaluation,
+    evaluation: Snapshot,
     signoffs: list[SignOff] | None = None,
 ) -> list[str]:
     """Invalidate sign-offs that no longer match what was reviewed; returns their domains.
@@ -219,7 +256,7 @@ def refresh(
     tx: Tx,
     proposal: Proposal,
     *,
-    evaluation: StoredEvaluation | None = None,
+    evaluation: Snapshot | None = None,
     signoffs: list[SignOff] | None = None,
     tasks: dict[str, ReviewTask] | None = None,
 ) -> None:
@@ -228,7 +265,6 @@ def refresh(
     A batch passes what it loaded already (the latest evaluation, sign-offs, tasks)."""
     if evaluation is None:
         evaluation = latest_evaluation(tx, proposal)
-    required = list(evaluation.required_signoffs) if evaluation else []
     current = valid_signoffs(tx, proposal) if signoffs is None else _current(signoffs, proposal)
     signed = {s.domain for s in current}
     if tasks is None:
@@ -238,21 +274,8 @@ def refresh(
                 select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
             )
         }
-    in_queue = State(proposal.state) in QUEUE_STATES
-    policy = tx.services.evaluator.standards.review
-    for domain in set(required) | set(tasks):
+    for domain, (status, worst) in task_states(tx, proposal, evaluation, signed, tasks).items():
         task = tasks.get(domain)
-        if domain not in required or not in_queue:
-            status = "closed"
-        else:
-            status = "signed" if domain in signed else "open"
-        worst = min(
-            (
-                policy.rank(f["severity"])
-                for f in domain_findings(evaluation.findings if evaluation else [], domain)
-            ),
-            default=policy.least_rank,
-        )
         if task is None:
             tx.session.add(
                 ReviewTask(
@@ -268,6 +291,41 @@ def refresh(
                 task.opened_at = tx.services.now()  # waiting again from now, not from before
             task.status = status
             task.severity_rank = worst
+    settle(tx, proposal, list(evaluation.required_signoffs) if evaluation else [], signed)
+
+
+def task_states(
+    tx: Tx,
+    proposal: Proposal,
+    evaluation: Snapshot | None,
+    signed: set[str],
+    domains: Iterable[str],
+) -> dict[str, tuple[str, int]]:
+    """Each review task's (status, severity rank) for an evaluation: every required domain's
+    and every existing task's (``domains``; one no longer required closes). A batch that
+    writes its tasks with Core statements applies these as ``refresh`` does."""
+    required = list(evaluation.required_signoffs) if evaluation else []
+    in_queue = State(proposal.state) in QUEUE_STATES
+    policy = tx.services.evaluator.standards.review
+    states: dict[str, tuple[str, int]] = {}
+    for domain in set(required) | set(domains):
+        if domain not in required or not in_queue:
+            status = "closed"
+        else:
+            status = "signed" if domain in signed else "open"
+        worst = min(
+            (
+                policy.rank(f["severity"])
+                for f in domain_findings(evaluation.findings if evaluation else [], domain)
+            ),
+            default=policy.least_rank,
+        )
+        states[domain] = (status, worst)
+    return states
+
+
+def settle(tx: Tx, proposal: Proposal, required: list[str], signed: set[str]) -> None:
+    """Ready once every required sign-off is in; back to review when one is lost."""
     state = State(proposal.state)
     complete = bool(required) and set(required) <= signed
     if complete and state in (State.IN_REVIEW, State.CONTRACT_REVIEW):

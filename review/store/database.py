@@ -10,7 +10,6 @@ advisory lock (see :mod:`review.services.audit`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,13 +67,22 @@ def _json_text(value: Any) -> str:
         return json.dumps(value)
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
+# every ASCII digit as "0" (other bytes, UTF-8's multi-byte sequences included, unchanged), so
+# a run of 19 digits is a plain substring search: a regular expression took several times as
+# long as orjson's whole parse of a stored record
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else b for b in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def _long_number(text: str | bytes) -> bool:
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return _LONG_NUMBER in data.translate(_DIGITS_AS_ZERO)
 
 
 def json_value(text: str | bytes) -> Any:
     """A JSON column's value, read by orjson; what it would refuse (``NaN``) or read inexactly
     (an integer of 19 or more digits, which it reads as a float) is read as before."""
-    if _LONG_NUMBER.search(text if isinstance(text, str) else text.decode()) is None:
+    if not _long_number(text):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:

@@ -4,11 +4,13 @@ of what a user pasted is changed or lost."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import PassiveFlag, Session
+from sqlalchemy.orm.attributes import get_history
 
 from ..errors import FieldProblem, RecordInvalid
 
@@ -61,24 +63,41 @@ def _walk(value: Any) -> bool:
     return False
 
 
+_UNLOADED_STAYS = PassiveFlag.PASSIVE_NO_INITIALIZE  # history without loading anything
+SURROGATE = "contains a lone surrogate; it is not valid Unicode text"
+
+
+def surrogate_problems(row: Mapping[str, Any]) -> list[FieldProblem]:
+    """The columns of a row about to be written that hold a lone surrogate: rows written with
+    a Core insert (a re-evaluation's batch) do not pass the before-flush check below."""
+    return [FieldProblem(key, SURROGATE) for key, value in row.items() if _surrogate(value)]
+
+
 @event.listens_for(Session, "before_flush")
 def refuse_surrogates(session: Session, _context: Any, _instances: Any) -> None:
     """Lone surrogates (``"\\ud800"``) are not Unicode text: PostgreSQL cannot store them and
     no page can show them. Every row about to be written is checked here, in one place for
-    every service, and refused naming the field, on SQLite as on PostgreSQL."""
+    every service, and refused naming the field, on SQLite as on PostgreSQL.
+
+    A new row's columns are read from its state; an updated row's only where an attribute was
+    set since it was loaded (its committed state), so a batch that leaves most rows as they
+    were does not build every row's attribute history."""
     problems = []
-    for row, new in (*((r, True) for r in session.new), *((r, False) for r in session.dirty)):
+    for row in session.new:
         state = inspect(row)
+        values = state.dict
         for attribute in state.mapper.column_attrs:
-            if new:
-                values: Any = [getattr(row, attribute.key, None)]
-            else:  # an updated row: only what changed (a swept system's record is not)
-                values = state.attrs[attribute.key].history.added or ()
-            if any(_surrogate(value) for value in values):
-                problems.append(
-                    FieldProblem(
-                        attribute.key, "contains a lone surrogate; it is not valid Unicode text"
-                    )
-                )
+            if _surrogate(values.get(attribute.key)):
+                problems.append(FieldProblem(attribute.key, SURROGATE))
+    for row in session.dirty:
+        state = inspect(row)
+        changed = state.committed_state
+        for attribute in state.mapper.column_attrs:
+            if attribute.key not in changed:
+                continue
+            # only what changed (a swept system's record is not)
+            history = get_history(row, attribute.key, passive=_UNLOADED_STAYS)
+            if any(_surrogate(value) for value in history.added or ()):
+                problems.append(FieldProblem(attribute.key, SURROGATE))
     if problems:
         raise RecordInvalid(problems)

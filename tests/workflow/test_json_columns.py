@@ -7,10 +7,10 @@ import math
 from typing import Any
 
 import pytest
-from sqlalchemy import ColumnClause, cast, literal_column, select, type_coerce
+from sqlalchemy import ColumnClause, cast, literal_column, select, text, type_coerce
 
 from review.services.context import Services
-from review.store.database import Database, _json_text
+from review.store.database import Database, _json_text, json_value
 from review.store.models import JsonType, RecordVersion
 
 from .support import saas
@@ -50,7 +50,39 @@ def test_text_the_standard_library_wrote_still_reads(database: Database) -> None
         assert isinstance(value, list) and math.isnan(value[0]) and value[1] == 1
 
 
+def test_long_integers_are_found_anywhere_in_the_text() -> None:
+    """The 19-digit check is a byte translation now: the same answers as the pattern."""
+    assert json_value('{"é": "x", "n": 12345678901234567890123}') == {
+        "é": "x",
+        "n": 12345678901234567890123,
+    }
+    assert json_value(b"[1234567890123456789012]") == [1234567890123456789012]
+    assert json_value('[123456789012345678, "\u0661\u0662"]') == [123456789012345678, "١٢"]
+
+
 def test_what_orjson_will_not_write_is_written_as_before() -> None:
     assert _json_text({"big": 2**70}) == '{"big": 1180591620717411303424}'
     assert _json_text(["\ud800"]) == '["\\ud800"]'
     assert _json_text({"a": [1, 2.5, None, "é"]}) == '{"a":[1,2.5,null,"é"]}'
+
+
+def test_findings_are_compressed_with_lz4_on_postgresql(
+    services: Services, database: Database
+) -> None:
+    """Migration 0010: pglz compression was most of a re-evaluation's insert on PostgreSQL."""
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL's TOAST compression")
+    with database.engine.connect() as connection:
+        built_in = connection.scalar(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        )
+        method = connection.scalar(
+            text(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'evaluations'::regclass AND attname = 'findings'"
+            )
+        )
+    assert method == ("l" if built_in else "")

@@ -1,0 +1,223 @@
+"""What a re-evaluation batch reads and writes, as rows rather than ORM objects.
+
+A batch of 200 requests holds about 800 review tasks and 600 sign-offs; building an object and
+an attribute history for each cost more than evaluating the requests. They are read as plain
+rows; only the sign-offs a re-evaluation invalidates are loaded as objects (their change is
+audited by ``evaluations.invalidate_signoffs``), and the tasks' changes and the evaluations
+are written with Core statements. The decisions themselves (which sign-off is stale, what
+each task becomes) are ``evaluations``' functions, shared with the single-request path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from sqlalchemy import Row, Table, Text, bindparam, cast, func, insert, select, tuple_, update
+from sqlalchemy.orm import defer, lazyload
+
+from ..errors import RecordInvalid
+from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
+from ..store.storable import surrogate_problems
+from . import evaluations
+from .context import Tx
+
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # a row of a select of several columns
+
+
+@dataclass
+class Loaded:
+    """What a batch needs, read in a handful of queries (not per record)."""
+
+    proposals: list[Proposal]
+    latest: dict[int, AnyRow]  # each proposal's latest evaluation (the columns compared)
+    wanted: list[tuple[int, int]]  # (proposal id, the version to evaluate), as proposals
+    versions: dict[tuple[int, int], tuple[RecordVersion, str]]  # and the record's JSON text
+    signoffs: dict[int, list[AnyRow]]  # valid sign-offs by proposal
+    tasks: dict[int, dict[str, AnyRow]]  # review tasks by proposal and domain
+
+
+def _latest(tx: Tx, ids: list[int]) -> dict[int, AnyRow]:
+    """The columns of each proposal's latest evaluation that a re-evaluation compares."""
+    latest_ids = (
+        select(func.max(StoredEvaluation.id))
+        .where(StoredEvaluation.proposal_id.in_(ids))
+        .group_by(StoredEvaluation.proposal_id)
+    )
+    columns = (
+        StoredEvaluation.proposal_id,
+        StoredEvaluation.version_number,
+        StoredEvaluation.standards_version,
+        StoredEvaluation.disposition,
+        StoredEvaluation.findings,
+    )
+    query = select(*columns).where(StoredEvaluation.id.in_(latest_ids))
+    return {row.proposal_id: row for row in tx.session.execute(query)}
+
+
+def _versions(
+    tx: Tx, wanted: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[RecordVersion, str]]:
+    """The versions to evaluate, each with its record as the JSON text the database holds:
+    pydantic validates that text directly, which costs less than decoding it into Python
+    objects first and validating those (the decoded record is read only if a sign-off was
+    given on another version, to name the fields that changed)."""
+    query = (
+        select(RecordVersion, cast(RecordVersion.record, Text))
+        .where(tuple_(RecordVersion.proposal_id, RecordVersion.number).in_(wanted))
+        .options(defer(RecordVersion.record))
+    )
+    return {(v.proposal_id, v.number): (v, text) for v, text in tx.session.execute(query)}
+
+
+def load(tx: Tx, ids: list[int]) -> Loaded:
+    session = tx.session
+    proposals = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(ids))
+            .order_by(Proposal.id)
+            .options(lazyload(Proposal.requester))
+        )
+    )
+    latest = _latest(tx, ids)
+    wanted = [
+        (p.id, latest[p.id].version_number if p.id in latest else p.current_version)
+        for p in proposals
+    ]
+    signoffs: dict[int, list[AnyRow]] = {}
+    signoff_columns = (SignOff.id, SignOff.proposal_id, SignOff.stage, SignOff.domain)
+    hashes = (SignOff.record_hash, SignOff.findings_hash)
+    for signoff in session.execute(
+        select(*signoff_columns, *hashes).where(
+            SignOff.proposal_id.in_(ids), SignOff.invalidated_at.is_(None)
+        )
+    ):
+        signoffs.setdefault(signoff.proposal_id, []).append(signoff)
+    tasks: dict[int, dict[str, AnyRow]] = {}
+    task_columns = (ReviewTask.id, ReviewTask.proposal_id, ReviewTask.domain, ReviewTask.status)
+    for task in session.execute(
+        select(*task_columns, ReviewTask.severity_rank).where(ReviewTask.proposal_id.in_(ids))
+    ):
+        tasks.setdefault(task.proposal_id, {})[task.domain] = task
+    return Loaded(proposals, latest, wanted, _versions(tx, wanted), signoffs, tasks)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A new evaluation's row, read as sign-off validity and the review tasks read one."""
+
+    row: dict[str, Any]
+
+    @property
+    def findings(self) -> list[Any]:
+        findings: list[Any] = self.row["findings"]
+        return findings
+
+    @property
+    def required_signoffs(self) -> list[Any]:
+        required: list[Any] = self.row["required_signoffs"]
+        return required
+
+    @property
+    def standards_version(self) -> str:
+        return str(self.row["standards_version"])
+
+
+def stale_signoffs(
+    tx: Tx, loaded: Loaded, evaluated: list[tuple[Proposal, RecordVersion, Snapshot]]
+) -> dict[int, list[SignOff]]:
+    """The batch's sign-offs that no longer match, as objects (one query), by proposal, each
+    proposal's in the order its sign-offs were read."""
+    wanted: list[int] = []
+    for proposal, record, after in evaluated:
+        wanted.extend(
+            s.id
+            for s in loaded.signoffs.get(proposal.id, [])
+            if s.stage == proposal.stage
+            and evaluations.stale(s, record.record_hash, after.findings)
+        )
+    if not wanted:
+        return {}
+    query = select(SignOff).where(SignOff.id.in_(wanted)).options(lazyload(SignOff.reviewer))
+    found = {s.id: s for s in tx.session.scalars(query)}
+    return {
+        proposal.id: [found[s.id] for s in loaded.signoffs.get(proposal.id, []) if s.id in found]
+        for proposal, _, _ in evaluated
+    }
+
+
+def signed(rows: list[AnyRow], proposal: Proposal, invalidated: list[SignOff]) -> set[str]:
+    """The domains still signed: the stage's valid sign-offs less those just invalidated."""
+    gone = {s.id for s in invalidated if s.invalidated_at is not None}
+    return {s.domain for s in rows if s.stage == proposal.stage and s.id not in gone}
+
+
+def _table(model: Any) -> Table:
+    return StoredEvaluation.metadata.tables[model.__tablename__]
+
+
+def _refuse_surrogates(rows: list[dict[str, Any]]) -> None:
+    """The before-flush check does not see Core statements: the same check, naming the
+    column as it would."""
+    problems = [problem for row in rows for problem in surrogate_problems(row)]
+    if problems:
+        raise RecordInvalid(problems)
+
+
+def insert_evaluations(tx: Tx, rows: list[dict[str, Any]]) -> list[int]:
+    """Store a batch's evaluations with one Core insert; their ids, in the rows' order."""
+    _refuse_surrogates(rows)
+    table = _table(StoredEvaluation)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(tx.session.execute(statement, rows).scalars())
+
+
+@dataclass
+class TaskWrites:
+    """A batch's review-task changes, written with one statement of each kind."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    reopened: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        tx: Tx,
+        proposal: Proposal,
+        states: dict[str, tuple[str, int]],
+        tasks: dict[str, AnyRow],
+    ) -> None:
+        """What ``evaluations.refresh`` does to the tasks, as rows: a task that is waiting
+        again waits from now; one whose status and rank stay is not written."""
+        for domain, (status, worst) in states.items():
+            task = tasks.get(domain)
+            if task is None:
+                opened = proposal.submitted_at or tx.services.now()
+                self.new.append(
+                    {
+                        "proposal_id": proposal.id,
+                        "domain": domain,
+                        "status": status,
+                        "severity_rank": worst,
+                        "opened_at": opened,
+                    }
+                )
+            elif status == "open" and task.status != "open":
+                now = tx.services.now()
+                self.reopened.append({"task": task.id, "to": status, "rank": worst, "opened": now})
+            elif (status, worst) != (task.status, task.severity_rank):
+                self.changed.append({"task": task.id, "to": status, "rank": worst})
+
+    def write(self, tx: Tx) -> None:
+        table = _table(ReviewTask)
+        if self.new:
+            _refuse_surrogates(self.new)
+            tx.session.execute(insert(table), self.new)
+        by_id = update(table).where(table.c.id == bindparam("task"))
+        values: dict[str, Any] = {"status": bindparam("to"), "severity_rank": bindparam("rank")}
+        if self.changed:
+            tx.session.execute(by_id.values(**values), self.changed)
+        if self.reopened:
+            reopen = by_id.values(**values, opened_at=bindparam("opened"))
+            tx.session.execute(reopen, self.reopened)

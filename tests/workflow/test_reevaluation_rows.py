@@ -1,0 +1,240 @@
+"""Re-evaluation reads and writes a batch as rows (review.services.reevaluation_rows): the
+result must be what the per-object path (evaluate_version and refresh, as the batch ran them
+before) leaves, row for row and audit event for audit event; and a stored record that was
+edited into something invalid is still refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import lazyload
+
+from review.core.evaluate import Evaluator
+from review.services import evaluations, reevaluation
+from review.services.context import Services, Tx
+from review.services.lifecycle import REEVALUATED
+from review.store.database import Database
+from review.store.models import (
+    AuditEvent,
+    Proposal,
+    RecordVersion,
+    ReviewTask,
+    SignOff,
+    StoredEvaluation,
+)
+
+from .support import (
+    approved,
+    changed_standards,
+    changes_requested,
+    execute_raw,
+    in_contract_review,
+    ready,
+    row_counts,
+    sign,
+    submitted,
+)
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+@pytest.fixture(scope="module")
+def new_standards(tmp_path_factory: pytest.TempPathFactory) -> Evaluator:
+    return changed_standards(tmp_path_factory.mktemp("standards-change"))
+
+
+def per_object_batch(tx: Tx, ids: list[int]) -> None:
+    """The batch as it was written with ORM objects (the reference)."""
+    session = tx.session
+    proposals = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(ids))
+            .order_by(Proposal.id)
+            .options(lazyload(Proposal.requester))
+        )
+    )
+    latest_ids = select(func.max(StoredEvaluation.id)).group_by(StoredEvaluation.proposal_id)
+    latest = {
+        e.proposal_id: e
+        for e in session.scalars(
+            select(StoredEvaluation).where(StoredEvaluation.id.in_(latest_ids))
+        )
+    }
+    wanted = [(p.id, latest[p.id].version_number) for p in proposals]
+    versions = {
+        (v.proposal_id, v.number): v
+        for v in session.scalars(
+            select(RecordVersion).where(
+                tuple_(RecordVersion.proposal_id, RecordVersion.number).in_(wanted)
+            )
+        )
+    }
+    signoffs: dict[int, list[SignOff]] = {}
+    for s in session.scalars(select(SignOff).where(SignOff.invalidated_at.is_(None))):
+        signoffs.setdefault(s.proposal_id, []).append(s)
+    tasks: dict[int, dict[str, ReviewTask]] = {}
+    for t in session.scalars(select(ReviewTask)):
+        tasks.setdefault(t.proposal_id, {})[t.domain] = t
+    done = []
+    with session.no_autoflush:
+        for proposal, key in zip(proposals, wanted, strict=True):
+            before = latest[proposal.id]
+            own = signoffs.get(proposal.id, [])
+            after, invalidated = evaluations.evaluate_version(
+                tx, proposal, versions[key], trigger="reevaluate", signoffs=own, flush=False
+            )
+            evaluations.refresh(
+                tx,
+                proposal,
+                evaluation=after,
+                signoffs=own,
+                tasks=tasks.setdefault(proposal.id, {}),
+            )
+            old = {f["rule_id"] + "|" + (f.get("subject") or "") for f in before.findings}
+            new = {f["rule_id"] + "|" + (f.get("subject") or "") for f in after.findings}
+            done.append((proposal, after, sorted(new - old), sorted(old - new), invalidated))
+    session.flush()
+    for proposal, after, added, cleared, invalidated in done:
+        tx.audit(
+            "proposal.reevaluate",
+            "proposal",
+            proposal.id,
+            evaluation=after.id,
+            standards=after.standards_version,
+            new=added,
+            cleared=cleared,
+            invalidated=invalidated,
+        )
+
+
+def _ids(tx: Tx) -> list[int]:
+    states = [s.value for s in REEVALUATED]
+    query = select(Proposal.id).where(Proposal.state.in_(states)).order_by(Proposal.id)
+    return list(tx.session.scalars(query))
+
+
+class _Undo(Exception):
+    """Rolls back the transaction once its result is read."""
+
+
+def what_a_batch_leaves(services: Services, batch: Callable[[Tx, list[int]], Any]) -> Any:
+    """The rows and audit events one batch over every request leaves, read in its
+    transaction (sealed as at commit), then rolled back."""
+    seen: dict[str, Any] = {}
+    with pytest.raises(_Undo), services.transaction("admin") as tx:
+        seq = tx.session.scalar(select(func.max(AuditEvent.seq))) or 0
+        first = tx.session.scalar(select(func.max(StoredEvaluation.id))) or 0
+        batch(tx, _ids(tx))
+        tx._seal_proposals()
+        seen.update(snapshot(tx, seq, first))
+        raise _Undo
+    return seen
+
+
+def _columns(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in skip}
+
+
+def snapshot(tx: Tx, seq: int, first: int) -> dict[str, Any]:
+    session = tx.session
+    session.expire_all()
+    new = list(
+        session.scalars(
+            select(StoredEvaluation)
+            .where(StoredEvaluation.id > first)
+            .order_by(StoredEvaluation.id)
+        )
+    )
+    ordinal = {e.id: n for n, e in enumerate(new)}  # PostgreSQL's sequences do not roll back
+    events = []
+    for e in session.scalars(
+        select(AuditEvent).where(AuditEvent.seq > seq).order_by(AuditEvent.seq)
+    ):
+        details = dict(e.details)
+        if "evaluation" in details:
+            details["evaluation"] = ordinal[details["evaluation"]]
+        events.append((e.seq, e.at, e.actor, e.action, e.entity, e.entity_id, details))
+    tasks = session.scalars(select(ReviewTask))
+    return {
+        "evaluations": [_columns(e, ("id",)) for e in new],
+        "proposals": [_columns(p) for p in session.scalars(select(Proposal).order_by(Proposal.id))],
+        "signoffs": [_columns(s) for s in session.scalars(select(SignOff).order_by(SignOff.id))],
+        "tasks": sorted(
+            (t.proposal_id, t.domain, t.status, t.severity_rank, t.opened_at) for t in tasks
+        ),
+        "events": events,
+    }
+
+
+def in_order(events: list[tuple[Any, ...]]) -> tuple[list[Any], list[Any]]:
+    """The events in their order, except the proposal rows' seals at the end: those follow the
+    session's set of changed objects, whose order is not defined (by object address)."""
+    sealed = [e[3] == "proposal.row" for e in events]
+    first = sealed.index(True) if any(sealed) else len(events)
+    assert all(sealed[first:]), "the seals come last"
+    return [e for e in events[:first]], sorted((e[5], repr(e[6])) for e in events[first:])
+
+
+def requests_in_every_state(services: Services, database: Database) -> None:
+    ready(services)  # every sign-off in: loses security under the new standards
+    view = submitted(services)
+    sign(services, view.id, ["technology", "security"])
+    approved(services)
+    in_contract_review(services)
+    changes_requested(services)
+    edited = ready(services)
+    # a sign-off given on a record that differs from the version evaluated: the reason names
+    # the fields (the decoded record is read for it)
+    execute_raw(
+        database,
+        "UPDATE signoffs SET record_hash = 'x' WHERE proposal_id = :p AND domain = 'privacy'",
+        p=edited.id,
+    )
+
+
+@pytest.mark.parametrize("standards", ["new", "same"])
+def test_a_batch_as_rows_leaves_what_the_per_object_batch_left(
+    services: Services, database: Database, new_standards: Evaluator, standards: str
+) -> None:
+    requests_in_every_state(services, database)
+    if standards == "new":
+        services.evaluator_factory = lambda: new_standards
+    services.clock = lambda: dt.datetime(2026, 12, 20, 9, 30, tzinfo=dt.UTC)
+    reference = what_a_batch_leaves(services, per_object_batch)
+    events = reference["events"]
+    actions = {e[3] for e in events}
+    rows = what_a_batch_leaves(services, reevaluation._batch)
+    assert in_order(rows.pop("events")) == in_order(reference.pop("events"))
+    assert rows == reference
+    if standards == "new":
+        assert {"signoff.invalidated", "proposal.state", "proposal.row"} <= actions
+        assert any("changed after the privacy sign-off" in str(e[6]) for e in events)
+
+
+def test_an_edited_stored_record_is_refused_as_before(
+    services: Services, database: Database
+) -> None:
+    """The stored record is validated from its JSON text: a record edited in the database
+    into something the model refuses stops the re-evaluation, and nothing is stored."""
+    view = submitted(services)
+    if database.is_sqlite:  # what the table owner can do: switch the append-only trigger off
+        execute_raw(database, "DROP TRIGGER IF EXISTS record_versions_no_update")
+    else:
+        execute_raw(database, "ALTER TABLE record_versions DISABLE TRIGGER USER")
+    value = ":r" if database.is_sqlite else "CAST(:r AS jsonb)"
+    execute_raw(
+        database,
+        f"UPDATE record_versions SET record = {value} WHERE proposal_id = :p",
+        r='{"proposal": {"title": 42}}',
+        p=view.id,
+    )
+    before = row_counts(database)
+    with pytest.raises(ValidationError):
+        reevaluation.reevaluate_all(services, "admin")
+    assert row_counts(database) == before
