@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..core.records import Submission
 from ..errors import FieldProblem, InvalidTransition, RecordInvalid
-from ..store.models import Contract, Proposal, RecordVersion
+from ..store.models import Contract, Proposal, RecordVersion, StoredEvaluation
 from . import access, evaluations
 from .access import ref
 from .context import Services, Tx
@@ -25,6 +25,38 @@ class Saved:
 
     proposal: ProposalView
     missing: list[FieldProblem]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a submit leaves: the request, where it now stands and the evaluation it stored.
+
+    Not the request's whole view: the page a person goes to next reads that itself, and
+    building it inside the submit was a fifth of a submit's cost (docs/performance.md). A
+    caller that shows the request reads it with :func:`get`."""
+
+    id: int
+    ref: str
+    state: str
+    stage: str
+    row_version: int
+    current_version: int
+    evaluation_id: int
+    tier: int | None
+
+
+def _submitted(proposal: Proposal, evaluation: StoredEvaluation) -> Submitted:
+    """The receipt, read after the commit: the row version is then final."""
+    return Submitted(
+        id=proposal.id,
+        ref=ref(proposal),
+        state=proposal.state,
+        stage=proposal.stage,
+        row_version=proposal.row_version,
+        current_version=proposal.current_version,
+        evaluation_id=evaluation.id,
+        tier=evaluation.tier,
+    )
 
 
 def _department(record: dict[str, Any]) -> str:
@@ -103,26 +135,29 @@ def create_draft(services: Services, by: str, record: Any, *, note: str | None =
         return Saved(proposal_view(tx, proposal), missing)
 
 
-def submit_new(services: Services, by: str, record: Any) -> ProposalView:
+def submit_new(services: Services, by: str, record: Any) -> Submitted:
     """Create and submit in one step (the form's Submit before any draft was saved): a
     refused submission stores nothing, so no empty draft is left behind."""
     record, _ = validate_draft(record)
     with services.transaction(by) as tx:
         proposal = _create(tx, record, None)
-        return _submit_current(tx, proposal, "submit", "proposal")
+        evaluation = _submit_current(tx, proposal, "submit", "proposal")
+    return _submitted(proposal, evaluation)
 
 
 def save_and_submit(
     services: Services, by: str, proposal_id: int, record: Any, *, expected_version: int | None
-) -> ProposalView:
+) -> Submitted:
     """Save the form's answers and submit them (or resubmit, after a change request) in one
     transaction: a refused submission leaves the stored draft as it was."""
     record, _ = validate_draft(record)
     with services.transaction(by) as tx:
         proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=None)
         if State(proposal.state) is State.DRAFT:
-            return _submit_current(tx, proposal, "submit", "proposal")
-        return _submit_current(tx, proposal, "resubmit", proposal.stage)
+            evaluation = _submit_current(tx, proposal, "submit", "proposal")
+        else:
+            evaluation = _submit_current(tx, proposal, "resubmit", proposal.stage)
+    return _submitted(proposal, evaluation)
 
 
 def save_draft(
@@ -197,7 +232,7 @@ def _valid_for_submit(services: Services, record: dict[str, Any], *, required: b
     return submission
 
 
-def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> ProposalView:
+def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> StoredEvaluation:
     current = evaluations.version(tx, proposal)
     required = stage == "proposal"  # the contract stage's proposal was submitted already
     submission = _valid_for_submit(tx.services, current.record, required=required)
@@ -225,17 +260,18 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Prop
         disposition=evaluation.disposition,
     )
     evaluations.refresh(tx, proposal, evaluation=evaluation)  # not read back from the database
-    return proposal_view(tx, proposal)
+    return evaluation
 
 
 def submit(
     services: Services, by: str, proposal_id: int, *, expected_version: int | None = None
-) -> ProposalView:
+) -> Submitted:
     """Submit for early consultation: the record must be complete; it is evaluated now."""
     with services.transaction(by) as tx:
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
         access.require_requester(tx.who, proposal, "submit")
-        return _submit_current(tx, proposal, "submit", "proposal")
+        evaluation = _submit_current(tx, proposal, "submit", "proposal")
+    return _submitted(proposal, evaluation)
 
 
 def resubmit(
@@ -245,7 +281,7 @@ def resubmit(
     *,
     expected_version: int | None = None,
     response: str | None = None,
-) -> ProposalView:
+) -> Submitted:
     """Answer a change request: the latest saved version goes back to review."""
     with services.transaction(by) as tx:
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
@@ -254,7 +290,8 @@ def resubmit(
             from .reviews import add_comment
 
             add_comment(tx, proposal, response, kind="response", domain=None)
-        return _submit_current(tx, proposal, "resubmit", proposal.stage)
+        evaluation = _submit_current(tx, proposal, "resubmit", proposal.stage)
+    return _submitted(proposal, evaluation)
 
 
 def submit_contract(
@@ -264,7 +301,7 @@ def submit_contract(
     record: Any,
     *,
     expected_version: int | None = None,
-) -> ProposalView:
+) -> Submitted:
     """Route the agreement before contract approval: the record with its contract."""
     submission = validate_for_submit(record)
     if submission.contract is None:
@@ -295,7 +332,8 @@ def submit_contract(
                 submitted_at=services.now(),
             )
         )
-        return _submit_current(tx, proposal, "submit_contract", "contract")
+        evaluation = _submit_current(tx, proposal, "submit_contract", "contract")
+    return _submitted(proposal, evaluation)
 
 
 def withdraw(
