@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..errors import NotFound, PermissionDenied, StaleUpdate
 from ..refs import proposal_ref
-from ..store.models import Proposal
+from ..store.models import Proposal, User
 from .context import Actor, Tx
 from .roles import Role, waiver_title
 
@@ -40,11 +41,19 @@ def load(
     ``lock`` (every action that changes it) takes the row lock on PostgreSQL, so concurrent
     writers queue as they do on SQLite (BEGIN IMMEDIATE) instead of failing spuriously.
     """
-    if lock:  # lock the proposal's row only (its requester is joined in)
-        query = select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
+    # The requester is joined in, but not their role grants: those were a query of their own
+    # on every load, and are loaded when read (an actor's grants come from the actor).
+    options = [joinedload(Proposal.requester).lazyload(User.roles)]
+    if lock:  # lock the proposal's row only
+        query = (
+            select(Proposal)
+            .where(Proposal.id == proposal_id)
+            .options(*options)
+            .with_for_update(of=Proposal)
+        )
         proposal = tx.session.scalars(query).unique().one_or_none()
     else:
-        proposal = tx.session.get(Proposal, proposal_id)
+        proposal = tx.session.get(Proposal, proposal_id, options=options)
     # Someone who may not see a proposal is told it does not exist (no probing of ids).
     if proposal is None or (tx.actor is not None and not can_view(tx.actor, proposal)):
         raise NotFound(f"no proposal {ref(proposal_id)} that you can see")

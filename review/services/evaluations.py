@@ -115,10 +115,10 @@ def evaluate_version(
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
     evaluation = stored(tx, result, proposal.id, record.number, trigger)
     tx.session.add(evaluation)
+    proposal.tier = result.tier  # before the flush: the row is written once, not twice
+    proposal.disposition = result.disposition
     if flush:
         tx.session.flush()
-    proposal.tier = result.tier
-    proposal.disposition = result.disposition
     return evaluation, invalidate_signoffs(tx, proposal, record, evaluation, signoffs)
 
 
@@ -160,6 +160,12 @@ def valid_signoffs(tx: Tx, proposal: Proposal) -> list[SignOff]:
             .options(lazyload(SignOff.reviewer))
         )
     )
+
+
+def review_tasks(tx: Tx, proposal: Proposal) -> dict[str, ReviewTask]:
+    """The request's review tasks by domain (what ``refresh`` brings in line)."""
+    query = select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
+    return {t.domain: t for t in tx.session.scalars(query)}
 
 
 def _current(signoffs: list[SignOff], proposal: Proposal) -> list[SignOff]:
@@ -232,12 +238,7 @@ def refresh(
     current = valid_signoffs(tx, proposal) if signoffs is None else _current(signoffs, proposal)
     signed = {s.domain for s in current}
     if tasks is None:
-        tasks = {
-            t.domain: t
-            for t in tx.session.scalars(
-                select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
-            )
-        }
+        tasks = review_tasks(tx, proposal)
     in_queue = State(proposal.state) in QUEUE_STATES
     policy = tx.services.evaluator.standards.review
     for domain in set(required) | set(tasks):

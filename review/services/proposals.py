@@ -81,7 +81,10 @@ def _add_version(
     stage: str,
     submitted: bool,
     note: str | None,
+    flush: bool = True,
 ) -> RecordVersion:
+    """The next version of the record, made current. ``flush=False``: the caller flushes it
+    with what it writes next (a submit writes it with the evaluation in one flush)."""
     number = (
         tx.session.scalar(
             select(func.max(RecordVersion.number)).where(RecordVersion.proposal_id == proposal.id)
@@ -103,7 +106,8 @@ def _add_version(
     proposal.current_version = number
     access.touch(tx, proposal)
     proposal.title = _title(record)
-    tx.session.flush()
+    if flush:
+        tx.session.flush()
     return version
 
 
@@ -243,13 +247,22 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Stor
             [FieldProblem("contract", "submit the contract after the proposal is approved")]
         )
     record = normalised(submission)
+    # Everything the submit reads is read before it writes: a read after a write flushes,
+    # and each flush costs about as much as the evaluation itself.
+    signoffs = evaluations.valid_signoffs(tx, proposal)
+    tasks = evaluations.review_tasks(tx, proposal)
+    tx.chain()
     if record != current.record or not current.submitted:
         # the submitted version is the normalised record, kept as a version of its own
-        current = _add_version(tx, proposal, record, stage=stage, submitted=True, note=None)
+        current = _add_version(
+            tx, proposal, record, stage=stage, submitted=True, note=None, flush=False
+        )
     evaluations.move(tx, proposal, action)
     if action in ("submit", "submit_contract"):
         proposal.submitted_at = tx.services.now()
-    evaluation, _ = evaluations.evaluate_version(tx, proposal, current, trigger=action)
+    evaluation, _ = evaluations.evaluate_version(
+        tx, proposal, current, trigger=action, signoffs=signoffs
+    )
     tx.audit(
         f"proposal.{action}",
         "proposal",
@@ -259,7 +272,8 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Stor
         tier=evaluation.tier,
         disposition=evaluation.disposition,
     )
-    evaluations.refresh(tx, proposal, evaluation=evaluation)  # not read back from the database
+    # what the transaction holds, not read back from the database
+    evaluations.refresh(tx, proposal, evaluation=evaluation, signoffs=signoffs, tasks=tasks)
     return evaluation
 
 
