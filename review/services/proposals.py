@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.records import Submission
 from ..errors import FieldProblem, InvalidTransition, RecordInvalid
@@ -84,13 +84,11 @@ def _add_version(
     flush: bool = True,
 ) -> RecordVersion:
     """The next version of the record, made current. ``flush=False``: the caller flushes it
-    with what it writes next (a submit writes it with the evaluation in one flush)."""
-    number = (
-        tx.session.scalar(
-            select(func.max(RecordVersion.number)).where(RecordVersion.proposal_id == proposal.id)
-        )
-        or 0
-    ) + 1
+    with what it writes next (a submit writes it with the evaluation in one flush).
+
+    Every version is added here and made current, so the current one is the latest (the
+    unique number per request refuses a second writer that read the same)."""
+    number = (proposal.current_version or 0) + 1
     version = RecordVersion(
         proposal_id=proposal.id,
         number=number,
@@ -111,7 +109,7 @@ def _add_version(
     return version
 
 
-def _create(tx: Tx, record: dict[str, Any], note: str | None) -> Proposal:
+def _create(tx: Tx, record: dict[str, Any], note: str | None) -> tuple[Proposal, RecordVersion]:
     department = _department(record)
     access.require_department(tx.who, department)
     proposal = Proposal(
@@ -125,9 +123,9 @@ def _create(tx: Tx, record: dict[str, Any], note: str | None) -> Proposal:
     )
     tx.session.add(proposal)
     tx.session.flush()
-    _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
+    version = _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
     tx.audit("proposal.create", "proposal", proposal.id, department=department)
-    return proposal
+    return proposal, version
 
 
 def create_draft(services: Services, by: str, record: Any, *, note: str | None = None) -> Saved:
@@ -135,7 +133,7 @@ def create_draft(services: Services, by: str, record: Any, *, note: str | None =
     record, _ = validate_draft(record)
     missing = submission_problems(services, record)
     with services.transaction(by) as tx:
-        proposal = _create(tx, record, note)
+        proposal, _ = _create(tx, record, note)
         return Saved(proposal_view(tx, proposal), missing)
 
 
@@ -144,8 +142,8 @@ def submit_new(services: Services, by: str, record: Any) -> Submitted:
     refused submission stores nothing, so no empty draft is left behind."""
     record, _ = validate_draft(record)
     with services.transaction(by) as tx:
-        proposal = _create(tx, record, None)
-        evaluation = _submit_current(tx, proposal, "submit", "proposal")
+        proposal, version = _create(tx, record, None)
+        evaluation = _submit_current(tx, proposal, "submit", "proposal", version)
     return _submitted(proposal, evaluation)
 
 
@@ -156,11 +154,13 @@ def save_and_submit(
     transaction: a refused submission leaves the stored draft as it was."""
     record, _ = validate_draft(record)
     with services.transaction(by) as tx:
-        proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=None)
+        proposal, saved = _save(
+            tx, proposal_id, record, expected_version=expected_version, note=None
+        )
         if State(proposal.state) is State.DRAFT:
-            evaluation = _submit_current(tx, proposal, "submit", "proposal")
+            evaluation = _submit_current(tx, proposal, "submit", "proposal", saved)
         else:
-            evaluation = _submit_current(tx, proposal, "resubmit", proposal.stage)
+            evaluation = _submit_current(tx, proposal, "resubmit", proposal.stage, saved)
     return _submitted(proposal, evaluation)
 
 
@@ -177,7 +177,7 @@ def save_draft(
     record, _ = validate_draft(record)
     missing = submission_problems(services, record)
     with services.transaction(by) as tx:
-        proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=note)
+        proposal, _ = _save(tx, proposal_id, record, expected_version=expected_version, note=note)
         return Saved(proposal_view(tx, proposal), missing)
 
 
@@ -188,7 +188,7 @@ def _save(
     *,
     expected_version: int | None,
     note: str | None,
-) -> Proposal:
+) -> tuple[Proposal, RecordVersion]:
     proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
     access.require_requester(tx.who, proposal, "edit")
     state = State(proposal.state)
@@ -208,9 +208,9 @@ def _save(
             ]
         )
     stage = "contract" if state is State.CONTRACT_CHANGES_REQUESTED else "proposal"
-    _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
+    version = _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
     tx.audit("proposal.save", "proposal", proposal.id, version=proposal.current_version)
-    return proposal
+    return proposal, version
 
 
 def submission_problems(services: Services, record: dict[str, Any]) -> list[FieldProblem]:
@@ -236,8 +236,12 @@ def _valid_for_submit(services: Services, record: dict[str, Any], *, required: b
     return submission
 
 
-def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> StoredEvaluation:
-    current = evaluations.version(tx, proposal)
+def _submit_current(
+    tx: Tx, proposal: Proposal, action: str, stage: str, current: RecordVersion | None = None
+) -> StoredEvaluation:
+    """Validate, version, move, evaluate and audit; ``current``: the current version, when
+    this transaction has just written it (not read back)."""
+    current = current or evaluations.version(tx, proposal)
     required = stage == "proposal"  # the contract stage's proposal was submitted already
     submission = _valid_for_submit(tx.services, current.record, required=required)
     if stage == "contract" and submission.contract is None:
@@ -249,8 +253,14 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Stor
     record = normalised(submission)
     # Everything the submit reads is read before it writes: a read after a write flushes,
     # and each flush costs about as much as the evaluation itself.
-    signoffs = evaluations.valid_signoffs(tx, proposal)
-    tasks = evaluations.review_tasks(tx, proposal)
+    if action == "submit":
+        # only a draft is submitted (the move below refuses anything else), and nothing
+        # returns a request to draft: it was never evaluated, so it has no sign-off and no
+        # review task to read (refresh opens them)
+        signoffs, tasks = [], {}
+    else:
+        signoffs = evaluations.valid_signoffs(tx, proposal)
+        tasks = evaluations.review_tasks(tx, proposal)
     tx.chain()
     if record != current.record or not current.submitted:
         # the submitted version is the normalised record, kept as a version of its own
@@ -333,7 +343,7 @@ def submit_contract(
             )
         proposal.stage = "contract"
         normal = normalised(submission)
-        _add_version(tx, proposal, normal, stage="contract", submitted=False, note=None)
+        version = _add_version(tx, proposal, normal, stage="contract", submitted=False, note=None)
         contract = submission.contract
         tx.session.add(
             Contract(
@@ -346,7 +356,7 @@ def submit_contract(
                 submitted_at=services.now(),
             )
         )
-        evaluation = _submit_current(tx, proposal, "submit_contract", "contract")
+        evaluation = _submit_current(tx, proposal, "submit_contract", "contract", version)
     return _submitted(proposal, evaluation)
 
 
