@@ -21,13 +21,27 @@ def clean_text(text: str) -> str:
 
 
 def clean_data(value: Any) -> Any:
-    """The same for every string (keys included) inside JSON-shaped data."""
+    """The same for every string (keys included) inside JSON-shaped data.
+
+    Data without a NUL anywhere comes back as it is (orjson writes it in C, NUL as
+    ``\\u0000``); only data that holds one, or that orjson will not write, is walked."""
+    if isinstance(value, dict | list):
+        try:
+            written = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            written = b"\\u0000"
+        if b"\\u0000" not in written:
+            return value
+    return _clean(value)
+
+
+def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        return {clean_data(k): clean_data(v) for k, v in value.items()}
+        return {_clean(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [clean_data(v) for v in value]
+        return [_clean(v) for v in value]
     return value
 
 
@@ -66,19 +80,24 @@ def refuse_surrogates(session: Session, _context: Any, _instances: Any) -> None:
     """Lone surrogates (``"\\ud800"``) are not Unicode text: PostgreSQL cannot store them and
     no page can show them. Every row about to be written is checked here, in one place for
     every service, and refused naming the field, on SQLite as on PostgreSQL."""
-    problems = []
+    problems: list[FieldProblem] = []
     for row, new in (*((r, True) for r in session.new), *((r, False) for r in session.dirty)):
         state = inspect(row)
+        columns: list[tuple[str, Any]] = []
         for attribute in state.mapper.column_attrs:
             if new:
                 values: Any = [getattr(row, attribute.key, None)]
             else:  # an updated row: only what changed (a swept system's record is not)
                 values = state.attrs[attribute.key].history.added or ()
-            if any(_surrogate(value) for value in values):
-                problems.append(
-                    FieldProblem(
-                        attribute.key, "contains a lone surrogate; it is not valid Unicode text"
-                    )
-                )
+            columns.append((attribute.key, values))
+        # the whole row checked at once (in C, for JSON types); column by column only to
+        # name what is wrong
+        if not _surrogate([value for _, values in columns for value in values]):
+            continue
+        problems.extend(
+            FieldProblem(key, "contains a lone surrogate; it is not valid Unicode text")
+            for key, values in columns
+            if any(_surrogate(value) for value in values)
+        )
     if problems:
         raise RecordInvalid(problems)
