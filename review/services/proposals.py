@@ -292,9 +292,9 @@ def submit(
 ) -> Submitted:
     """Submit for early consultation: the record must be complete; it is evaluated now."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
+        proposal, current = access.load_current(tx, proposal_id, expected_version=expected_version)
         access.require_requester(tx.who, proposal, "submit")
-        evaluation = _submit_current(tx, proposal, "submit", "proposal")
+        evaluation = _submit_current(tx, proposal, "submit", "proposal", current)
     return _submitted(proposal, evaluation)
 
 
