@@ -27,7 +27,8 @@ def contract_submit(
     by = common.who(user)
     record = common.record(file)
     with common.services() as services:
-        view = proposals.submit_contract(
+        submitted = proposals.submit_contract(
             services, by, common.pid(proposal_id), record, expected_version=expect_version
         )
+        view = proposals.get(services, by, submitted.id)
     common.done(view, "contract submitted", format)

@@ -75,9 +75,10 @@ def proposal_submit(
 
     by = common.who(user)
     with common.services() as services:
-        view = proposals.submit(
+        submitted = proposals.submit(
             services, by, common.pid(proposal_id), expected_version=expect_version
         )
+        view = proposals.get(services, by, submitted.id)
     common.done(view, "submitted", format)
 
 
@@ -96,13 +97,14 @@ def proposal_resubmit(
 
     by = common.who(user)
     with common.services() as services:
-        view = proposals.resubmit(
+        submitted = proposals.resubmit(
             services,
             by,
             common.pid(proposal_id),
             expected_version=expect_version,
             response=response,
         )
+        view = proposals.get(services, by, submitted.id)
     common.done(view, "resubmitted", format)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..errors import NotFound, PermissionDenied, StaleUpdate
 from ..refs import proposal_ref
-from ..store.models import Proposal
+from ..store.models import Proposal, RecordVersion, User
 from .context import Actor, Tx
 from .roles import Role, waiver_title
 
@@ -40,11 +41,43 @@ def load(
     ``lock`` (every action that changes it) takes the row lock on PostgreSQL, so concurrent
     writers queue as they do on SQLite (BEGIN IMMEDIATE) instead of failing spuriously.
     """
-    if lock:  # lock the proposal's row only (its requester is joined in)
-        query = select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
-        proposal = tx.session.scalars(query).unique().one_or_none()
+    if lock:  # lock the proposal's row only
+        query = select(Proposal).where(Proposal.id == proposal_id).options(*_REQUESTER)
+        proposal = tx.session.scalars(query.with_for_update(of=Proposal)).unique().one_or_none()
     else:
-        proposal = tx.session.get(Proposal, proposal_id)
+        proposal = tx.session.get(Proposal, proposal_id, options=_REQUESTER)
+    return _checked(tx, proposal_id, proposal, expected_version)
+
+
+# The requester is joined in, but not their role grants: those were a query of their own on
+# every load, and are loaded when read (an actor's grants come from the actor).
+_REQUESTER = (joinedload(Proposal.requester).lazyload(User.roles),)
+
+
+def load_current(
+    tx: Tx, proposal_id: int, *, expected_version: int | None = None
+) -> tuple[Proposal, RecordVersion | None]:
+    """``load(lock=True)`` and the proposal's current record version in the same query (a
+    submit reads both; None only if the version is missing, which the caller reports)."""
+    query = (
+        select(Proposal, RecordVersion)
+        .outerjoin(
+            RecordVersion,
+            (RecordVersion.proposal_id == Proposal.id)
+            & (RecordVersion.number == Proposal.current_version),
+        )
+        .where(Proposal.id == proposal_id)
+        .options(*_REQUESTER)
+        .with_for_update(of=Proposal)
+    )
+    row = tx.session.execute(query).unique().one_or_none()
+    proposal = _checked(tx, proposal_id, row[0] if row else None, expected_version)
+    return proposal, row[1] if row else None
+
+
+def _checked(
+    tx: Tx, proposal_id: int, proposal: Proposal | None, expected_version: int | None
+) -> Proposal:
     # Someone who may not see a proposal is told it does not exist (no probing of ids).
     if proposal is None or (tx.actor is not None and not can_view(tx.actor, proposal)):
         raise NotFound(f"no proposal {ref(proposal_id)} that you can see")

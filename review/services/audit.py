@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..errors import ConfigurationError
@@ -178,12 +178,18 @@ def take(session: Session) -> Chain:
     otherwise write events nobody can verify."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
-    start = legacy(session)
+    # the last link and where keying began, in one round trip (every audited action asks)
+    row = session.execute(
+        select(
+            *(
+                select(column).order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
+                for column in (AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
+            ),
+            select(func.min(AuditChain.legacy_seq)).scalar_subquery(),
+        )
+    ).one()
+    last = row[:3] if row[0] is not None else None
+    legacy_seq = int(row[3] or 0)  # the lowest, as legacy() reads it (verification reads all)
     signed_by = last[2] if last else None
     key = audit_keys.require() if signed_by else audit_keys.created()
     if signed_by and signed_by != key.id:
@@ -193,8 +199,8 @@ def take(session: Session) -> Chain:
             "(REVIEW_AUDIT_KEY_FILE) before it writes"
         )
     if last is None:
-        return Chain(0, GENESIS, key, start.seq)
-    return Chain(int(last[0]), str(last[1]), key, start.seq)
+        return Chain(0, GENESIS, key, legacy_seq)
+    return Chain(int(last[0]), str(last[1]), key, legacy_seq)
 
 
 def append(

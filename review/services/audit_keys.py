@@ -42,12 +42,10 @@ class ChainKey:
 
 
 def key_path() -> Path:
-    configured = settings().audit_key_file
-    if configured is not None:
-        return configured
-    from ..store.database import data_dir
-
-    return data_dir() / "keys" / "audit.key"
+    current = settings()  # read once: every audited transaction asks for the key
+    if current.audit_key_file is not None:
+        return current.audit_key_file
+    return current.data_dir / "keys" / "audit.key"
 
 
 def _parse(raw: bytes, path: Path) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.evaluate import Evaluator, evaluator
@@ -185,11 +185,12 @@ class Tx:
 
     def _seal_proposals(self) -> None:
         """Bind each proposal row this transaction changed to an event recording the row as it
-        now stands, so an edit made outside the application no longer matches its event."""
-        self.session.flush()  # the last changes reach the before-flush hook
+        now stands, so an edit made outside the application no longer matches its event.
+
+        The changes not yet flushed are noted as the before-flush hook would note them, and
+        written with the sealing events in one flush (not a flush of their own first)."""
+        self._touched_proposals(self.session, None, None)
         self._sealed = True
-        if not self._touched:
-            return
         for proposal, before in self._touched.values():
             now = audit.row_snapshot(proposal)
             if now != before:
@@ -209,7 +210,9 @@ def _committed_snapshot(proposal: Proposal) -> dict[str, Any]:
 
 
 def _load_actor(session: Session, username: str) -> Actor:
-    user = session.scalar(select(User).where(User.username == username))
+    # the user and their grants in one query (every transaction begins with it)
+    query = select(User).where(User.username == username).options(joinedload(User.roles))
+    user = session.scalars(query).unique().one_or_none()
     if user is None:
         raise NotFound(f"no user {username!r}")
     if not user.active:

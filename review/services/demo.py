@@ -32,6 +32,7 @@ from . import (
 )
 from .context import Services
 from .roles import SIGNOFF_DOMAINS, Role
+from .views import ProposalView
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
@@ -155,11 +156,16 @@ def _parks_draft(services: Services, today: dt.date) -> None:
     )
 
 
+def _submit(services: Services, by: str, proposal_id: int) -> ProposalView:
+    """Submit, then read the request as its page shows it (its findings decide what follows)."""
+    return proposals.get(services, by, proposals.submit(services, by, proposal_id).id)
+
+
 def _requests(services: Services) -> None:
     today = services.today()
     # Library room booking: approved with a condition on its one major finding.
     library = proposals.create_draft(services, "dana", _load("library-room-booking.yaml"))
-    lib = proposals.submit(services, "dana", library.proposal.id)
+    lib = _submit(services, "dana", library.proposal.id)
     for finding in lib.findings:
         if finding["severity"] == "major":
             approval_conditions.add(
@@ -177,7 +183,7 @@ def _requests(services: Services) -> None:
 
     # Police ALPR: in review, security has asked for changes.
     police = proposals.create_draft(services, "pat", _load("police-alpr.yaml"))
-    pol = proposals.submit(services, "pat", police.proposal.id)
+    pol = _submit(services, "pat", police.proposal.id)
     signoffs.sign_off(services, "tess", pol.id, "technology", note="Architecture is acceptable.")
     reviews.comment(
         services,
@@ -189,7 +195,7 @@ def _requests(services: Services) -> None:
 
     # Human Resources AI screening: changes requested by the AI reviewer.
     hr = proposals.create_draft(services, "hana", _load("hr-ai-resume-screening.yaml"))
-    hr_view = proposals.submit(services, "hana", hr.proposal.id)
+    hr_view = _submit(services, "hana", hr.proposal.id)
     reviews.request_changes(
         services,
         "aiden",
@@ -208,7 +214,7 @@ def _requests(services: Services) -> None:
 
     # Fire records renewal: in review, with a waiver from the Information Security Officer.
     fire = proposals.create_draft(services, "felix", _load("fire-records-renewal.yaml"))
-    fire_view = proposals.submit(services, "felix", fire.proposal.id)
+    fire_view = _submit(services, "felix", fire.proposal.id)
     single_sign_on = [f for f in fire_view.findings if f["rule_id"] == "SEC-002-single-sign-on"]
     if single_sign_on:
         waivers.grant(
@@ -224,7 +230,7 @@ def _requests(services: Services) -> None:
     # City Clerk: approved, then the contract submitted and in contract review.
     clerk_record = _load("clerk-public-records-portal.yaml")
     clerk = proposals.create_draft(services, "clara", _without_contract(clerk_record))
-    clerk_view = proposals.submit(services, "clara", clerk.proposal.id)
+    clerk_view = _submit(services, "clara", clerk.proposal.id)
     _sign_all(services, clerk_view.id, clerk_view.required_signoffs)
     outcome = "approve" if clerk_view.disposition == "clear" else "approve_with_conditions"
     if outcome == "approve":

@@ -135,10 +135,10 @@ def evaluate_version(
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
     evaluation = stored(tx, result, proposal.id, record.number, trigger)
     tx.session.add(evaluation)
+    proposal.tier = result.tier  # before the flush: the row is written once, not twice
+    proposal.disposition = result.disposition
     if flush:
         tx.session.flush()
-    proposal.tier = result.tier
-    proposal.disposition = result.disposition
     return evaluation, invalidate_signoffs(tx, proposal, record, evaluation, signoffs)
 
 
@@ -180,6 +180,12 @@ def valid_signoffs(tx: Tx, proposal: Proposal) -> list[SignOff]:
             .options(lazyload(SignOff.reviewer))
         )
     )
+
+
+def review_tasks(tx: Tx, proposal: Proposal) -> dict[str, ReviewTask]:
+    """The request's review tasks by domain (what ``refresh`` brings in line)."""
+    query = select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
+    return {t.domain: t for t in tx.session.scalars(query)}
 
 
 def _current(signoffs: list[SignOff], proposal: Proposal) -> list[SignOff]:
@@ -268,12 +274,7 @@ def refresh(
     current = valid_signoffs(tx, proposal) if signoffs is None else _current(signoffs, proposal)
     signed = {s.domain for s in current}
     if tasks is None:
-        tasks = {
-            t.domain: t
-            for t in tx.session.scalars(
-                select(ReviewTask).where(ReviewTask.proposal_id == proposal.id)
-            )
-        }
+        tasks = review_tasks(tx, proposal)
     for domain, (status, worst) in task_states(tx, proposal, evaluation, signed, tasks).items():
         task = tasks.get(domain)
         if task is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.records import Submission
 from ..errors import FieldProblem, InvalidTransition, RecordInvalid
-from ..store.models import Contract, Proposal, RecordVersion
+from ..store.models import Contract, Proposal, RecordVersion, StoredEvaluation
 from . import access, evaluations
 from .access import ref
 from .context import Services, Tx
@@ -25,6 +25,38 @@ class Saved:
 
     proposal: ProposalView
     missing: list[FieldProblem]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a submit leaves: the request, where it now stands and the evaluation it stored.
+
+    Not the request's whole view: the page a person goes to next reads that itself, and
+    building it inside the submit was a fifth of a submit's cost (docs/performance.md). A
+    caller that shows the request reads it with :func:`get`."""
+
+    id: int
+    ref: str
+    state: str
+    stage: str
+    row_version: int
+    current_version: int
+    evaluation_id: int
+    tier: int | None
+
+
+def _submitted(proposal: Proposal, evaluation: StoredEvaluation) -> Submitted:
+    """The receipt, read after the commit: the row version is then final."""
+    return Submitted(
+        id=proposal.id,
+        ref=ref(proposal),
+        state=proposal.state,
+        stage=proposal.stage,
+        row_version=proposal.row_version,
+        current_version=proposal.current_version,
+        evaluation_id=evaluation.id,
+        tier=evaluation.tier,
+    )
 
 
 def _department(record: dict[str, Any]) -> str:
@@ -49,13 +81,14 @@ def _add_version(
     stage: str,
     submitted: bool,
     note: str | None,
+    flush: bool = True,
 ) -> RecordVersion:
-    number = (
-        tx.session.scalar(
-            select(func.max(RecordVersion.number)).where(RecordVersion.proposal_id == proposal.id)
-        )
-        or 0
-    ) + 1
+    """The next version of the record, made current. ``flush=False``: the caller flushes it
+    with what it writes next (a submit writes it with the evaluation in one flush).
+
+    Every version is added here and made current, so the current one is the latest (the
+    unique number per request refuses a second writer that read the same)."""
+    number = (proposal.current_version or 0) + 1
     version = RecordVersion(
         proposal_id=proposal.id,
         number=number,
@@ -71,11 +104,12 @@ def _add_version(
     proposal.current_version = number
     access.touch(tx, proposal)
     proposal.title = _title(record)
-    tx.session.flush()
+    if flush:
+        tx.session.flush()
     return version
 
 
-def _create(tx: Tx, record: dict[str, Any], note: str | None) -> Proposal:
+def _create(tx: Tx, record: dict[str, Any], note: str | None) -> tuple[Proposal, RecordVersion]:
     department = _department(record)
     access.require_department(tx.who, department)
     proposal = Proposal(
@@ -89,9 +123,9 @@ def _create(tx: Tx, record: dict[str, Any], note: str | None) -> Proposal:
     )
     tx.session.add(proposal)
     tx.session.flush()
-    _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
+    version = _add_version(tx, proposal, record, stage="proposal", submitted=False, note=note)
     tx.audit("proposal.create", "proposal", proposal.id, department=department)
-    return proposal
+    return proposal, version
 
 
 def create_draft(services: Services, by: str, record: Any, *, note: str | None = None) -> Saved:
@@ -99,30 +133,35 @@ def create_draft(services: Services, by: str, record: Any, *, note: str | None =
     record, _ = validate_draft(record)
     missing = submission_problems(services, record)
     with services.transaction(by) as tx:
-        proposal = _create(tx, record, note)
+        proposal, _ = _create(tx, record, note)
         return Saved(proposal_view(tx, proposal), missing)
 
 
-def submit_new(services: Services, by: str, record: Any) -> ProposalView:
+def submit_new(services: Services, by: str, record: Any) -> Submitted:
     """Create and submit in one step (the form's Submit before any draft was saved): a
     refused submission stores nothing, so no empty draft is left behind."""
     record, _ = validate_draft(record)
     with services.transaction(by) as tx:
-        proposal = _create(tx, record, None)
-        return _submit_current(tx, proposal, "submit", "proposal")
+        proposal, version = _create(tx, record, None)
+        evaluation = _submit_current(tx, proposal, "submit", "proposal", version)
+    return _submitted(proposal, evaluation)
 
 
 def save_and_submit(
     services: Services, by: str, proposal_id: int, record: Any, *, expected_version: int | None
-) -> ProposalView:
+) -> Submitted:
     """Save the form's answers and submit them (or resubmit, after a change request) in one
     transaction: a refused submission leaves the stored draft as it was."""
     record, _ = validate_draft(record)
     with services.transaction(by) as tx:
-        proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=None)
+        proposal, saved = _save(
+            tx, proposal_id, record, expected_version=expected_version, note=None
+        )
         if State(proposal.state) is State.DRAFT:
-            return _submit_current(tx, proposal, "submit", "proposal")
-        return _submit_current(tx, proposal, "resubmit", proposal.stage)
+            evaluation = _submit_current(tx, proposal, "submit", "proposal", saved)
+        else:
+            evaluation = _submit_current(tx, proposal, "resubmit", proposal.stage, saved)
+    return _submitted(proposal, evaluation)
 
 
 def save_draft(
@@ -138,7 +177,7 @@ def save_draft(
     record, _ = validate_draft(record)
     missing = submission_problems(services, record)
     with services.transaction(by) as tx:
-        proposal = _save(tx, proposal_id, record, expected_version=expected_version, note=note)
+        proposal, _ = _save(tx, proposal_id, record, expected_version=expected_version, note=note)
         return Saved(proposal_view(tx, proposal), missing)
 
 
@@ -149,7 +188,7 @@ def _save(
     *,
     expected_version: int | None,
     note: str | None,
-) -> Proposal:
+) -> tuple[Proposal, RecordVersion]:
     proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
     access.require_requester(tx.who, proposal, "edit")
     state = State(proposal.state)
@@ -169,9 +208,9 @@ def _save(
             ]
         )
     stage = "contract" if state is State.CONTRACT_CHANGES_REQUESTED else "proposal"
-    _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
+    version = _add_version(tx, proposal, record, stage=stage, submitted=False, note=note)
     tx.audit("proposal.save", "proposal", proposal.id, version=proposal.current_version)
-    return proposal
+    return proposal, version
 
 
 def submission_problems(services: Services, record: dict[str, Any]) -> list[FieldProblem]:
@@ -197,8 +236,12 @@ def _valid_for_submit(services: Services, record: dict[str, Any], *, required: b
     return submission
 
 
-def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> ProposalView:
-    current = evaluations.version(tx, proposal)
+def _submit_current(
+    tx: Tx, proposal: Proposal, action: str, stage: str, current: RecordVersion | None = None
+) -> StoredEvaluation:
+    """Validate, version, move, evaluate and audit; ``current``: the current version, when
+    this transaction has just written it (not read back)."""
+    current = current or evaluations.version(tx, proposal)
     required = stage == "proposal"  # the contract stage's proposal was submitted already
     submission = _valid_for_submit(tx.services, current.record, required=required)
     if stage == "contract" and submission.contract is None:
@@ -208,13 +251,28 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Prop
             [FieldProblem("contract", "submit the contract after the proposal is approved")]
         )
     record = normalised(submission)
+    # Everything the submit reads is read before it writes: a read after a write flushes,
+    # and each flush costs about as much as the evaluation itself.
+    if action == "submit":
+        # only a draft is submitted (the move below refuses anything else), and nothing
+        # returns a request to draft: it was never evaluated, so it has no sign-off and no
+        # review task to read (refresh opens them)
+        signoffs, tasks = [], {}
+    else:
+        signoffs = evaluations.valid_signoffs(tx, proposal)
+        tasks = evaluations.review_tasks(tx, proposal)
+    tx.chain()
     if record != current.record or not current.submitted:
         # the submitted version is the normalised record, kept as a version of its own
-        current = _add_version(tx, proposal, record, stage=stage, submitted=True, note=None)
+        current = _add_version(
+            tx, proposal, record, stage=stage, submitted=True, note=None, flush=False
+        )
     evaluations.move(tx, proposal, action)
     if action in ("submit", "submit_contract"):
         proposal.submitted_at = tx.services.now()
-    evaluation, _ = evaluations.evaluate_version(tx, proposal, current, trigger=action)
+    evaluation, _ = evaluations.evaluate_version(
+        tx, proposal, current, trigger=action, signoffs=signoffs
+    )
     tx.audit(
         f"proposal.{action}",
         "proposal",
@@ -224,18 +282,20 @@ def _submit_current(tx: Tx, proposal: Proposal, action: str, stage: str) -> Prop
         tier=evaluation.tier,
         disposition=evaluation.disposition,
     )
-    evaluations.refresh(tx, proposal, evaluation=evaluation)  # not read back from the database
-    return proposal_view(tx, proposal)
+    # what the transaction holds, not read back from the database
+    evaluations.refresh(tx, proposal, evaluation=evaluation, signoffs=signoffs, tasks=tasks)
+    return evaluation
 
 
 def submit(
     services: Services, by: str, proposal_id: int, *, expected_version: int | None = None
-) -> ProposalView:
+) -> Submitted:
     """Submit for early consultation: the record must be complete; it is evaluated now."""
     with services.transaction(by) as tx:
-        proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
+        proposal, current = access.load_current(tx, proposal_id, expected_version=expected_version)
         access.require_requester(tx.who, proposal, "submit")
-        return _submit_current(tx, proposal, "submit", "proposal")
+        evaluation = _submit_current(tx, proposal, "submit", "proposal", current)
+    return _submitted(proposal, evaluation)
 
 
 def resubmit(
@@ -245,7 +305,7 @@ def resubmit(
     *,
     expected_version: int | None = None,
     response: str | None = None,
-) -> ProposalView:
+) -> Submitted:
     """Answer a change request: the latest saved version goes back to review."""
     with services.transaction(by) as tx:
         proposal = access.load(tx, proposal_id, expected_version=expected_version, lock=True)
@@ -254,7 +314,8 @@ def resubmit(
             from .reviews import add_comment
 
             add_comment(tx, proposal, response, kind="response", domain=None)
-        return _submit_current(tx, proposal, "resubmit", proposal.stage)
+        evaluation = _submit_current(tx, proposal, "resubmit", proposal.stage)
+    return _submitted(proposal, evaluation)
 
 
 def submit_contract(
@@ -264,7 +325,7 @@ def submit_contract(
     record: Any,
     *,
     expected_version: int | None = None,
-) -> ProposalView:
+) -> Submitted:
     """Route the agreement before contract approval: the record with its contract."""
     submission = validate_for_submit(record)
     if submission.contract is None:
@@ -282,7 +343,7 @@ def submit_contract(
             )
         proposal.stage = "contract"
         normal = normalised(submission)
-        _add_version(tx, proposal, normal, stage="contract", submitted=False, note=None)
+        version = _add_version(tx, proposal, normal, stage="contract", submitted=False, note=None)
         contract = submission.contract
         tx.session.add(
             Contract(
@@ -295,7 +356,8 @@ def submit_contract(
                 submitted_at=services.now(),
             )
         )
-        return _submit_current(tx, proposal, "submit_contract", "contract")
+        evaluation = _submit_current(tx, proposal, "submit_contract", "contract", version)
+    return _submitted(proposal, evaluation)
 
 
 def withdraw(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,10 @@ class Database:
     """An engine and its session factory; one per process (and per test)."""
 
     engine: Engine
+    _sessions: sessionmaker[Session] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def connect(cls, url: str | None = None) -> Database:
@@ -125,7 +129,9 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def sessions(self) -> sessionmaker[Session]:
-        return sessionmaker(self.engine, expire_on_commit=False)
+        """The session factory, made once: each factory is a new Session class, whose event
+        listeners SQLAlchemy joins again for its first session (about 0.5 ms a transaction)."""
+        return self._sessions
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -23,13 +23,27 @@ def clean_text(text: str) -> str:
 
 
 def clean_data(value: Any) -> Any:
-    """The same for every string (keys included) inside JSON-shaped data."""
+    """The same for every string (keys included) inside JSON-shaped data.
+
+    Data without a NUL anywhere comes back as it is (orjson writes it in C, NUL as
+    ``\\u0000``); only data that holds one, or that orjson will not write, is walked."""
+    if isinstance(value, dict | list):
+        try:
+            written = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            written = b"\\u0000"
+        if b"\\u0000" not in written:
+            return value
+    return _clean(value)
+
+
+def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        return {clean_data(k): clean_data(v) for k, v in value.items()}
+        return {_clean(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [clean_data(v) for v in value]
+        return [_clean(v) for v in value]
     return value
 
 
@@ -81,23 +95,28 @@ def refuse_surrogates(session: Session, _context: Any, _instances: Any) -> None:
 
     A new row's columns are read from its state; an updated row's only where an attribute was
     set since it was loaded (its committed state), so a batch that leaves most rows as they
-    were does not build every row's attribute history."""
-    problems = []
-    for row in session.new:
+    were does not build every row's attribute history. The whole row is checked at once (in
+    C, for JSON types); column by column only to name what is wrong."""
+    problems: list[FieldProblem] = []
+    for row, new in (*((r, True) for r in session.new), *((r, False) for r in session.dirty)):
         state = inspect(row)
-        values = state.dict
-        for attribute in state.mapper.column_attrs:
-            if _surrogate(values.get(attribute.key)):
-                problems.append(FieldProblem(attribute.key, SURROGATE))
-    for row in session.dirty:
-        state = inspect(row)
-        changed = state.committed_state
-        for attribute in state.mapper.column_attrs:
-            if attribute.key not in changed:
-                continue
-            # only what changed (a swept system's record is not)
-            history = get_history(row, attribute.key, passive=_UNLOADED_STAYS)
-            if any(_surrogate(value) for value in history.added or ()):
-                problems.append(FieldProblem(attribute.key, SURROGATE))
+        columns: list[tuple[str, Any]] = []
+        if new:
+            values = state.dict
+            for attribute in state.mapper.column_attrs:
+                columns.append((attribute.key, [values.get(attribute.key)]))
+        else:
+            changed = state.committed_state
+            for attribute in state.mapper.column_attrs:
+                if attribute.key in changed:  # only what changed (a swept system's record is not)
+                    history = get_history(row, attribute.key, passive=_UNLOADED_STAYS)
+                    columns.append((attribute.key, list(history.added or ())))
+        if not _surrogate([value for _, values in columns for value in values]):
+            continue
+        problems.extend(
+            FieldProblem(key, SURROGATE)
+            for key, values in columns
+            if any(_surrogate(value) for value in values)
+        )
     if problems:
         raise RecordInvalid(problems)

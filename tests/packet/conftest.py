@@ -76,7 +76,7 @@ class Driven:
 
 def submit(services: Services, record: dict[str, Any] | None = None) -> Driven:
     draft = proposals.create_draft(services, "dana", record or fire_record())
-    view = proposals.submit(services, "dana", draft.proposal.id)
+    view = proposals.get(services, "dana", proposals.submit(services, "dana", draft.proposal.id).id)
     return Driven(services, view.id, view)
 
 

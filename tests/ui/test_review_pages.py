@@ -43,7 +43,7 @@ def fresh(svc: Services, user: str, example: str) -> ProposalView:
     """A newly filed and submitted request (no contract), for tests that change things."""
     record = load_file(demo.EXAMPLES / example)
     draft = proposals.create_draft(svc, user, {"proposal": record["proposal"]})
-    return proposals.submit(svc, user, draft.proposal.id)
+    return proposals.get(svc, user, proposals.submit(svc, user, draft.proposal.id).id)
 
 
 def text(at: AppTest) -> str:

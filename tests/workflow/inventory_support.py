@@ -24,7 +24,7 @@ def contract_approved(
     record = contract_record()
     record["contract"].update({k: v for k, v in contract.items()})
     record["proposal"].update(proposal or {})
-    view = proposals.submit_contract(services, "dana", view.id, record)
+    proposals.submit_contract(services, "dana", view.id, record)
     view = reviews.start_review(services, "paul", view.id)
     view = sign(services, view.id, view.required_signoffs)
     assert view.state == "contract_ready", view.state

@@ -69,7 +69,7 @@ def submitted(
     services: Services, record: dict[str, Any] | None = None, by: str = "dana"
 ) -> ProposalView:
     draft = proposals.create_draft(services, by, record if record is not None else saas())
-    return proposals.submit(services, by, draft.proposal.id)
+    return proposals.get(services, by, proposals.submit(services, by, draft.proposal.id).id)
 
 
 def sign(
@@ -118,8 +118,8 @@ def approved(services: Services) -> ProposalView:
 
 def in_contract_review(services: Services) -> ProposalView:
     view = approved(services)
-    view = proposals.submit_contract(services, "dana", view.id, contract_record())
-    assert view.state == "contract_submitted"
+    submitted = proposals.submit_contract(services, "dana", view.id, contract_record())
+    assert submitted.state == "contract_submitted"
     return reviews.start_review(services, "paul", view.id)
 
 

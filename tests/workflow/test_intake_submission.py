@@ -45,8 +45,9 @@ def counts(services: Services) -> tuple[int, int, int]:
 
 
 def test_the_first_step_is_enough_to_submit(services: Services, people: Any) -> None:
-    view = proposals.submit_new(services, "dana", copy.deepcopy(MINIMAL))
-    assert view.state == "submitted"
+    submitted = proposals.submit_new(services, "dana", copy.deepcopy(MINIMAL))
+    assert submitted.state == "submitted"
+    view = proposals.get(services, "dana", submitted.id)
     # every other gap is a missing-answer finding, not a refusal
     assert any("not answered" in f["message"] for f in view.findings)
 

@@ -72,9 +72,10 @@ def test_submitting_evaluates_and_stores_the_findings(
 ) -> None:
     draft = proposals.create_draft(services, "dana", saas())
     assert draft.proposal.findings == [] and draft.proposal.tier is None
-    view = proposals.submit(services, "dana", draft.proposal.id)
-    assert view.state == "submitted"
-    assert view.tier == 2
+    submitted = proposals.submit(services, "dana", draft.proposal.id)
+    view = proposals.get(services, "dana", submitted.id)
+    assert view.state == submitted.state == "submitted"
+    assert view.tier == submitted.tier == 2
     assert view.required_signoffs == ["technology", "security", "accessibility", "privacy"]
     assert view.disposition == "conditions"
     assert ACC_MAJOR in {f["rule_id"] for f in view.findings}
@@ -83,6 +84,11 @@ def test_submitting_evaluates_and_stores_the_findings(
         assert len(stored) == 1
         assert stored[0].trigger == "submit"
         assert stored[0].version_number == view.current_version
+        # the receipt names the evaluation stored and the row as committed
+        assert submitted.evaluation_id == stored[0].id
+        assert (submitted.ref, submitted.stage) == (view.ref, view.stage)
+        assert submitted.row_version == view.row_version
+        assert submitted.current_version == view.current_version
         assert {f["rule_id"] for f in stored[0].findings} == {f["rule_id"] for f in view.findings}
         submitted_version = session.scalar(
             select(RecordVersion).where(RecordVersion.number == view.current_version)
@@ -132,7 +138,8 @@ def test_request_changes_then_resubmit_returns_to_review(services: Services) -> 
         assert view.state == "changes_requested"
         record = saas(incident_notification_hours=24)
         proposals.save_draft(services, "dana", view.id, record)
-        view = proposals.resubmit(services, "dana", view.id, response="Now 24 hours.")
+        proposals.resubmit(services, "dana", view.id, response="Now 24 hours.")
+        view = proposals.get(services, "dana", view.id)
         assert view.state == "in_review"
         assert [(c.kind, c.author) for c in view.comments] == [
             ("change_request", "sam"),
@@ -170,7 +177,8 @@ def test_reject(services: Services) -> None:
 def _contract_ready(services: Services) -> ProposalView:
     view = ready(services, clear_saas())
     view = decisions.decide(services, "cara", view.id, "approve")
-    view = proposals.submit_contract(services, "dana", view.id, clear_contract())
+    proposals.submit_contract(services, "dana", view.id, clear_contract())
+    view = proposals.get(services, "dana", view.id)
     assert view.state == "contract_submitted"
     assert view.stage == "contract"
     assert "procurement" in view.required_signoffs
@@ -185,7 +193,8 @@ def _contract_ready(services: Services) -> ProposalView:
     record = clear_contract()
     record["contract"]["clauses"]["data_return_days"] = 15
     proposals.save_draft(services, "dana", view.id, record)
-    view = proposals.resubmit(services, "dana", view.id)
+    proposals.resubmit(services, "dana", view.id)
+    view = proposals.get(services, "dana", view.id)
     assert view.state == "contract_review"
     assert view.stage == "contract"
     view = sign(services, view.id, view.required_signoffs)
@@ -250,7 +259,8 @@ def _in_review(services: Services) -> ProposalView:
 
 def _contract_submitted(services: Services) -> ProposalView:
     view = approved(services)
-    return proposals.submit_contract(services, "dana", view.id, contract_record())
+    proposals.submit_contract(services, "dana", view.id, contract_record())
+    return proposals.get(services, "dana", view.id)
 
 
 def _contract_changes(services: Services) -> ProposalView:

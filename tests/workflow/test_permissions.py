@@ -154,7 +154,8 @@ def test_approver_who_signed_off_the_proposal_cannot_approve_the_contract(
     signoffs.sign_off(services, "rita", view.id, "technology")
     view = sign(services, view.id, view.required_signoffs, skip=("technology",))
     view = decisions.decide(services, "cara", view.id, "approve")
-    view = proposals.submit_contract(services, "dana", view.id, contract)
+    proposals.submit_contract(services, "dana", view.id, contract)
+    view = proposals.get(services, "dana", view.id)
     view = sign(services, view.id, view.required_signoffs)
     assert view.state == "contract_ready"
     with pytest.raises(PermissionDenied, match="GEN-4"):

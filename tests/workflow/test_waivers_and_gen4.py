@@ -53,7 +53,8 @@ def test_an_approver_whose_signoff_was_invalidated_still_cannot_approve(
         services, "sam", view.id, domain="security", reason="Shorten the incident window."
     )
     proposals.save_draft(services, "dana", view.id, saas(incident_notification_hours=24))
-    view = proposals.resubmit(services, "dana", view.id)
+    proposals.resubmit(services, "dana", view.id)
+    view = proposals.get(services, "dana", view.id)
     (rita,) = [s for s in view.signoffs if s.domain == "technology"]
     assert not rita.valid  # the change invalidated rita's sign-off
     view = sign(services, view.id, view.required_signoffs)  # tess signs technology now

@@ -131,9 +131,9 @@ def submit() -> None:
         st.rerun()
     try:
         if draft["id"] is None:
-            view = proposals.submit_new(svc, actor.username, clean)
+            submitted = proposals.submit_new(svc, actor.username, clean)
         else:
-            view = proposals.save_and_submit(
+            submitted = proposals.save_and_submit(
                 svc, actor.username, draft["id"], clean, expected_version=draft["version"]
             )
     except RecordInvalid as exc:
@@ -143,8 +143,8 @@ def submit() -> None:
         st.error(humanise(str(exc)))
         return
     drafts.start_new(actor)
-    st.session_state["proposal_id"] = view.id
-    st.switch_page(REQUEST_PAGE, query_params={"id": str(view.id)})
+    st.session_state["proposal_id"] = submitted.id
+    st.switch_page(REQUEST_PAGE, query_params={"id": str(submitted.id)})
 
 
 def _refusal(problems: list[Any]) -> str:
@@ -174,7 +174,7 @@ def buttons(step: Step) -> None:
     if contract_mode:
         if row.button(lang("Submit the contract"), key="intake-contract", type="primary"):
             try:
-                view = proposals.submit_contract(
+                submitted = proposals.submit_contract(
                     svc,
                     actor.username,
                     draft["id"],
@@ -185,7 +185,7 @@ def buttons(step: Step) -> None:
                 st.error(humanise(str(exc)))
                 return
             drafts.start_new(actor)
-            st.switch_page(REQUEST_PAGE, query_params={"id": str(view.id)})
+            st.switch_page(REQUEST_PAGE, query_params={"id": str(submitted.id)})
         return
     if row.button(lang("Save draft"), key="intake-save"):
         if not drafts.save(svc, actor, draft):
