@@ -116,8 +116,6 @@ class _Builder:
         self.standards = standards
         self.notices = standards.after_approval.notices
         self.out: list[Deadline] = []
-        # per kind, once per system: its notice marks in order and its own citations
-        self._kinds: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}
 
     def add(
         self,
@@ -130,15 +128,7 @@ class _Builder:
         cites: tuple[str, ...] = (),
     ) -> None:
         notice = self.notices[kind]
-        known = self._kinds.get(kind)
-        if known is None:
-            known = self._kinds[kind] = (
-                tuple(sorted(notice.days_before, reverse=True)),
-                tuple(dict.fromkeys(notice.cites)),
-            )
-        marks, citations = known
-        if cites:
-            citations = tuple(dict.fromkeys((*citations, *cites)))
+        citations = tuple(dict.fromkeys((*notice.cites, *cites)))
         key = f"{kind}|{subject or ''}|{due_on.isoformat()}"
         self.out.append(
             Deadline(
@@ -149,7 +139,7 @@ class _Builder:
                 title=title,
                 domain=domain,
                 citations=citations,
-                marks=marks,
+                marks=tuple(sorted(notice.days_before, reverse=True)),
                 overdue_notice=notice.overdue,
                 subject=subject,
             )
