@@ -3,23 +3,28 @@
 durable_rules decides which rules match; this module only feeds it facts and collects what
 fired. It talks to the C matcher (``durable_rules_engine``) directly rather than through
 ``durable.engine.Host``, and designs around every sharp edge measured on this machine
-(../shared/guide/durable-rules.md):
+(../shared/guide/durable-rules.md, docs/performance.md):
 
 * Host's background timer threads may run actions for any session and segfaulted under
   threads: there is no Host here, so no timer threads; one process-wide lock serialises
   matcher calls (the GIL serialises them anyway, so the lock costs no throughput).
-* A fact no rule matches raises "not handled", and deleting that session segfaulted: every
-  ruleset carries a catch-all rule, so every fact is handled.
 * A ruleset matching many rules at once overflowed a fixed stack (error 303) and the cleanup
-  killed the process: rulesets are small (at most MAX_RULES rules and MAX_BRANCHES OR
-  branches), and an error code is raised as EngineError without touching the session again.
+  killed the process. Measured here, the stack a fact uses depends only on the rules of its
+  own kind (every rule tests the kind first): rules are cut into chunks of one kind (at most
+  MAX_RULES rules and MAX_BRANCHES OR branches), a ruleset holds at most one chunk of each
+  kind, and an error code is raised as EngineError without touching the session again.
 * An OR fires its rule once per true branch: firings are de-duplicated per (rule, fact).
 * Actions' exceptions are swallowed by durable's Python layer: there are no Python actions
   here; what fired is read from the matcher's own result messages.
 * A ruleset name can be registered once per process: rulesets are registered once per rule
   book digest and reused (a Streamlit rerun finds them already there).
 * Sessions are capped at 1,024 per ruleset: each evaluation uses one fresh session per
-  ruleset and deletes it before returning, also when an error interrupts it.
+  ruleset and deletes it before returning, also when an error interrupts it; deleting a
+  session whose actions were not all taken freed an invalid pointer and killed the process,
+  so every action is taken first.
+* The batch call (``assert_facts``) stops silently at the first fact it cannot parse: every
+  batch ends with a sentinel fact that its own rule (END) must report exactly once, so a
+  batch cut short is an EngineError, never fewer findings.
 """
 
 from __future__ import annotations
@@ -42,13 +47,14 @@ from .rules import Rule, RuleBook
 
 MAX_RULES = 24
 MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
-CATCH_ALL = "$catch-all"
+END = "$end"  # the sentinel rule, and the kind and id of the sentinel fact ending each batch
 
 MAX_PROPERTIES = 255
 MAX_SESSION_FACTS = 500  # facts asserted into one session (docs/performance.md)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+_DUMPS = orjson.dumps
 Predicate = Callable[[Mapping[str, Any]], bool]
-Fired = list[tuple[str, str]]  # (rule id, fact id), in firing order, each pair once
+Fired = list[tuple[str, str]]  # (rule id, fact id), each pair once
 
 
 class Matcher(Protocol):
@@ -60,11 +66,11 @@ class Matcher(Protocol):
 
 
 def partition(rules: Iterable[Rule]) -> list[list[Rule]]:
-    """Pack rules into rulesets by phase and fact kind, split at the caps.
+    """Cut rules into chunks by phase and fact kind, split at the caps.
 
-    A ruleset holds rules of one fact kind only: measured here, a security fact asserted into
-    its own 28 rules cost 21 us, into the same rules plus 40 rules of other kinds 76 us (the
-    matcher does not prune by the kind test), while an extra session costs about 3 us.
+    A chunk holds rules of one fact kind only, at most MAX_RULES rules and MAX_BRANCHES
+    branches: the matcher's fixed stack is what a fact's own kind's rules use (measured: 64
+    alternatives of one kind matching at once overflow it, alone or beside 64 of another).
     """
     groups: dict[tuple[int, str], list[Rule]] = {}
     for rule in rules:
@@ -85,14 +91,45 @@ def partition(rules: Iterable[Rule]) -> list[list[Rule]]:
     return packed
 
 
+def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
+    """Rulesets of one phase each, every ruleset holding at most one chunk of each kind.
+
+    Fewer rulesets mean fewer sessions per evaluation: measured here, a session (created by
+    its first fact, deleted afterwards) cost more than matching a fact, while rules of other
+    kinds in the same ruleset cost a fact little (every rule's first test is its kind).
+    """
+    packed: list[list[list[Rule]]] = []
+    for phase in sorted({chunk[0].phase for chunk in chunks}):
+        rulesets: list[list[list[Rule]]] = []
+        for chunk in (c for c in chunks if c[0].phase == phase):
+            kind = chunk[0].kind
+            for ruleset in rulesets:
+                if all(other[0].kind != kind for other in ruleset):
+                    ruleset.append(chunk)
+                    break
+            else:
+                rulesets.append([chunk])
+        packed.extend(rulesets)
+    return packed
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How a ruleset sends the facts of one kind: only the fields its rules read."""
+
+    kind: str
+    fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
+    drop: tuple[str, ...]  # every other field a fact of this kind can have
+    floats: tuple[str, ...]  # the float fields sent: the only values that can need care
+
+
 @dataclass
 class _Ruleset:
     name: str
     handle: int
     phase: int
-    kind: str  # partition() keeps one fact kind per ruleset
+    kinds: dict[str, _Kind]  # in the order of the rulesets' kinds
     rule_ids: frozenset[str]
-    fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
 
 
 _LOCK = threading.RLock()
@@ -106,15 +143,12 @@ def _register(book: RuleBook) -> list[_Ruleset]:
         if cached is not None:
             return cached
         rulesets: list[_Ruleset] = []
-        for index, group in enumerate(partition(book.rules)):
-            fields = _read_fields(group)
-            if len(fields) + 1 > MAX_PROPERTIES:  # the session id is one more
-                raise EngineError(
-                    f"ruleset of {group[0].kind} rules reads {len(fields)} fields; "
-                    f"durable_rules takes at most {MAX_PROPERTIES - 1} besides the session id"
-                )
-            definition: dict[str, Any] = {rule.id: dict(rule.durable) for rule in group}
-            definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}]}
+        for index, chunks in enumerate(pack(partition(book.rules))):
+            kinds = {chunk[0].kind: _kind_of(chunk) for chunk in chunks}
+            definition: dict[str, Any] = {
+                rule.id: dict(rule.durable) for chunk in chunks for rule in chunk
+            }
+            definition[END] = {"all": [{"m": {"kind": END}}]}
             name = f"review-{book.digest[:16]}-{index}"
             try:
                 handle = _dre.create_ruleset(name, json.dumps(definition))
@@ -124,29 +158,40 @@ def _register(book: RuleBook) -> list[_Ruleset]:
                 _Ruleset(
                     name=name,
                     handle=handle,
-                    phase=group[0].phase,
-                    kind=group[0].kind,
-                    rule_ids=frozenset(rule.id for rule in group),
-                    fields=fields,
+                    phase=chunks[0][0].phase,
+                    kinds=kinds,
+                    rule_ids=frozenset(rule.id for chunk in chunks for rule in chunk),
                 )
             )
         _REGISTERED[book.digest] = rulesets
         return rulesets
 
 
-def _read_fields(group: list[Rule]) -> tuple[str, ...]:
-    """The fact fields a ruleset's conditions read: only these are sent to the matcher.
+def _kind_of(chunk: list[Rule]) -> _Kind:
+    """The fact fields a chunk's conditions read: only these are sent to the matcher.
 
     durable_rules parses and hashes every property of an asserted fact and copies the whole
     fact into each action message, so a fact cut to what the rules test costs less to encode,
     match and drain; the findings are still built from the whole fact.
     """
+    kind = chunk[0].kind
     names = ["kind", "id"]
-    for rule in group:
+    for rule in chunk:
         for name in conditions.fields_of(rule.node):
             if name not in names:
                 names.append(name)
-    return tuple(names)
+    if len(names) + 1 > MAX_PROPERTIES:  # the session id is one more
+        raise EngineError(
+            f"rules of {kind} facts read {len(names)} fields; "
+            f"durable_rules takes at most {MAX_PROPERTIES - 1} besides the session id"
+        )
+    types = FACT_KINDS[kind].field_types()
+    return _Kind(
+        kind=kind,
+        fields=tuple(names),
+        drop=tuple(name for name in types if name not in names),
+        floats=tuple(name for name in names if types.get(name) is float),
+    )
 
 
 class DurableMatcher:
@@ -167,114 +212,144 @@ class DurableMatcher:
 
     def match(self, phase: int, facts: FactSet) -> Fired:
         fired: Fired = []
-        seen: set[tuple[str, str]] = set()
         by_kind = facts.by_kind
         for ruleset in self._by_phase.get(phase, ()):
-            batch = by_kind.get(ruleset.kind) or []
+            batch: list[dict[str, Any]] = []
+            for kind in ruleset.kinds:
+                found = by_kind.get(kind)
+                if found:
+                    batch += found
             # every rule reads one fact, so facts may be split across sessions freely: a
             # session of bounded size keeps each assert's cost flat (durable_rules' per-assert
             # cost doubled past ~2,000 facts in one session: issue 16)
-            for start in range(0, len(batch), MAX_SESSION_FACTS):
-                self._run(ruleset, batch[start : start + MAX_SESSION_FACTS], fired, seen)
-        return fired
-
-    def _run(
-        self,
-        ruleset: _Ruleset,
-        batch: list[dict[str, Any]],
-        fired: Fired,
-        seen: set[tuple[str, str]],
-    ) -> None:
-        with _LOCK:
-            sid = str(next(_SESSIONS))
-            handle = ruleset.handle
-            opened = False  # the first assert creates the session; deleting none is error 309
-            try:
-                for fact in batch:
-                    # One fact per call: assert_fact raises on every error code, whereas
-                    # the batch call (assert_facts) was seen to drop a bad fact silently.
-                    payload = encode_fact({k: fact[k] for k in ruleset.fields if k in fact}, sid)
-                    try:
-                        result = _dre.assert_fact(handle, payload)
-                    except Exception as exc:
-                        # The session may be corrupt: never touch it again (deleting a session
-                        # after error 303 killed the process).
-                        sid = ""
-                        raise EngineError(
-                            f"durable_rules could not evaluate {fact['kind']} fact "
-                            f"{fact['id']!r} in {ruleset.name}: {exc}"
-                        ) from None
-                    opened = True
-                    code, state = result[0], result[1]
-                    if code == 1:
-                        raise EngineError(f"{ruleset.name}: fact {fact['id']!r} was not handled")
-                    if code == 2:
-                        raise EngineError(f"{ruleset.name}: fact {fact['id']!r} asserted twice")
-                    handled = self._collect(handle, state, fact["id"], fired, seen)
-                    if handled != 1:
-                        raise EngineError(
-                            f"{ruleset.name}: fact {fact['id']!r} reached the catch-all rule "
-                            f"{handled} times instead of once"
-                        )
-            finally:
-                if sid and opened:
-                    _dre.delete_state(handle, sid)
-
-    @staticmethod
-    def _collect(
-        handle: int, state: int, fact_id: str, fired: Fired, seen: set[tuple[str, str]]
-    ) -> int:
-        """Drain the actions the last assert queued (all for that one fact); returns how many
-        times the catch-all fired, which must be exactly once per fact.
-
-        Each action message is ``{"<rule id>":{"m":{...}}}``; only the rule id is needed, so
-        the (fact-sized) JSON is not parsed: rule ids are plain ASCII (the loader enforces
-        their pattern), so the first key is the text up to the next quote.
-        """
-        catch_all = 0
-        result = _dre.start_action_for_state(handle, state)
-        message = result[1] if result else None
-        while message:
-            rule_end = message.find('"', 2)
-            if not message.startswith('{"') or rule_end < 0:
-                raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
-            rule_id = message[2:rule_end]
-            if rule_id == CATCH_ALL:
-                catch_all += 1
+            if len(batch) <= MAX_SESSION_FACTS:
+                if batch:
+                    self._run(ruleset, batch, fired)
             else:
-                pair = (rule_id, fact_id)
-                if pair not in seen:
-                    seen.add(pair)
-                    fired.append(pair)
-            message = _dre.complete_and_start_action(handle, state)
-        return catch_all
+                for start in range(0, len(batch), MAX_SESSION_FACTS):
+                    self._run(ruleset, batch[start : start + MAX_SESSION_FACTS], fired)
+        # an OR fires its rule once per true branch: keep each (rule, fact) once
+        return list(dict.fromkeys(fired)) if len(fired) > 1 else fired
+
+    def _run(self, ruleset: _Ruleset, batch: list[dict[str, Any]], fired: Fired) -> None:
+        """One session: the batch asserted in one call, every action taken, the session
+        deleted. A fact is sent under its position in the batch as its id, so the action
+        messages name it without parsing (and any id the records hold is safe)."""
+        sid = str(next(_SESSIONS))
+        payload = _payload(batch, ruleset.kinds, sid)
+        handle = ruleset.handle
+        with _LOCK:
+            try:
+                code, state = _dre.assert_facts(handle, payload)
+            except Exception as exc:
+                # The session may be corrupt: never touch it again (deleting a session
+                # after error 303 killed the process).
+                raise EngineError(
+                    f"durable_rules could not evaluate the facts {_ids(batch)} in "
+                    f"{ruleset.name}: {exc}"
+                ) from None
+            # 1: some fact matched no rule (the sentinel did); 2: an id asserted twice
+            if code == 2:
+                raise EngineError(f"{ruleset.name}: a fact of {_ids(batch)} asserted twice")
+            messages = []
+            try:
+                result = _dre.start_action_for_state(handle, state)
+                message = result[1] if result else None
+                while message:
+                    messages.append(message)
+                    message = _dre.complete_and_start_action(handle, state)
+            except Exception as exc:
+                # actions left untaken: deleting the session could kill the process
+                raise EngineError(f"durable_rules failed in {ruleset.name}: {exc}") from None
+            _dre.delete_state(handle, sid)
+        _collect(ruleset, messages, batch, fired)
 
 
-def encode_fact(fact: dict[str, Any], sid: str) -> str:
+def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str) -> str:
+    """The batch as durable_rules' JSON array, the sentinel last."""
+    parts = []
+    for position, fact in enumerate(batch):
+        plan = plans[fact["kind"]]
+        sent = fact.copy()
+        for name in plan.drop:
+            sent.pop(name, None)
+        if len(sent) > len(plan.fields):  # names no fact model has: keep what rules read
+            sent = {name: fact[name] for name in plan.fields if name in fact}
+        sent["id"] = position
+        sent["sid"] = sid
+        parts.append(_encode(sent, plan.floats))
+    parts.append(_SENTINEL + sid.encode() + b'"}')
+    return (b"[" + b",".join(parts) + b"]").decode()
+
+
+_SENTINEL = b'{"id":"' + END.encode() + b'","kind":"' + END.encode() + b'","sid":"'
+_PREFIX = '":{"m":{'  # what follows the rule id in an action message
+
+
+def _collect(
+    ruleset: _Ruleset, messages: list[str], batch: list[dict[str, Any]], fired: Fired
+) -> None:
+    """The (rule, fact) pairs of a session's action messages, in the order taken.
+
+    Each action message is ``{"<rule id>":{"m":{<the fact as sent>}}}``; only the rule id and
+    the fact's position (its sent ``id``) are read, so the fact-sized JSON is not parsed: rule
+    ids are plain ASCII (the loader enforces their pattern), and ``"id":`` can only be the key
+    (a quote inside a string value is escaped).
+    """
+    ends = 0
+    for message in messages:
+        rule_end = message.find('"', 2)
+        if rule_end < 0 or not message.startswith(_PREFIX, rule_end) or message[:2] != '{"':
+            raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
+        rule_id = message[2:rule_end]
+        if rule_id == END:
+            ends += 1
+            continue
+        at = message.find('"id":', rule_end) + 5
+        comma = message.find(",", at)
+        try:
+            fact = batch[int(message[at:comma])]
+        except (ValueError, IndexError):
+            raise EngineError(
+                f"unexpected action message from durable_rules: {message[:80]}"
+            ) from None
+        fired.append((rule_id, fact["id"]))
+    if ends != 1:
+        raise EngineError(
+            f"{ruleset.name}: the sentinel fact ending a batch of {len(batch)} was reported "
+            f"{ends} times instead of once (a fact was dropped or asserted twice)"
+        )
+
+
+def _ids(batch: list[dict[str, Any]]) -> str:
+    shown = ", ".join(repr(fact.get("id")) for fact in batch[:5])
+    return f"[{shown}{', ...' if len(batch) > 5 else ''}]"
+
+
+def _encode(fact: dict[str, Any], floats: tuple[str, ...]) -> bytes:
     """JSON for durable_rules, which refuses exponent notation (``1e-05``: error 204) and
     more than 255 properties (error 302, which the batch call turned into a crash).
 
     orjson writes a fact in a tenth of the standard encoder's time (0.6 against 6.3 us for
     the security fact, measured here): it was the largest single cost of matching.
     """
-    if len(fact) + 1 > MAX_PROPERTIES:
+    if len(fact) > MAX_PROPERTIES:
         raise EngineError(
-            f"fact {fact.get('id')!r} has {len(fact) + 1} properties; durable_rules takes at "
+            f"fact {fact.get('id')!r} has {len(fact)} properties; durable_rules takes at "
             f"most {MAX_PROPERTIES}"
         )
-    for name in _FLOAT_FIELDS.get(fact["kind"], ()):
+    for name in floats:
         v = fact.get(name)
         if v is not None and v != 0 and not 1e-4 <= abs(v) < 1e15:
-            return _plain_numbers({**fact, "sid": sid})
-    # the session id is digits: splice it in rather than copy the fact to add it
-    return orjson.dumps(fact).decode()[:-1] + ',"sid":"' + sid + '"}'
+            return _plain_numbers(fact).encode()
+    return _DUMPS(fact)
 
 
-# the float fields of each fact kind: the only values that can need positional notation
-_FLOAT_FIELDS = {
-    kind: tuple(name for name, kind_type in cls.field_types().items() if kind_type is float)
-    for kind, cls in FACT_KINDS.items()
-}
+def encode_fact(fact: dict[str, Any], sid: str) -> str:
+    """A whole fact as durable_rules' JSON, under session ``sid`` (every float checked)."""
+    kind = FACT_KINDS.get(fact.get("kind", ""))
+    floats = tuple(n for n, t in kind.field_types().items() if t is float) if kind else ()
+    return _encode({**fact, "sid": sid}, floats).decode()
 
 
 def _plain_numbers(fact: dict[str, Any]) -> str:
