@@ -21,7 +21,7 @@ import yaml
 from bench.workloads import random_submission, worst_case_submission
 from review.core.evaluate import Evaluator
 from review.core.facts import FactSet
-from review.core.matcher import DurableMatcher
+from review.core.matcher import DurableMatcher, _register
 from review.core.records import Submission
 
 from .casefiles import BASES
@@ -106,6 +106,21 @@ def test_more_evaluations_than_the_session_cap(durable: Evaluator) -> None:
     first = durable.evaluate(submission, AS_OF)
     for _ in range(2_100):
         assert durable.evaluate(submission, AS_OF).tier == first.tier
+
+
+def test_sessions_are_left_empty(durable: Evaluator, reference: Evaluator) -> None:
+    """Guards the reused sessions: each ruleset keeps one session, and every fact a batch
+    left in it (durable_rules stores only the facts that fire a rule) is retracted before
+    the next batch, so no fact of one evaluation stays behind for the next."""
+    import durable_rules_engine
+
+    matcher = durable.matcher
+    assert isinstance(matcher, DurableMatcher)
+    for submission in [*_records(31, 30), Submission.model_validate(worst_case_submission())]:
+        assert durable.evaluate(submission, AS_OF) == reference.evaluate(submission, AS_OF)
+        for ruleset in _register(durable.book):
+            if ruleset.sid:
+                assert durable_rules_engine.get_facts(ruleset.handle, ruleset.sid) == "[]"
 
 
 def test_fact_no_rule_matches_is_handled(durable: Evaluator, reference: Evaluator) -> None:

@@ -130,6 +130,8 @@ class _Ruleset:
     phase: int
     kinds: dict[str, _Kind]  # in the order of the rulesets' kinds
     rule_ids: frozenset[str]
+    sid: str = ""  # the live session, reused by every batch ("": open a new one)
+    next_id: int = 0  # the first id the next batch's facts take in that session
 
 
 _LOCK = threading.RLock()
@@ -232,13 +234,24 @@ class DurableMatcher:
         return list(dict.fromkeys(fired)) if len(fired) > 1 else fired
 
     def _run(self, ruleset: _Ruleset, batch: list[dict[str, Any]], fired: Fired) -> None:
-        """One session: the batch asserted in one call, every action taken, the session
-        deleted. A fact is sent under its position in the batch as its id, so the action
-        messages name it without parsing (and any id the records hold is safe)."""
-        sid = str(next(_SESSIONS))
-        payload = _payload(batch, ruleset.kinds, sid)
+        """One batch in the ruleset's session: asserted in one call, every action taken,
+        every fact retracted again, so the session is empty for the next batch.
+
+        A fact is sent under an id of its own in the session (its position plus the batch's
+        first id), so the action messages name it without parsing (and any id the records
+        hold is safe); ids are never reused in a session, so a fact left behind could never
+        be mistaken for a later one. Any failure abandons the session: the next batch opens
+        a fresh one.
+        """
         handle = ruleset.handle
         with _LOCK:
+            if not ruleset.sid:
+                ruleset.sid = str(next(_SESSIONS))
+                ruleset.next_id = 0
+            sid, first = ruleset.sid, ruleset.next_id
+            ruleset.next_id = first + len(batch)
+            payload = _payload(batch, ruleset.kinds, sid, first)
+            ruleset.sid = ""  # set again below once the batch has left the session clean
             try:
                 code, state = _dre.assert_facts(handle, payload)
             except Exception as exc:
@@ -261,14 +274,21 @@ class DurableMatcher:
             except Exception as exc:
                 # actions left untaken: deleting the session could kill the process
                 raise EngineError(f"durable_rules failed in {ruleset.name}: {exc}") from None
-            _dre.delete_state(handle, sid)
-        _collect(ruleset, messages, batch, fired)
+            stored = _collect(ruleset, messages, batch, first, fired)
+            try:
+                _, state = _dre.retract_facts(handle, _retraction(sid, stored))
+                left = _dre.start_action_for_state(handle, state)
+            except Exception as exc:
+                raise EngineError(f"durable_rules failed in {ruleset.name}: {exc}") from None
+            if left:  # retracting a fact fires nothing in these rules
+                raise EngineError(f"{ruleset.name}: retracting facts fired {left[1][:80]}")
+            ruleset.sid = sid
 
 
-def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str) -> str:
+def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str, first: int) -> str:
     """The batch as durable_rules' JSON array, the sentinel last."""
     parts = []
-    for position, fact in enumerate(batch):
+    for position, fact in enumerate(batch, first):
         plan = plans[fact["kind"]]
         sent = fact.copy()
         for name in plan.drop:
@@ -282,14 +302,27 @@ def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str) -> 
     return (b"[" + b",".join(parts) + b"]").decode()
 
 
+def _retraction(sid: str, stored: Iterable[int]) -> str:
+    """The facts a batch left in the session, and its sentinel, by id (only the id and the
+    session matter to a retraction). durable_rules stores a fact only when it completes a
+    rule's conditions, which for rules of one fact is when the rule fires: the facts no rule
+    fired for were never stored (tests/test_isolation.py checks the session is left empty).
+    """
+    tail = ',"sid":"' + sid + '"}'
+    parts = [f'{{"id":{n}{tail}' for n in stored]
+    parts.append('{"id":"' + END + '"' + tail)
+    return "[" + ",".join(parts) + "]"
+
+
 _SENTINEL = b'{"id":"' + END.encode() + b'","kind":"' + END.encode() + b'","sid":"'
 _PREFIX = '":{"m":{'  # what follows the rule id in an action message
 
 
 def _collect(
-    ruleset: _Ruleset, messages: list[str], batch: list[dict[str, Any]], fired: Fired
-) -> None:
-    """The (rule, fact) pairs of a session's action messages, in the order taken.
+    ruleset: _Ruleset, messages: list[str], batch: list[dict[str, Any]], first: int, fired: Fired
+) -> set[int]:
+    """The (rule, fact) pairs of a session's action messages, in the order taken; returns
+    the ids of the facts that fired.
 
     Each action message is ``{"<rule id>":{"m":{<the fact as sent>}}}``; only the rule id and
     the fact's position (its sent ``id``) are read, so the fact-sized JSON is not parsed: rule
@@ -297,6 +330,7 @@ def _collect(
     (a quote inside a string value is escaped).
     """
     ends = 0
+    stored = set()
     for message in messages:
         rule_end = message.find('"', 2)
         if rule_end < 0 or not message.startswith(_PREFIX, rule_end) or message[:2] != '{"':
@@ -306,19 +340,19 @@ def _collect(
             ends += 1
             continue
         at = message.find('"id":', rule_end) + 5
-        comma = message.find(",", at)
-        try:
-            fact = batch[int(message[at:comma])]
-        except (ValueError, IndexError):
-            raise EngineError(
-                f"unexpected action message from durable_rules: {message[:80]}"
-            ) from None
-        fired.append((rule_id, fact["id"]))
+        text = message[at : message.find(",", at)]
+        sent_id = int(text) if text.isdigit() else -1
+        position = sent_id - first
+        if not 0 <= position < len(batch):
+            raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
+        stored.add(sent_id)
+        fired.append((rule_id, batch[position]["id"]))
     if ends != 1:
         raise EngineError(
             f"{ruleset.name}: the sentinel fact ending a batch of {len(batch)} was reported "
             f"{ends} times instead of once (a fact was dropped or asserted twice)"
         )
+    return stored
 
 
 def _ids(batch: list[dict[str, Any]]) -> str:
