@@ -196,6 +196,57 @@ def test_engine_error_code_surfaces_as_engine_error() -> None:
     )
 
 
+_STACK_SCRIPT = """
+import json
+import sys
+
+import durable_rules_engine
+
+from review.core import matcher
+
+def ruleset(name, alternatives_of_a):
+    # rules of kind a, each with two alternatives that both hold, beside 60 alternatives of b
+    rules = {}
+    for kind, count in (("b", 60), ("a", alternatives_of_a)):
+        for i in range(count // 2):
+            either = {"$or": [{"$gt": {"x": -i}}, {"$nex": {f"y{i}": 1}}]}
+            tag = {matcher.TAG + kind: True}
+            rules[f"{kind}{i}"] = {"all": [{"m": {"$and": [tag, either]}}]}
+    return durable_rules_engine.create_ruleset(name, json.dumps(rules))
+
+fact = json.dumps([{matcher.TAG + "a": True, "x": 1, "id": 1, "sid": "1"}])
+durable_rules_engine.assert_facts(ruleset("fits", 64), fact)
+try:
+    durable_rules_engine.assert_facts(ruleset("overflows", 66), fact)
+except Exception as exc:
+    assert "303" in str(exc), exc
+else:
+    sys.exit("66 alternatives of one kind no longer overflow the matcher's stack")
+assert matcher.MAX_BRANCHES <= 64 - 8, matcher.MAX_BRANCHES
+print("ok")
+"""
+
+
+def test_matcher_stack_limit_keeps_its_margin() -> None:
+    """Guards error 303: the C matcher's fixed stack held 64 alternatives of the asserted
+    fact's kind holding at once (whatever other kinds' rules share the ruleset) and
+    overflowed at 66; the matcher packs at most MAX_BRANCHES alternatives of one kind into a
+    ruleset, which must stay clear of that limit. Run in a child process."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _STACK_SCRIPT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (
+        f"exit status {done.returncode} (negative: killed by signal)\n"
+        f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+
+
 def _rss_bytes() -> int:
     fields = Path("/proc/self/statm").read_text().split()
     return int(fields[1]) * resource.getpagesize()
