@@ -247,6 +247,53 @@ def test_matcher_stack_limit_keeps_its_margin() -> None:
     )
 
 
+_CUT_SHORT_SCRIPT = """
+from review.core import matcher
+from review.core.evaluate import evaluator
+from review.core.facts import FactSet
+from review.errors import EngineError
+
+durable = evaluator("durable").matcher
+general = {"kind": "general", "id": "general", "tcv": 5e6, "restricted": True}
+whole = durable.match(1, FactSet({"general": [dict(general)]}))
+assert whole, whole
+sent = matcher._payload
+for damage in ('"tcv":1e-05,"x":', '"broken":,"tcv":'):  # refused by durable_rules' parser
+    matcher._payload = lambda *args: sent(*args).replace('"tcv":', damage, 1)
+    try:
+        durable.match(1, FactSet({"general": [dict(general)]}))
+    except EngineError as exc:
+        assert "sentinel" in str(exc), exc
+    else:
+        raise SystemExit(f"a batch cut short by {damage} went unnoticed")
+    matcher._payload = sent
+    assert durable.match(1, FactSet({"general": [dict(general)]})) == whole
+print("ok")
+"""
+
+
+def test_batch_cut_short_is_an_engine_error() -> None:
+    """Guards the batch call: durable_rules stops silently at the first fact it cannot parse
+    (exponent notation, or anything malformed), and a batch whose first fact failed left an
+    undefined session state that crashed the process. Each batch opens with a fact no rule
+    reads and ends with a sentinel its rule must report: a batch cut short raises
+    EngineError, abandons the session, and the next batch matches whole again. Run in a
+    child process, so a crash is reported as a failure."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _CUT_SHORT_SCRIPT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (
+        f"exit status {done.returncode} (negative: killed by signal)\n"
+        f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+
+
 def _rss_bytes() -> int:
     fields = Path("/proc/self/statm").read_text().split()
     return int(fields[1]) * resource.getpagesize()

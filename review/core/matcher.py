@@ -10,21 +10,30 @@ fired. It talks to the C matcher (``durable_rules_engine``) directly rather than
   matcher calls (the GIL serialises them anyway, so the lock costs no throughput).
 * A ruleset matching many rules at once overflowed a fixed stack (error 303) and the cleanup
   killed the process. Measured here, the stack a fact uses depends only on the rules of its
-  own kind (every rule tests the kind first): rules are cut into chunks of one kind (at most
-  MAX_RULES rules and MAX_BRANCHES OR branches), a ruleset holds at most one chunk of each
-  kind, and an error code is raised as EngineError without touching the session again.
+  own kind (every rule tests the kind first): more than 64 alternatives of that kind holding
+  at once overflow it, whatever else the ruleset holds. Rules are cut into chunks of one
+  kind (at most MAX_RULES rules and MAX_BRANCHES OR branches), a ruleset holds at most one
+  chunk of each kind, and an error code is raised as EngineError without touching the
+  session again.
 * An OR fires its rule once per true branch: firings are de-duplicated per (rule, fact).
 * Actions' exceptions are swallowed by durable's Python layer: there are no Python actions
   here; what fired is read from the matcher's own result messages.
 * A ruleset name can be registered once per process: rulesets are registered once per rule
   book digest and reused (a Streamlit rerun finds them already there).
-* Sessions are capped at 1,024 per ruleset: each evaluation uses one fresh session per
-  ruleset and deletes it before returning, also when an error interrupts it; deleting a
-  session whose actions were not all taken freed an invalid pointer and killed the process,
-  so every action is taken first.
+* Sessions are capped at 1,024 per ruleset, and creating and deleting one cost more than
+  matching a batch: each ruleset keeps one session, and every batch retracts the facts it
+  left there before the next (durable_rules stores a fact only when it fires a rule). Fact
+  ids are never reused within a session, so a fact left behind could never stand for a later
+  one; any failure abandons the session (deleting a session whose actions were not all taken
+  freed an invalid pointer and killed the process).
+* Facts, not events: a fact fires every rule it matches. Rules read one fact each, so a
+  fact's findings never depend on the other facts in the session.
 * The batch call (``assert_facts``) stops silently at the first fact it cannot parse: every
   batch ends with a sentinel fact that its own rule (END) must report exactly once, so a
   batch cut short is an EngineError, never fewer findings.
+* durable_rules indexes tests by the field they read: a fact is sent with a tag field named
+  after its kind (TAG), which every rule of the kind tests instead of ``kind``, so a fact
+  meets its own kind's rules only (see _tagged).
 """
 
 from __future__ import annotations
@@ -70,8 +79,9 @@ def partition(rules: Iterable[Rule]) -> list[list[Rule]]:
     """Cut rules into chunks by phase and fact kind, split at the caps.
 
     A chunk holds rules of one fact kind only, at most MAX_RULES rules and MAX_BRANCHES
-    branches: the matcher's fixed stack is what a fact's own kind's rules use (measured: 64
-    alternatives of one kind matching at once overflow it, alone or beside 64 of another).
+    branches: the matcher's fixed stack is what a fact's own kind's rules use (measured: more
+    than 64 alternatives of one kind holding at once overflow it, alone or beside 60 of
+    another kind; tests/test_isolation.py).
     """
     groups: dict[tuple[int, str], list[Rule]] = {}
     for rule in rules:
@@ -95,9 +105,9 @@ def partition(rules: Iterable[Rule]) -> list[list[Rule]]:
 def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
     """Rulesets of one phase each, every ruleset holding at most one chunk of each kind.
 
-    Fewer rulesets mean fewer sessions per evaluation: measured here, a session (created by
-    its first fact, deleted afterwards) cost more than matching a fact, while rules of other
-    kinds in the same ruleset cost a fact little (every rule's first test is its kind).
+    Fewer rulesets mean fewer engine calls per evaluation (one batch per ruleset), while
+    rules of other kinds in the same ruleset cost a fact little: each fact meets only its
+    own kind's rules (see _tagged). The bundled rules make one ruleset per phase.
     """
     packed: list[list[list[Rule]]] = []
     for phase in sorted({chunk[0].phase for chunk in chunks}):
@@ -120,7 +130,7 @@ class _Kind:
 
     kind: str
     fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
-    drop: tuple[str, ...]  # every other field a fact of this kind can have, and the id
+    drop: tuple[str, ...]  # the id, the kind and every field no rule of the chunk reads
     floats: tuple[str, ...]  # the float fields sent: the only values that can need care
     tag: str  # TAG + kind
 
@@ -260,8 +270,9 @@ class DurableMatcher:
         A fact is sent under an id of its own in the session (its position plus the batch's
         first id), so the action messages name it without parsing (and any id the records
         hold is safe); ids are never reused in a session, so a fact left behind could never
-        be mistaken for a later one. Any failure abandons the session: the next batch opens
-        a fresh one.
+        be mistaken for a later one. Any failure abandons the session, never touched again
+        (deleting a session after error 303, or one holding no stored fact after a batch cut
+        short, killed the process): the next batch opens a fresh one.
         """
         handle = ruleset.handle
         with _LOCK:
@@ -281,9 +292,6 @@ class DurableMatcher:
                     f"durable_rules could not evaluate the facts {_ids(batch)} in "
                     f"{ruleset.name}: {exc}"
                 ) from None
-            # 1: some fact matched no rule (the sentinel did); 2: an id asserted twice
-            if code == 2:
-                raise EngineError(f"{ruleset.name}: a fact of {_ids(batch)} asserted twice")
             messages = []
             try:
                 result = _dre.start_action_for_state(handle, state)
@@ -294,6 +302,9 @@ class DurableMatcher:
             except Exception as exc:
                 # actions left untaken: deleting the session could kill the process
                 raise EngineError(f"durable_rules failed in {ruleset.name}: {exc}") from None
+            # 1: some fact matched no rule (the opening fact never does); 2: an id asserted twice
+            if code == 2:
+                raise EngineError(f"{ruleset.name}: a fact of {_ids(batch)} asserted twice")
             stored = _collect(ruleset, messages, batch, sid, first, fired)
             # retracting fires nothing in rules of one fact; an action it queued would name an
             # id the next batch does not have, which _collect refuses
@@ -305,9 +316,10 @@ class DurableMatcher:
 
 
 def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str, first: int) -> str:
-    """The batch as durable_rules' JSON array, the sentinel last. Each fact is sent with its
-    id and the session id last, so an action message names the fact at a fixed place."""
-    parts = []
+    """The batch as durable_rules' JSON array: the opening fact, the facts, the sentinel. Each
+    fact is sent with its id and the session id last, so an action message names the fact at
+    a fixed place."""
+    parts = [_OPENING + sid.encode() + b'"}']
     for sent_id, fact in enumerate(batch, first):
         plan = plans[fact["kind"]]
         sent = fact.copy()
@@ -336,6 +348,10 @@ def _retraction(sid: str, stored: Iterable[int]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
+# A batch opens with a fact no rule reads: durable_rules reports the session's state only
+# once a fact of the batch is parsed, and a batch whose first fact failed to parse returned an
+# undefined state that crashed the process when its actions were asked for (measured).
+_OPENING = b'{"id":"$opening","sid":"'
 _SENTINEL = ('{"id":"' + END + '","' + TAG + END + '":true,"sid":"').encode()
 _PREFIX = '":{"m":{'  # what follows the rule id in an action message
 
