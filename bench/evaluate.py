@@ -1,6 +1,7 @@
 """Benchmark evaluation with the full bundled rule set: durable_rules against the reference.
 
     python bench/evaluate.py [--n 10000] [--latency 2000] [--seed 20261127] [--profile]
+                             [--rounds 0]
 
 Measures on this machine, for durable_rules and the plain-Python reference evaluator in the
 same process: single-proposal latency (median, p99) over varied proposals evaluated one at a
@@ -8,6 +9,12 @@ time (records pre-validated, evaluate() timed alone), throughput of --n generate
 peak memory (tracemalloc peak over a separate pass, and the process's ru_maxrss), and how the
 time splits between fact building, matching and finding assembly. ``--profile`` runs cProfile
 over 2,000 durable evaluations and prints the top 25 functions by cumulative time.
+
+``--rounds N`` adds the figure issue 16 judges: N rounds, each a latency pass of durable_rules
+and one of the reference over the latency set, back to back (which goes first alternates);
+each round gives the ratio of the two medians, and the median round ratio is reported with
+its spread. Load on the shared machine then slows both engines of a round alike, where the
+figures above time every durable pass before any reference pass.
 """
 
 from __future__ import annotations
@@ -168,6 +175,31 @@ def run(
     return result
 
 
+def interleaved(records: Sequence[Submission], rounds: int) -> str:
+    """Median latency of each engine per round, the two passes of a round back to back."""
+    engines = {e: evaluator(e) for e in ENGINES}
+    for ev in engines.values():
+        for submission in records[:50]:
+            ev.evaluate(submission, AS_OF)
+    lines = [f"interleaved latency, {len(records)} proposals per pass (median ms):"]
+    ratios = []
+    for index in range(rounds):
+        order = ENGINES if index % 2 == 0 else ENGINES[::-1]
+        medians = {e: statistics.median(latency(engines[e], records)) for e in order}
+        d, r = medians["durable"], medians["reference"]
+        ratios.append(d / r)
+        first = order[0]
+        lines.append(
+            f"  round {index + 1:>2} ({first} first): durable {d:.3f}  reference {r:.3f}  "
+            f"ratio {d / r:.3f}"
+        )
+    lines.append(
+        f"median ratio {statistics.median(ratios):.3f} "
+        f"(min {min(ratios):.3f}, max {max(ratios):.3f}, {rounds} rounds)"
+    )
+    return "\n".join(lines)
+
+
 def verdict(value: float, target: float) -> str:
     return "ok" if value < target else "MISSED"
 
@@ -272,6 +304,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--memory", type=int, default=0, metavar="N", help="only: RSS over N evaluations"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also: N rounds of both engines timed interleaved, proposal by proposal",
+    )
     args = parser.parse_args(argv)
     print(f"workload: {args.workload}")
     if args.memory:
@@ -287,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate_s = time.perf_counter() - start
     results: dict[str, Result] = {e: run(e, lat_records, bulk) for e in ENGINES}
     print(report(results, validate_s, len(lat_records)))
+    if args.rounds:
+        print()
+        print(interleaved(lat_records, args.rounds))
     return 0
 
 

@@ -21,7 +21,7 @@ import yaml
 from bench.workloads import random_submission, worst_case_submission
 from review.core.evaluate import Evaluator
 from review.core.facts import FactSet
-from review.core.matcher import DurableMatcher
+from review.core.matcher import DurableMatcher, _register
 from review.core.records import Submission
 
 from .casefiles import BASES
@@ -108,6 +108,21 @@ def test_more_evaluations_than_the_session_cap(durable: Evaluator) -> None:
         assert durable.evaluate(submission, AS_OF).tier == first.tier
 
 
+def test_sessions_are_left_empty(durable: Evaluator, reference: Evaluator) -> None:
+    """Guards the reused sessions: each ruleset keeps one session, and every fact a batch
+    left in it (durable_rules stores only the facts that fire a rule) is retracted before
+    the next batch, so no fact of one evaluation stays behind for the next."""
+    import durable_rules_engine
+
+    matcher = durable.matcher
+    assert isinstance(matcher, DurableMatcher)
+    for submission in [*_records(31, 30), Submission.model_validate(worst_case_submission())]:
+        assert durable.evaluate(submission, AS_OF) == reference.evaluate(submission, AS_OF)
+        for ruleset in _register(durable.book):
+            if ruleset.sid:
+                assert durable_rules_engine.get_facts(ruleset.handle, ruleset.sid) == "[]"
+
+
 def test_fact_no_rule_matches_is_handled(durable: Evaluator, reference: Evaluator) -> None:
     """Guards "not handled": a fact no rule matches raised MessageNotHandledException, and
     deleting that session segfaulted. The catch-all rule handles every fact."""
@@ -169,6 +184,104 @@ def test_engine_error_code_surfaces_as_engine_error() -> None:
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
         [sys.executable, "-c", _WIDE_FACT_SCRIPT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (
+        f"exit status {done.returncode} (negative: killed by signal)\n"
+        f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+
+
+_STACK_SCRIPT = """
+import json
+import sys
+
+import durable_rules_engine
+
+from review.core import matcher
+
+def ruleset(name, alternatives_of_a):
+    # rules of kind a, each with two alternatives that both hold, beside 60 alternatives of b
+    rules = {}
+    for kind, count in (("b", 60), ("a", alternatives_of_a)):
+        for i in range(count // 2):
+            either = {"$or": [{"$gt": {"x": -i}}, {"$nex": {f"y{i}": 1}}]}
+            tag = {matcher.TAG + kind: True}
+            rules[f"{kind}{i}"] = {"all": [{"m": {"$and": [tag, either]}}]}
+    return durable_rules_engine.create_ruleset(name, json.dumps(rules))
+
+fact = json.dumps([{matcher.TAG + "a": True, "x": 1, "id": 1, "sid": "1"}])
+durable_rules_engine.assert_facts(ruleset("fits", 64), fact)
+try:
+    durable_rules_engine.assert_facts(ruleset("overflows", 66), fact)
+except Exception as exc:
+    assert "303" in str(exc), exc
+else:
+    sys.exit("66 alternatives of one kind no longer overflow the matcher's stack")
+assert matcher.MAX_BRANCHES <= 64 - 8, matcher.MAX_BRANCHES
+print("ok")
+"""
+
+
+def test_matcher_stack_limit_keeps_its_margin() -> None:
+    """Guards error 303: the C matcher's fixed stack held 64 alternatives of the asserted
+    fact's kind holding at once (whatever other kinds' rules share the ruleset) and
+    overflowed at 66; the matcher packs at most MAX_BRANCHES alternatives of one kind into a
+    ruleset, which must stay clear of that limit. Run in a child process."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _STACK_SCRIPT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (
+        f"exit status {done.returncode} (negative: killed by signal)\n"
+        f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+
+
+_CUT_SHORT_SCRIPT = """
+from review.core import matcher
+from review.core.evaluate import evaluator
+from review.core.facts import FactSet
+from review.errors import EngineError
+
+durable = evaluator("durable").matcher
+general = {"kind": "general", "id": "general", "tcv": 5e6, "restricted": True}
+whole = durable.match(1, FactSet({"general": [dict(general)]}))
+assert whole, whole
+sent = matcher._payload
+for damage in ('"tcv":1e-05,"x":', '"broken":,"tcv":'):  # refused by durable_rules' parser
+    matcher._payload = lambda *args: sent(*args).replace('"tcv":', damage, 1)
+    try:
+        durable.match(1, FactSet({"general": [dict(general)]}))
+    except EngineError as exc:
+        assert "sentinel" in str(exc), exc
+    else:
+        raise SystemExit(f"a batch cut short by {damage} went unnoticed")
+    matcher._payload = sent
+    assert durable.match(1, FactSet({"general": [dict(general)]})) == whole
+print("ok")
+"""
+
+
+def test_batch_cut_short_is_an_engine_error() -> None:
+    """Guards the batch call: durable_rules stops silently at the first fact it cannot parse
+    (exponent notation, or anything malformed), and a batch whose first fact failed left an
+    undefined session state that crashed the process. Each batch opens with a fact no rule
+    reads and ends with a sentinel its rule must report: a batch cut short raises
+    EngineError, abandons the session, and the next batch matches whole again. Run in a
+    child process, so a crash is reported as a failure."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _CUT_SHORT_SCRIPT],
         cwd=root,
         capture_output=True,
         text=True,
