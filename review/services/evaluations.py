@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import lazyload
 
 from .. import __version__
@@ -19,6 +19,7 @@ from ..core.findings import Evaluation as Result
 from ..core.records import Submission
 from ..errors import InvalidTransition, NotFound, Refused
 from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
+from ..store.storable import refuse_surrogate_rows
 from . import access
 from .audit import canonical
 from .context import Tx
@@ -275,24 +276,36 @@ def refresh(
     signed = {s.domain for s in current}
     if tasks is None:
         tasks = review_tasks(tx, proposal)
+    opened: list[dict[str, Any]] = []
     for domain, (status, worst) in task_states(tx, proposal, evaluation, signed, tasks).items():
         task = tasks.get(domain)
         if task is None:
-            tx.session.add(
-                ReviewTask(
-                    proposal_id=proposal.id,
-                    domain=domain,
-                    status=status,
-                    severity_rank=worst,
-                    opened_at=proposal.submitted_at or tx.services.now(),
-                )
+            opened.append(
+                {
+                    "proposal_id": proposal.id,
+                    "domain": domain,
+                    "status": status,
+                    "severity_rank": worst,
+                    "opened_at": proposal.submitted_at or tx.services.now(),
+                }
             )
         else:
             if status == "open" and task.status != "open":
                 task.opened_at = tx.services.now()  # waiting again from now, not from before
             task.status = status
             task.severity_rank = worst
+    if opened:
+        open_tasks(tx, opened)
     settle(tx, proposal, list(evaluation.required_signoffs) if evaluation else [], signed)
+
+
+def open_tasks(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Insert new review tasks with one Core statement: as ORM objects, each was an INSERT
+    of its own (their ids, which nothing here reads, come back one by one on SQLite). The
+    request's row exists already (it has an id), and nothing holds its tasks as a collection
+    that this would leave stale."""
+    refuse_surrogate_rows(rows)
+    tx.session.execute(insert(ReviewTask.metadata.tables[ReviewTask.__tablename__]), rows)
 
 
 def task_states(

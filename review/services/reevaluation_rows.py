@@ -16,9 +16,8 @@ from typing import Any, TypeAlias
 from sqlalchemy import Row, Table, Text, bindparam, cast, func, insert, select, tuple_, update
 from sqlalchemy.orm import defer, lazyload
 
-from ..errors import RecordInvalid
 from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
-from ..store.storable import surrogate_problems
+from ..store.storable import refuse_surrogate_rows
 from . import evaluations
 from .context import Tx
 
@@ -157,17 +156,9 @@ def _table(model: Any) -> Table:
     return StoredEvaluation.metadata.tables[model.__tablename__]
 
 
-def _refuse_surrogates(rows: list[dict[str, Any]]) -> None:
-    """The before-flush check does not see Core statements: the same check, naming the
-    column as it would."""
-    problems = [problem for row in rows for problem in surrogate_problems(row)]
-    if problems:
-        raise RecordInvalid(problems)
-
-
 def insert_evaluations(tx: Tx, rows: list[dict[str, Any]]) -> list[int]:
     """Store a batch's evaluations with one Core insert; their ids, in the rows' order."""
-    _refuse_surrogates(rows)
+    refuse_surrogate_rows(rows)
     table = _table(StoredEvaluation)
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(tx.session.execute(statement, rows).scalars())
@@ -212,7 +203,7 @@ class TaskWrites:
     def write(self, tx: Tx) -> None:
         table = _table(ReviewTask)
         if self.new:
-            _refuse_surrogates(self.new)
+            refuse_surrogate_rows(self.new)
             tx.session.execute(insert(table), self.new)
         by_id = update(table).where(table.c.id == bindparam("task"))
         values: dict[str, Any] = {"status": bindparam("to"), "severity_rank": bindparam("rank")}
