@@ -36,7 +36,7 @@ from .audit_keys import ChainKey
 GENESIS = "0" * 64
 _LOCK_KEY = 7_301_954  # any constant; identifies the audit chain's advisory lock
 _EVENT_PURPOSE = b"review audit event v2\n"
-_EVENTS = AuditEvent.metadata.tables[AuditEvent.__tablename__]
+_INSERT_EVENTS = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
 _HELD = "review.audit.chain"  # Session.info: the chain a session holds, with unwritten events
 ROW_ACTION = "proposal.row"  # the state a transaction left a proposal row in
 ROW_ENTITY = "proposal_row"  # not "proposal": a request's history shows what people did
@@ -261,14 +261,19 @@ def write(session: Session, chain: Chain) -> None:
     rows, chain.pending = chain.pending, []
     if rows:
         refuse_surrogate_rows(rows)
-        session.execute(insert(_EVENTS), rows)
+        session.execute(_INSERT_EVENTS, rows)
 
 
 @listens_for(Session, "do_orm_execute")
 def _write_before_reading(state: ORMExecuteState) -> None:
-    """Anything the session reads sees the events appended before (the ORM's autoflush)."""
+    """Anything the session reads sees the events appended before (the ORM's autoflush). A
+    statement that writes (a Core insert of tasks, say) leaves them to be written together."""
     chain = state.session.info.get(_HELD)
-    if chain is not None and chain.pending:
+    if (
+        chain is not None
+        and chain.pending
+        and not (state.is_insert or state.is_update or state.is_delete)
+    ):
         write(state.session, chain)
 
 
