@@ -23,18 +23,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..errors import ConfigurationError
 from ..store.models import AuditChain, AuditEvent
-from ..store.storable import clean_data
+from ..store.storable import clean_data, refuse_surrogate_rows
 from . import audit_keys
 from .audit_keys import ChainKey
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_301_954  # any constant; identifies the audit chain's advisory lock
 _EVENT_PURPOSE = b"review audit event v2\n"
+_INSERT_EVENTS = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
+_HELD = "review.audit.chain"  # Session.info: the chain a session holds, with unwritten events
 ROW_ACTION = "proposal.row"  # the state a transaction left a proposal row in
 ROW_ENTITY = "proposal_row"  # not "proposal": a request's history shows what people did
 KEYED_ACTION = "audit.keyed"  # the first keyed event of an upgraded database
@@ -163,12 +166,26 @@ class Chain:
     hash: str
     key: ChainKey
     legacy_seq: int
-    appended: list[AuditEvent] = field(default_factory=list)
+    # events appended and not yet written (the columns of their rows), in the chain's order:
+    # written with one Core statement (``write``) before the session reads, and at commit
+    pending: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def unsealed_legacy(self) -> bool:
         """An upgraded database whose first keyed event is still to be written."""
         return self.legacy_seq > 0 and self.seq == self.legacy_seq
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# the last link and where keying began, in one round trip (every audited action asks); built
+# once: building the statement and its cache key cost as much as running it
+_HEAD = select(
+    *(
+        select(column).order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
+        for column in (AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
+    ),
+    select(func.min(AuditChain.legacy_seq)).scalar_subquery(),
+)
 
 
 def take(session: Session) -> Chain:
@@ -177,17 +194,8 @@ def take(session: Session) -> Chain:
     Refuses when this instance's key is not the one the chain is signed with: it would
     otherwise write events nobody can verify."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    # the last link and where keying began, in one round trip (every audited action asks)
-    row = session.execute(
-        select(
-            *(
-                select(column).order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
-                for column in (AuditEvent.seq, AuditEvent.hash, AuditEvent.key_id)
-            ),
-            select(func.min(AuditChain.legacy_seq)).scalar_subquery(),
-        )
-    ).one()
+        session.execute(_ADVISORY_LOCK, {"key": _LOCK_KEY})
+    row = session.execute(_HEAD).one()
     last = row[:3] if row[0] is not None else None
     legacy_seq = int(row[3] or 0)  # the lowest, as legacy() reads it (verification reads all)
     signed_by = last[2] if last else None
@@ -199,8 +207,11 @@ def take(session: Session) -> Chain:
             "(REVIEW_AUDIT_KEY_FILE) before it writes"
         )
     if last is None:
-        return Chain(0, GENESIS, key, legacy_seq)
-    return Chain(int(last[0]), str(last[1]), key, legacy_seq)
+        chain = Chain(0, GENESIS, key, legacy_seq)
+    else:
+        chain = Chain(int(last[0]), str(last[1]), key, legacy_seq)
+    session.info[_HELD] = chain
+    return chain
 
 
 def append(
@@ -213,28 +224,64 @@ def append(
     entity_id: str | int,
     details: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> AuditEvent:
-    """Add the event that follows the chain's head; the caller holds the chain (``take``)."""
+) -> None:
+    """Append the event that follows the chain's head; the caller holds the chain (``take``).
+
+    The event's row is kept with the chain and written with the others a transaction appends
+    in one Core statement (``write``): before the session next reads (as the ORM's autoflush
+    wrote them when they were ORM objects) and at the latest when it commits. Building an
+    ORM object, its identity and history for each event, and inserting them one by one to
+    learn their ids that nothing reads, cost more than computing them (docs/performance.md)."""
     seq, prev = chain.seq + 1, chain.hash
     moment = _utc(at or dt.datetime.now(dt.UTC))
     # exactly what the database will return (JSON types; NUL as a symbol: review.store.storable)
     clean = clean_data(json.loads(canonical(details or {})))
-    event = AuditEvent(
-        seq=seq,
-        at=moment,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        details=clean,
-        prev_hash=prev,
-        hash=keyed_hash(chain.key, seq, moment, actor, action, entity, str(entity_id), clean, prev),
-        key_id=chain.key.id,
+    entity_id = str(entity_id)
+    link = keyed_hash(chain.key, seq, moment, actor, action, entity, entity_id, clean, prev)
+    chain.pending.append(
+        {
+            "seq": seq,
+            "at": moment,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "details": clean,
+            "prev_hash": prev,
+            "hash": link,
+            "key_id": chain.key.id,
+        }
     )
-    session.add(event)
-    chain.seq, chain.hash = seq, event.hash
-    chain.appended.append(event)
-    return event
+    chain.seq, chain.hash = seq, link
+
+
+def write(session: Session, chain: Chain) -> None:
+    """Insert the chain's pending events, in their order, with one statement; their text is
+    checked for lone surrogates first, as the before-flush check checked the ORM's rows."""
+    rows, chain.pending = chain.pending, []
+    if rows:
+        refuse_surrogate_rows(rows)
+        session.execute(_INSERT_EVENTS, rows)
+
+
+@listens_for(Session, "do_orm_execute")
+def _write_before_reading(state: ORMExecuteState) -> None:
+    """Anything the session reads sees the events appended before (the ORM's autoflush). A
+    statement that writes (a Core insert of tasks, say) leaves them to be written together."""
+    chain = state.session.info.get(_HELD)
+    if (
+        chain is not None
+        and chain.pending
+        and not (state.is_insert or state.is_update or state.is_delete)
+    ):
+        write(state.session, chain)
+
+
+@listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    chain = session.info.get(_HELD)
+    if chain is not None and chain.pending:
+        write(session, chain)
 
 
 def record(
@@ -246,11 +293,12 @@ def record(
     entity_id: str | int,
     details: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one event in the caller's transaction (it commits or rolls back with it)."""
-    event = append(
+    chain = take(session)
+    append(
         session,
-        take(session),
+        chain,
         actor=actor,
         action=action,
         entity=entity,
@@ -259,7 +307,7 @@ def record(
         at=at,
     )
     session.flush()
-    return event
+    write(session, chain)
 
 
 class BreakKind(StrEnum):

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..core.evaluate import Evaluator, evaluator
 from ..errors import NotFound, PermissionDenied, StaleUpdate
 from ..store.database import Database
-from ..store.models import AuditEvent, Proposal, User
+from ..store.models import Proposal, User
 from . import audit
 from .audit import Chain
 from .origin import current_origin
@@ -134,10 +134,12 @@ class Tx:
                 self._seal_legacy(self._chain)
         return self._chain
 
-    def audit(self, action: str, entity: str, entity_id: str | int, **details: Any) -> AuditEvent:
-        """Append an event; the chain is taken (and its head read) once per transaction."""
+    def audit(self, action: str, entity: str, entity_id: str | int, **details: Any) -> None:
+        """Append an event; the chain is taken (and its head read) once per transaction. The
+        event is written with the transaction's others before anything is read or at commit
+        (``audit.write``)."""
         chain = self.chain()
-        return audit.append(
+        audit.append(
             self.session,
             chain,
             actor=self.actor.username if self.actor else "system",
@@ -196,6 +198,8 @@ class Tx:
             if now != before:
                 self.audit(audit.ROW_ACTION, audit.ROW_ENTITY, proposal.id, **now)
         self.session.flush()
+        if self._chain is not None:  # the transaction's events, in one statement
+            audit.write(self.session, self._chain)
 
 
 def _committed_snapshot(proposal: Proposal) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import lazyload
 
 from .. import __version__
@@ -19,6 +20,7 @@ from ..core.findings import Evaluation as Result
 from ..core.records import Submission
 from ..errors import InvalidTransition, NotFound, Refused
 from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
+from ..store.storable import refuse_surrogate_rows
 from . import access
 from .audit import canonical
 from .context import Tx
@@ -117,6 +119,43 @@ class Snapshot(Protocol):
     def standards_version(self) -> str: ...
 
 
+@dataclass(frozen=True)
+class Stored:
+    """An evaluation just stored (with a Core insert): its id and the row's columns, read as
+    the stored evaluation's attributes are."""
+
+    id: int
+    row: dict[str, Any]
+
+    @property
+    def findings(self) -> list[Any]:
+        findings: list[Any] = self.row["findings"]
+        return findings
+
+    @property
+    def required_signoffs(self) -> list[Any]:
+        required: list[Any] = self.row["required_signoffs"]
+        return required
+
+    @property
+    def standards_version(self) -> str:
+        return str(self.row["standards_version"])
+
+    @property
+    def tier(self) -> int:
+        return int(self.row["tier"])
+
+    @property
+    def disposition(self) -> str:
+        return str(self.row["disposition"])
+
+
+_EVALUATIONS = StoredEvaluation.metadata.tables[StoredEvaluation.__tablename__]
+_REVIEW_TASKS = ReviewTask.metadata.tables[ReviewTask.__tablename__]
+_INSERT_EVALUATION = insert(_EVALUATIONS).returning(_EVALUATIONS.c.id)
+_INSERT_TASKS = insert(_REVIEW_TASKS)
+
+
 def evaluate_version(
     tx: Tx,
     proposal: Proposal,
@@ -124,21 +163,21 @@ def evaluate_version(
     trigger: str,
     *,
     signoffs: list[SignOff] | None = None,
-    flush: bool = True,
-) -> tuple[StoredEvaluation, list[str]]:
+) -> tuple[Stored, list[str]]:
     """Evaluate a stored version and store the snapshot; sign-offs that no longer match what
     was reviewed are invalidated. Returns the evaluation and the invalidated domains.
 
-    A batch passes ``flush=False`` and flushes once for all its records (the evaluation's id
-    is known after the flush)."""
+    The snapshot is inserted at once with a Core statement (its id is the statement's
+    returned id): as an ORM object it needed a flush of its own to learn that id, and the
+    unit of work for a row of several kB of findings cost about as much as the evaluation.
+    The session's changes (a new version, the request's row) are flushed with it."""
     submission = Submission.model_validate(record.record)
     result: Result = tx.services.evaluator.evaluate(submission, tx.services.today())
-    evaluation = stored(tx, result, proposal.id, record.number, trigger)
-    tx.session.add(evaluation)
-    proposal.tier = result.tier  # before the flush: the row is written once, not twice
-    proposal.disposition = result.disposition
-    if flush:
-        tx.session.flush()
+    row = stored_row(tx, result, proposal.id, record.number, trigger)
+    proposal.tier = result.tier  # before the insert, which flushes the session first: the
+    proposal.disposition = result.disposition  # request's row is written once, not twice
+    refuse_surrogate_rows([row])  # what the before-flush check did for the ORM's row
+    evaluation = Stored(tx.session.execute(_INSERT_EVALUATION, row).scalar_one(), row)
     return evaluation, invalidate_signoffs(tx, proposal, record, evaluation, signoffs)
 
 
@@ -275,24 +314,36 @@ def refresh(
     signed = {s.domain for s in current}
     if tasks is None:
         tasks = review_tasks(tx, proposal)
+    opened: list[dict[str, Any]] = []
     for domain, (status, worst) in task_states(tx, proposal, evaluation, signed, tasks).items():
         task = tasks.get(domain)
         if task is None:
-            tx.session.add(
-                ReviewTask(
-                    proposal_id=proposal.id,
-                    domain=domain,
-                    status=status,
-                    severity_rank=worst,
-                    opened_at=proposal.submitted_at or tx.services.now(),
-                )
+            opened.append(
+                {
+                    "proposal_id": proposal.id,
+                    "domain": domain,
+                    "status": status,
+                    "severity_rank": worst,
+                    "opened_at": proposal.submitted_at or tx.services.now(),
+                }
             )
         else:
             if status == "open" and task.status != "open":
                 task.opened_at = tx.services.now()  # waiting again from now, not from before
             task.status = status
             task.severity_rank = worst
+    if opened:
+        open_tasks(tx, opened)
     settle(tx, proposal, list(evaluation.required_signoffs) if evaluation else [], signed)
+
+
+def open_tasks(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Insert new review tasks with one Core statement: as ORM objects, each was an INSERT
+    of its own (their ids, which nothing here reads, come back one by one on SQLite). The
+    request's row exists already (it has an id), and nothing holds its tasks as a collection
+    that this would leave stale."""
+    refuse_surrogate_rows(rows)
+    tx.session.execute(_INSERT_TASKS, rows)
 
 
 def task_states(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..core.records import Submission
 from ..errors import FieldProblem, InvalidTransition, RecordInvalid
-from ..store.models import Contract, Proposal, RecordVersion, StoredEvaluation
+from ..store.models import Contract, Proposal, RecordVersion
 from . import access, evaluations
 from .access import ref
 from .context import Services, Tx
@@ -45,7 +45,7 @@ class Submitted:
     tier: int | None
 
 
-def _submitted(proposal: Proposal, evaluation: StoredEvaluation) -> Submitted:
+def _submitted(proposal: Proposal, evaluation: evaluations.Stored) -> Submitted:
     """The receipt, read after the commit: the row version is then final."""
     return Submitted(
         id=proposal.id,
@@ -84,7 +84,7 @@ def _add_version(
     flush: bool = True,
 ) -> RecordVersion:
     """The next version of the record, made current. ``flush=False``: the caller flushes it
-    with what it writes next (a submit writes it with the evaluation in one flush).
+    with what it writes next (a submit writes it with the request's row in its last flush).
 
     Every version is added here and made current, so the current one is the latest (the
     unique number per request refuses a second writer that read the same)."""
@@ -238,7 +238,7 @@ def _valid_for_submit(services: Services, record: dict[str, Any], *, required: b
 
 def _submit_current(
     tx: Tx, proposal: Proposal, action: str, stage: str, current: RecordVersion | None = None
-) -> StoredEvaluation:
+) -> evaluations.Stored:
     """Validate, version, move, evaluate and audit; ``current``: the current version, when
     this transaction has just written it (not read back)."""
     current = current or evaluations.version(tx, proposal)
@@ -252,7 +252,9 @@ def _submit_current(
         )
     record = normalised(submission)
     # Everything the submit reads is read before it writes: a read after a write flushes,
-    # and each flush costs about as much as the evaluation itself.
+    # and each flush costs about as much as the evaluation itself. The evaluation and the
+    # new tasks are inserted with Core statements; the version, the request's row and the
+    # audit events go out when the transaction ends (one flush, one insert of events).
     if action == "submit":
         # only a draft is submitted (the move below refuses anything else), and nothing
         # returns a request to draft: it was never evaluated, so it has no sign-off and no

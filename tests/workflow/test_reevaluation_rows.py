@@ -15,6 +15,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import lazyload
 
 from review.core.evaluate import Evaluator
+from review.core.records import Submission
 from review.services import evaluations, reevaluation
 from review.services.context import Services, Tx
 from review.services.lifecycle import REEVALUATED
@@ -46,6 +47,22 @@ pytestmark = pytest.mark.usefixtures("people")
 @pytest.fixture(scope="module")
 def new_standards(tmp_path_factory: pytest.TempPathFactory) -> Evaluator:
     return changed_standards(tmp_path_factory.mktemp("standards-change"))
+
+
+def orm_evaluate_version(
+    tx: Tx, proposal: Proposal, record: RecordVersion, signoffs: list[SignOff]
+) -> tuple[StoredEvaluation, list[str]]:
+    """``evaluations.evaluate_version`` as the per-object batch ran it: the snapshot an ORM
+    object, flushed with the batch."""
+    submission = Submission.model_validate(record.record)
+    result = tx.services.evaluator.evaluate(submission, tx.services.today())
+    row = evaluations.stored_row(tx, result, proposal.id, record.number, "reevaluate")
+    evaluation = StoredEvaluation(**row)
+    tx.session.add(evaluation)
+    proposal.tier = result.tier
+    proposal.disposition = result.disposition
+    invalidated = evaluations.invalidate_signoffs(tx, proposal, record, evaluation, signoffs)
+    return evaluation, invalidated
 
 
 def per_object_batch(tx: Tx, ids: list[int]) -> None:
@@ -86,9 +103,7 @@ def per_object_batch(tx: Tx, ids: list[int]) -> None:
         for proposal, key in zip(proposals, wanted, strict=True):
             before = latest[proposal.id]
             own = signoffs.get(proposal.id, [])
-            after, invalidated = evaluations.evaluate_version(
-                tx, proposal, versions[key], trigger="reevaluate", signoffs=own, flush=False
-            )
+            after, invalidated = orm_evaluate_version(tx, proposal, versions[key], own)
             evaluations.refresh(
                 tx,
                 proposal,
