@@ -29,7 +29,6 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy import cast as cast_
-from sqlalchemy.dialects import sqlite
 
 from ..services.context import Services, Tx
 from ..settings import settings
@@ -232,16 +231,18 @@ def _pending(tx: Tx, after: str | None, as_of: dt.date, horizon: int) -> Chunk:
         .order_by(n.recipient, n.id)
     )
     connection = tx.session.connection()
-    rows = connection.execute(
-        (query if after is None else query.where(n.recipient > after)).limit(CHUNK_NOTICES)
-    ).all()
+    rows = list(
+        connection.execute(
+            (query if after is None else query.where(n.recipient > after)).limit(CHUNK_NOTICES)
+        )
+    )
     if not rows:
         return Chunk([], "", None)
     last: str | None = rows[-1][0]
     if len(rows) < CHUNK_NOTICES:
         last = None  # everyone waiting has been read
     elif rows[0][0] == last:  # one person with more than a chunk: all of theirs
-        rows += connection.execute(query.where(n.recipient == last, n.id > rows[-1][2])).all()
+        rows += connection.execute(query.where(n.recipient == last, n.id > rows[-1][2]))
     else:  # the last person may be cut off: theirs come whole with the next chunk
         while rows[-1][0] == last:
             rows.pop()
@@ -343,8 +344,10 @@ def _write(
     """The digests into the outbox and the cursors moved (or started), in the caller's
     transaction. PostgreSQL: the outbox rows by COPY and the cursors by one statement over two
     arrays (through SQLAlchemy each row cost about as much as rendering it, and a statement per
-    cursor a round of the server's work each). SQLite: executemany, done in C. Text is made
-    storable as CleanText makes it (review.store.storable)."""
+    cursor a round of the server's work each). SQLite: executemany of the statement as
+    written (sqlite3 binds in C, where SQLAlchemy's processing of each row's parameters cost
+    more than the insert). Text is made storable as CleanText makes it
+    (review.store.storable)."""
     if connection.dialect.name == "postgresql":
         raw = cast(Any, connection.connection.driver_connection)
         with raw.cursor() as cursor:
@@ -361,19 +364,15 @@ def _write(
             )
         return
     outbox = cast(Table, OutboxMessage.__table__)
-    connection.execute(
-        outbox.insert().values(**_SAME, payload=None, next_attempt_at=now, created_at=now),
-        [dict(zip(_KEYS, row, strict=True)) for row in rows],
+    stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
+    when = stamp(now) if stamp else now  # the timestamp as SQLAlchemy stores it on SQLite
+    connection.exec_driver_sql(
+        f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
+        f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",
+        [(*map(clean_text, row), *_SAME.values(), when, when) for row in rows],
     )
-    table = cast(Table, DigestCursor.__table__)
-    upsert = sqlite.insert(table)
-    connection.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[table.c.recipient],
-            set_={"last_notice_id": upsert.excluded.last_notice_id},
-        ),
-        [{"recipient": who, "last_notice_id": last} for who, last in cursors],
+    connection.exec_driver_sql(
+        "INSERT INTO digest_cursors (recipient, last_notice_id) VALUES (?, ?) "
+        "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
+        cursors,
     )
-
-
-_KEYS = tuple(_OUTBOX.split(", "))
