@@ -168,18 +168,30 @@ def compose(services: Services, as_of: dt.date) -> int:
     Runs under the sweep's lock (review.services.sweep), which is also the only writer of
     notices: a cursor never passes a notice still to come. The notices considered are those up
     to the last one written when composing starts (a consistent cut: one written meanwhile
-    waits for the next digest). People are taken in order of address, about CHUNK_NOTICES
-    notices at a time, each chunk in a transaction of its own."""
+    waits for the next digest). People are taken in order of address, a range of them with
+    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own."""
+    n = cast(Table, Notice.__table__).c
+    c = cast(Table, DigestCursor.__table__).c
     with services.transaction() as tx:
-        horizon = tx.session.connection().scalar(select(func.max(Notice.__table__.c.id)))
-    written, after = 0, None
-    while horizon is not None:
-        with services.transaction() as tx:
-            chunk = _pending(tx, after, as_of, horizon)
-            written += _compose_chunk(tx, chunk, as_of)
-        if chunk.last is None:
-            break
-        after = chunk.last
+        connection = tx.session.connection()
+        horizon = connection.scalar(select(func.max(n.id)))
+        if horizon is None:
+            return 0
+        waiting = connection.execute(
+            select(n.recipient, func.count())
+            .outerjoin(DigestCursor, c.recipient == n.recipient)
+            .where(n.id <= horizon, or_(c.last_notice_id.is_(None), n.id > c.last_notice_id))
+            .group_by(n.recipient)
+            .order_by(n.recipient)
+        ).all()
+    written, first, count = 0, 0, 0
+    for at, (_, notices) in enumerate(waiting):
+        count += notices
+        if count >= CHUNK_NOTICES or at == len(waiting) - 1:
+            with services.transaction() as tx:
+                chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon)
+                written += _compose_chunk(tx, chunk, as_of)
+            first, count = at + 1, 0
     return written
 
 
@@ -196,15 +208,15 @@ class Pending:
 @dataclass
 class Chunk:
     people: list[Pending]  # those with notices to send
-    first: str
-    last: str | None  # the last person read (None: no one after them has notices waiting)
 
 
-def _pending(tx: Tx, after: str | None, as_of: dt.date, horizon: int) -> Chunk:
-    """The next people after ``after`` with notices beyond their cursor: each one's notices in
-    id order, up to the first dated after ``as_of`` (a digest takes a run of notices from the
-    cursor on, never one beyond a notice it leaves). About CHUNK_NOTICES notices: the last
-    person read may be cut off by the limit, and is then read whole with the next chunk.
+def _pending(tx: Tx, first: str, last: str, as_of: dt.date, horizon: int) -> Chunk:
+    """The people from ``first`` to ``last`` with notices beyond their cursor: each one's
+    notices in id order, up to the first dated after ``as_of`` (a digest takes a run of notices
+    from the cursor on, never one beyond a notice it leaves). One range of addresses, read
+    along the (recipient, id) index: a list of names cost PostgreSQL more to bind and plan than
+    to answer, and a LIMIT over all of them was planned, without fresh statistics, as a scan and
+    sort of every notice for each chunk.
 
     Read as plain rows (a digest run may read hundreds of thousands), with no conversion per
     value: citations as their JSON text and (on SQLite) dates as their ISO text, each read once
@@ -227,26 +239,14 @@ def _pending(tx: Tx, after: str | None, as_of: dt.date, horizon: int) -> Chunk:
             n.system_id,
         )
         .outerjoin(DigestCursor, c.recipient == n.recipient)
-        .where(n.id <= horizon, or_(c.last_notice_id.is_(None), n.id > c.last_notice_id))
+        .where(
+            n.recipient.between(first, last),
+            n.id <= horizon,
+            or_(c.last_notice_id.is_(None), n.id > c.last_notice_id),
+        )
         .order_by(n.recipient, n.id)
     )
-    connection = tx.session.connection()
-    rows = list(
-        connection.execute(
-            (query if after is None else query.where(n.recipient > after)).limit(CHUNK_NOTICES)
-        )
-    )
-    if not rows:
-        return Chunk([], "", None)
-    last: str | None = rows[-1][0]
-    if len(rows) < CHUNK_NOTICES:
-        last = None  # everyone waiting has been read
-    elif rows[0][0] == last:  # one person with more than a chunk: all of theirs
-        rows += connection.execute(query.where(n.recipient == last, n.id > rows[-1][2]))
-    else:  # the last person may be cut off: theirs come whole with the next chunk
-        while rows[-1][0] == last:
-            rows.pop()
-        last = rows[-1][0]
+    rows = tx.session.connection().execute(query).all()
     citations_of: dict[str, tuple[str, ...]] = {}
     day_of: dict[object, dt.date | None] = {None: None}
     items: dict[tuple[object, ...], Item] = {}
@@ -275,7 +275,7 @@ def _pending(tx: Tx, after: str | None, as_of: dt.date, horizon: int) -> Chunk:
             item = items[key] = Item(kind, bool(urgent), title, detail, citations, day, system_id)
         current.ids.append(nid)
         current.items.append(item)
-    return Chunk([p for p in people if p.ids], rows[0][0], last)
+    return Chunk([p for p in people if p.ids])
 
 
 def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, int] | None]]:
