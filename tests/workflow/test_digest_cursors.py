@@ -176,7 +176,7 @@ def test_migration_backfills_the_cursors(at_0010: Database) -> None:
     now = dt.datetime(2027, 5, 12, 6, tzinfo=dt.UTC)
     with db.engine.begin() as connection:
         digest_id = connection.execute(
-            insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id),
+            insert(OutboxMessage).returning(OutboxMessage.id),
             {
                 "message_id": "<old@x>",
                 "channel": "email",
@@ -216,7 +216,9 @@ def test_migration_backfills_the_cursors(at_0010: Database) -> None:
     services = Services(db)
     assert cursor_of(services, DANA) == 3 and cursor_of(services, SAM) is None
     with db.engine.connect() as connection:
-        titles = dict(connection.execute(text("SELECT title, id FROM notices")).all())
+        titles: dict[str, int] = {
+            title: nid for title, nid in connection.execute(text("SELECT title, id FROM notices"))
+        }
     assert titles["stranded"] > 3 and len(titles) == 5  # written again after the cursor
     thursday = WEDNESDAY + dt.timedelta(days=1)
     assert digest.compose(services, thursday) == 2
@@ -235,4 +237,4 @@ def test_migration_backfills_the_cursors(at_0010: Database) -> None:
 def _columns(db: Database, table: str) -> list[dict[str, Any]]:
     from sqlalchemy import inspect
 
-    return list(inspect(db.engine).get_columns(table))  # type: ignore[arg-type]
+    return [dict(column) for column in inspect(db.engine).get_columns(table)]
