@@ -386,7 +386,6 @@ def bench_digests(kind: str, args: argparse.Namespace, directory: Path) -> None:
                 "citations": list(it.citations),
                 "due_on": it.due_on,
                 "created_on": DAY,
-                "digest_id": None,
             }
             for p in range(n)
             for it in items

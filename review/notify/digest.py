@@ -3,8 +3,9 @@
 A person gets one digest when theirs is due (daily, or weekly on their weekday) and at once,
 whatever their choice, when anything urgent is waiting: a GEN-9 notice mark reached that
 day, an escalation, a new blocker, a renewal review opened. Each item cites its policy
-section and links into the workspace. Composing a digest and marking its notices delivered
-to it happen in one transaction, so a notice is in exactly one digest.
+section and links into the workspace. A person's digests keep a cursor, the last notice to
+them that a digest has taken; composing a digest and moving the cursor past its notices
+happen in one transaction, so a notice is in exactly one digest.
 """
 
 from __future__ import annotations
@@ -12,19 +13,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy import cast as cast_
 
 from ..services.context import Services, Tx
 from ..settings import settings
-from ..store.models import Notice, NotificationPreference, OutboxMessage, User
+from ..store.database import json_value
+from ..store.models import DigestCursor, Notice, NotificationPreference, OutboxMessage, User
+from ..store.storable import clean_text
 from . import links
 
-CHUNK = 200  # recipients per transaction: memory stays flat however many there are
+_UNREAD = dt.date.min  # a marker: a due date not read yet
+CHUNK_NOTICES = 2000  # notices read per transaction: memory stays flat however many people
 SECTIONS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("overdue", "Overdue", frozenset({"overdue", "escalated"})),
     ("due", "Due in the notice window", frozenset({"due"})),
@@ -125,8 +139,18 @@ def mail_domain() -> str:
 
 def message_id(recipient: str, as_of: dt.date, notice_ids: list[int], domain: str) -> str:
     """Stable: the same notices for the same person on the same day give the same id."""
-    digest = hashlib.sha256(f"{recipient}|{as_of}|{notice_ids}".encode()).hexdigest()[:20]
-    return f"<digest.{as_of:%Y%m%d}.{digest}@{domain}>"
+    return _Stamp(as_of, domain).message_id(recipient, notice_ids)
+
+
+class _Stamp:
+    """``message_id`` for one day and domain, with what they contribute formatted once."""
+
+    def __init__(self, as_of: dt.date, domain: str) -> None:
+        self.day, self.prefix, self.domain = f"|{as_of}|", f"<digest.{as_of:%Y%m%d}.", domain
+
+    def message_id(self, recipient: str, notice_ids: list[int]) -> str:
+        digest = hashlib.sha256(f"{recipient}{self.day}{notice_ids}".encode()).hexdigest()[:20]
+        return f"{self.prefix}{digest}@{self.domain}>"
 
 
 def due(preference: tuple[str, int] | None, as_of: dt.date, items: list[Item]) -> bool:
@@ -139,25 +163,124 @@ def due(preference: tuple[str, int] | None, as_of: dt.date, items: list[Item]) -
 
 
 def compose(services: Services, as_of: dt.date) -> int:
-    """Write the digests due on ``as_of`` to the outbox; returns how many."""
+    """Write the digests due on ``as_of`` to the outbox; returns how many.
+
+    Runs under the sweep's lock (review.services.sweep), which is also the only writer of
+    notices: a cursor never passes a notice still to come. The notices considered are those up
+    to the last one written when composing starts (a consistent cut: one written meanwhile
+    waits for the next digest). People are taken in order of address, a range of them with
+    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own."""
+    n = cast(Table, Notice.__table__).c
+    c = cast(Table, DigestCursor.__table__).c
     with services.transaction() as tx:
-        recipients = list(
-            tx.session.scalars(
-                select(Notice.recipient)
-                .where(Notice.digest_id.is_(None), Notice.created_on <= as_of)
-                .group_by(Notice.recipient)
-                .order_by(Notice.recipient)
-            )
-        )
-    written = 0
-    for start in range(0, len(recipients), CHUNK):
-        with services.transaction() as tx:
-            written += _compose_chunk(tx, recipients[start : start + CHUNK], as_of)
+        connection = tx.session.connection()
+        horizon = connection.scalar(select(func.max(n.id)))
+        if horizon is None:
+            return 0
+        waiting = connection.execute(
+            select(n.recipient, func.count())
+            .outerjoin(DigestCursor, c.recipient == n.recipient)
+            .where(n.id <= horizon, or_(c.last_notice_id.is_(None), n.id > c.last_notice_id))
+            .group_by(n.recipient)
+            .order_by(n.recipient)
+        ).all()
+    written, first, count = 0, 0, 0
+    for at, (_, notices) in enumerate(waiting):
+        count += notices
+        if count >= CHUNK_NOTICES or at == len(waiting) - 1:
+            with services.transaction() as tx:
+                chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon)
+                written += _compose_chunk(tx, chunk, as_of)
+            first, count = at + 1, 0
     return written
 
 
-def _people(tx: Tx, emails: list[str]) -> dict[str, tuple[str, tuple[str, int] | None]]:
-    rows = tx.session.execute(
+@dataclass
+class Pending:
+    """One person's notices beyond their cursor, as far as ``as_of`` allows."""
+
+    recipient: str
+    cursor: int | None  # None: no digest yet
+    ids: list[int]
+    items: list[Item]
+
+
+@dataclass
+class Chunk:
+    people: list[Pending]  # those with notices to send
+
+
+def _pending(tx: Tx, first: str, last: str, as_of: dt.date, horizon: int) -> Chunk:
+    """The people from ``first`` to ``last`` with notices beyond their cursor: each one's
+    notices in id order, up to the first dated after ``as_of`` (a digest takes a run of notices
+    from the cursor on, never one beyond a notice it leaves). One range of addresses, read
+    along the (recipient, id) index: a list of names cost PostgreSQL more to bind and plan than
+    to answer, and a LIMIT over all of them was planned, without fresh statistics, as a scan and
+    sort of every notice for each chunk.
+
+    Read as plain rows (a digest run may read hundreds of thousands), with no conversion per
+    value: citations as their JSON text and (on SQLite) dates as their ISO text, each read once
+    per distinct value; and notices that say the same (one event told to several people) share
+    one Item."""
+    n = cast(Table, Notice.__table__).c
+    c = cast(Table, DigestCursor.__table__).c
+    query = (
+        select(
+            n.recipient,
+            c.last_notice_id,
+            n.id,
+            type_coerce(n.created_on > as_of, Integer),
+            n.kind,
+            type_coerce(n.urgent, Integer),
+            n.title,
+            n.detail,
+            cast_(n.citations, Text),
+            type_coerce(n.due_on, String),
+            n.system_id,
+        )
+        .outerjoin(DigestCursor, c.recipient == n.recipient)
+        .where(
+            n.recipient.between(first, last),
+            n.id <= horizon,
+            or_(c.last_notice_id.is_(None), n.id > c.last_notice_id),
+        )
+        .order_by(n.recipient, n.id)
+    )
+    rows = tx.session.connection().execute(query).all()
+    citations_of: dict[str, tuple[str, ...]] = {}
+    day_of: dict[object, dt.date | None] = {None: None}
+    items: dict[tuple[object, ...], Item] = {}
+    people: list[Pending] = []
+    current = Pending("", None, [], [])
+    stopped = False
+    for who, cursor, nid, later, *said in rows:
+        if who != current.recipient:
+            current, stopped = Pending(who, cursor, [], []), False
+            people.append(current)
+        if stopped or later:
+            stopped = True
+            continue
+        key = tuple(said)
+        item = items.get(key)
+        if item is None:
+            kind, urgent, title, detail, cited, due_on, system_id = said
+            citations = citations_of.get(cited)
+            if citations is None:
+                citations = citations_of[cited] = tuple(json_value(cited))
+            day = day_of.get(due_on, _UNREAD)
+            if day is _UNREAD:  # a str on SQLite, a date on PostgreSQL
+                day = day_of[due_on] = (
+                    dt.date.fromisoformat(due_on) if isinstance(due_on, str) else due_on
+                )
+            item = items[key] = Item(kind, bool(urgent), title, detail, citations, day, system_id)
+        current.ids.append(nid)
+        current.items.append(item)
+    return Chunk([p for p in people if p.ids])
+
+
+def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, int] | None]]:
+    """Names and digest choices of the users whose address is from ``first`` to ``last``."""
+    rows = tx.session.connection().execute(
         select(
             User.email,
             User.display_name,
@@ -165,7 +288,7 @@ def _people(tx: Tx, emails: list[str]) -> dict[str, tuple[str, tuple[str, int] |
             NotificationPreference.weekday,
         )
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(User.email.in_(emails))
+        .where(User.email.between(first, last))
     )
     found: dict[str, tuple[str, tuple[str, int] | None]] = {}
     for email, name, choice, weekday in rows:
@@ -173,93 +296,83 @@ def _people(tx: Tx, emails: list[str]) -> dict[str, tuple[str, tuple[str, int] |
     return found
 
 
-Pending = tuple[int, Item]  # (notice id, what it says)
-
-
-def _pending(tx: Tx, emails: list[str], as_of: dt.date) -> Iterator[tuple[str, list[Pending]]]:
-    """Each person's undelivered notices, as plain rows (no ORM objects: a digest run may
-    read hundreds of thousands)."""
-    n = Notice.__table__.c
-    rows = tx.session.execute(
-        select(
-            n.id,
-            n.recipient,
-            n.kind,
-            n.urgent,
-            n.title,
-            n.detail,
-            n.citations,
-            n.due_on,
-            n.system_id,
-        )
-        .where(n.recipient.in_(emails), n.digest_id.is_(None), n.created_on <= as_of)
-        .order_by(n.recipient, n.id)
-    ).all()  # one fetch for the chunk (bounded by CHUNK people), not a call per row
-    recipient: str | None = None
-    current: list[Pending] = []
-    for nid, who, kind, urgent, title, detail, citations, due_on, system_id in rows:
-        if current and who != recipient:
-            yield str(recipient), current
-            current = []
-        recipient = who
-        current.append(
-            (nid, Item(kind, urgent, title, detail, tuple(citations), due_on, system_id))
-        )
-    if current:
-        yield str(recipient), current
-
-
-def _compose_chunk(tx: Tx, emails: list[str], as_of: dt.date) -> int:
-    people = _people(tx, emails)
-    now = tx.services.now()
-    base, domain = links.base_url(), mail_domain()
-    rows: list[dict[str, object]] = []
-    delivered: list[tuple[str, list[int]]] = []
-    for recipient, pending in _pending(tx, emails, as_of):
-        items = [item for _, item in pending]
+def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date) -> int:
+    """The chunk's digests into the outbox and their cursors moved on, in one transaction:
+    never a digest without its cursor, nor a cursor without its digest."""
+    if not chunk.people:
+        return 0
+    people = _people(tx, chunk.people[0].recipient, chunk.people[-1].recipient)
+    base, stamp = links.base_url(), _Stamp(as_of, mail_domain())
+    rows: list[tuple[str, str, str, str, str]] = []
+    cursors: list[tuple[str, int]] = []
+    for pending in chunk.people:
+        recipient, items = pending.recipient, pending.items
         name, preference = people.get(recipient.lower(), ("", None))
         if not due(preference, as_of, items):
             continue
         digest = Digest(recipient, name, as_of, tuple(items), base)
-        ids = [nid for nid, _ in pending]
-        key = message_id(recipient, as_of, ids, domain)
         rows.append(
-            {
-                "message_id": key,
-                "channel": "email",
-                "recipient": recipient,
-                "subject": digest.subject,
-                "body_text": render_text(digest),
-                "body_html": render_html(digest),
-                "payload": None,
-                "kind": "digest",
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
+            (
+                stamp.message_id(recipient, pending.ids),
+                recipient,
+                digest.subject,
+                render_text(digest),
+                render_html(digest),
+            )
         )
-        delivered.append((key, ids))
-    if not rows:
-        return 0
-    outbox = cast(Table, OutboxMessage.__table__)
-    notices = cast(Table, Notice.__table__)
-    connection = tx.session.connection()
-    inserted = connection.execute(outbox.insert().returning(outbox.c.id, outbox.c.message_id), rows)
-    ids_of = {key: oid for oid, key in inserted}
-    # one statement per digest (executemany): its notices are marked delivered to it
-    connection.execute(
-        notices.update()
-        .where(
-            notices.c.id.between(bindparam("first"), bindparam("last")),
-            notices.c.recipient == bindparam("who"),
-            notices.c.digest_id.is_(None),
-            notices.c.created_on <= as_of,
-        )
-        .values(digest_id=bindparam("digest")),
-        [
-            {"first": min(ids), "last": max(ids), "who": who, "digest": ids_of[key]}
-            for (key, ids), who in zip(delivered, (r["recipient"] for r in rows), strict=True)
-        ],
-    )
+        cursors.append((recipient, pending.ids[-1]))
+    if rows:
+        _write(tx.session.connection(), rows, cursors, tx.services.now())
     return len(rows)
+
+
+_OUTBOX = "message_id, recipient, subject, body_text, body_html"
+_SAME = {  # what every digest in the outbox has in common
+    "channel": "email",
+    "kind": "digest",
+    "status": "pending",
+    "attempts": 0,
+}
+
+
+def _write(
+    connection: Connection,
+    rows: list[tuple[str, str, str, str, str]],
+    cursors: list[tuple[str, int]],
+    now: dt.datetime,
+) -> None:
+    """The digests into the outbox and the cursors moved (or started), in the caller's
+    transaction. PostgreSQL: the outbox rows by COPY and the cursors by one statement over two
+    arrays (through SQLAlchemy each row cost about as much as rendering it, and a statement per
+    cursor a round of the server's work each). SQLite: executemany of the statement as
+    written (sqlite3 binds in C, where SQLAlchemy's processing of each row's parameters cost
+    more than the insert). Text is made storable as CleanText makes it
+    (review.store.storable)."""
+    if connection.dialect.name == "postgresql":
+        raw = cast(Any, connection.connection.driver_connection)
+        with raw.cursor() as cursor:
+            columns = f"{_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at"
+            with cursor.copy(f"COPY outbox ({columns}) FROM STDIN") as copy:
+                same = (*_SAME.values(), now, now)
+                for row in rows:
+                    copy.write_row((*map(clean_text, row), *same))
+            cursor.execute(
+                "INSERT INTO digest_cursors (recipient, last_notice_id) "
+                "SELECT * FROM unnest(%s::text[], %s::integer[]) "
+                "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
+                ([who for who, _ in cursors], [last for _, last in cursors]),
+            )
+        return
+    outbox = cast(Table, OutboxMessage.__table__)
+    stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
+    when = stamp(now) if stamp else now  # the timestamp as SQLAlchemy stores it on SQLite
+    connection.exec_driver_sql(
+        f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
+        f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",
+        [(*map(clean_text, row), *_SAME.values(), when, when) for row in rows],
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO digest_cursors (recipient, last_notice_id) VALUES (?, ?) "
+        "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
+        cursors,
+    )

@@ -9,7 +9,7 @@ this in the same transaction, batch by batch. Digests are then composed from the
 yet delivered.
 
 Idempotent: what it does is remembered in the data (open findings, notice marks, renewal
-links, digested notices), so a second run of the same day changes and sends nothing, and a
+links, digest cursors), so a second run of the same day changes and sends nothing, and a
 run that died is simply run again. One runner at a time (review.services.runlock).
 """
 

@@ -524,7 +524,6 @@ class Batch:
                     "citations": citations,
                     "due_on": due_on,
                     "created_on": self.day,
-                    "digest_id": None,
                 }
             )
         self.changes.notices += len(people)

@@ -519,10 +519,11 @@ class NoticeMark(Base):
 
 
 class Notice(Base):
-    """One thing one person is told about; digests gather the undelivered ones."""
+    """One thing one person is told about; a digest gathers a person's notices beyond their
+    ``DigestCursor`` (a notice is never changed once written)."""
 
     __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_pending", "recipient", "digest_id"),)
+    __table_args__ = (Index("ix_notices_recipient_id", "recipient", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(CleanString(320))
     system_id: Mapped[int | None] = mapped_column(ForeignKey("systems.id"), index=True)
@@ -533,7 +534,17 @@ class Notice(Base):
     citations: Mapped[list[Any]] = mapped_column(JsonType)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_on: Mapped[dt.date] = mapped_column(Date)
-    digest_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
+class DigestCursor(Base):
+    """How far one person's digests have gone: every notice to ``recipient`` whose id is at
+    most ``last_notice_id`` is in a digest already. Notice ids only grow, and notices are
+    written only by the sweep under its lock, which also composes the digests, so no notice at
+    or below a cursor can appear later (review.notify.digest)."""
+
+    __tablename__ = "digest_cursors"
+    recipient: Mapped[str] = mapped_column(CleanString(320), primary_key=True)
+    last_notice_id: Mapped[int] = mapped_column(Integer)
 
 
 class OutboxMessage(Base):
