@@ -4,9 +4,6 @@ is evaluated again against the current standards, and the new and cleared findin
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +13,7 @@ from ..core.policy import key_of
 from ..core.records import Submission
 from ..errors import PermissionDenied
 from ..store.models import Proposal, RecordVersion
-from . import evaluations
+from . import evaluations, heap
 from .access import ref
 from .context import Services, Tx
 from .lifecycle import REEVALUATED
@@ -69,26 +66,11 @@ def reevaluate_all(services: Services, by: str | None) -> list[Impact]:
             )
         )
     impacts: list[Impact] = []
-    with _heap_left_alone():
+    with heap.left_alone():
         for start in range(0, len(ids), BATCH):
             with services.transaction(by) as tx:
                 impacts.extend(_batch(tx, ids[start : start + BATCH]))
     return impacts
-
-
-@contextmanager
-def _heap_left_alone() -> Iterator[None]:
-    """Keep the objects that existed before the run (the rule book, the standards, compiled
-    schemas, modules) out of the garbage collector's full collections until it ends: each
-    batch leaves enough objects behind to trigger one every few batches, and each rescanned
-    the whole heap (about a tenth of a run of 1,000, bench/workflow.py). Objects are only
-    exempt from collection for the run's duration; the run's own garbage is collected as
-    usual."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _impact(

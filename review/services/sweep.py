@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from ..errors import PermissionDenied, Refused
 from ..notify.recipients import Directory
 from ..store.models import SweepRun, System
-from . import runlock
+from . import heap, runlock
 from .context import Services, Tx
 from .sweep_judge import Batch, Changes
 
@@ -89,7 +89,7 @@ def run(
         with services.transaction(by) as tx:
             if not tx.who.is_admin:
                 raise PermissionDenied(f"{by} is not an admin; admins run the sweep")
-    with runlock.exclusive(services.db, LOCK) as mine:
+    with runlock.exclusive(services.db, LOCK) as mine, heap.left_alone():
         if not mine:
             return SweepReport(as_of=day, ran=False)
         return _run_locked(services, day, by, batch, DAILY_JOBS if jobs is None else jobs)
