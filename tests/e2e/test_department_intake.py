@@ -74,13 +74,34 @@ def type_text(page: Page, key: str, text: str, *, textarea: bool = False) -> Non
     expect(field).to_have_value(text if not re.fullmatch(r"\d+", text) else re.compile(text))
 
 
+def type_to_filter(page: Page, widget: Locator, text: str) -> Locator:
+    """Focus a combobox and type until its list shows ``text``; returns the combobox.
+
+    A rerun of the previous answer still settling can remount the list and drop what was
+    typed (the list closes), so the text is typed again, as a person would, until it holds.
+    """
+    box = widget.get_by_role("combobox").first
+    option = page.get_by_role("option").filter(has_text=text).first
+    for _attempt in range(4):
+        settle(page)
+        box.scroll_into_view_if_needed()
+        box.focus()
+        if box.input_value():  # a half-typed filter left by the dropped attempt
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
+        page.keyboard.type(text)
+        try:
+            expect(option).to_be_visible(timeout=5_000)
+            return box
+        except AssertionError:
+            page.keyboard.press("Escape")
+    expect(option).to_be_visible()
+    return box
+
+
 def choose(page: Page, widget: Locator, text: str, *, rerun: bool = True) -> None:
     """A selectbox: focus it, type to filter, Enter picks the first match."""
-    box = widget.get_by_role("combobox").first
-    box.scroll_into_view_if_needed()
-    box.focus()
-    page.keyboard.type(text)
-    expect(page.get_by_role("option").filter(has_text=text).first).to_be_visible()
+    box = type_to_filter(page, widget, text)
     if rerun:
         act(page, lambda: page.keyboard.press("Enter"))
     else:
@@ -90,11 +111,7 @@ def choose(page: Page, widget: Locator, text: str, *, rerun: bool = True) -> Non
 
 def add_to_multi(page: Page, key: str, text: str) -> None:
     widget = keyed(page, key)
-    box = widget.get_by_role("combobox").first
-    box.scroll_into_view_if_needed()
-    box.focus()
-    page.keyboard.type(text)
-    expect(page.get_by_role("option").filter(has_text=text).first).to_be_visible()
+    type_to_filter(page, widget, text)
     act(page, lambda: page.keyboard.press("Enter"))
     page.keyboard.press("Escape")
     expect(widget).to_contain_text(text)
