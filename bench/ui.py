@@ -39,11 +39,14 @@ The database lives in a temporary directory removed at the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
 import random
 import re
+import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -548,26 +551,54 @@ def page_runs(user: str, page: str, runs: int, **query: str) -> list[float]:
     return [ms(lambda: checked(at.run())) for _ in range(runs)]
 
 
-def bench_scaling(db: Database, sizes: list[int], runs: int, seed: int) -> bool:
+def snapshot(directory: Path, into: Path) -> None:
+    """A consistent copy of the data directory (SQLite's backup API for the database, whose
+    write-ahead log a file copy could tear)."""
+    shutil.copytree(directory, into, ignore=shutil.ignore_patterns("review.db*", "at-*"))
+    with (
+        contextlib.closing(sqlite3.connect(directory / "review.db")) as source,
+        contextlib.closing(sqlite3.connect(into / "review.db")) as target,
+    ):
+        source.backup(target)
+
+
+def bench_scaling(
+    db: Database, directory: Path, sizes: list[int], runs: int, rounds: int, seed: int
+) -> bool:
     """The request page (a reviewer on a demo request with findings, waivers and sign-offs)
-    and the queue, at each number of stored requests, grown in the same database and run."""
+    and the queue, at each number of stored requests.
+
+    The store is grown in one database and copied at each size; the sizes are then timed in
+    alternating rounds, so a change in the machine's load falls on every size alike rather
+    than on whichever size happened to be timed during it."""
     ev = evaluator()
     stored = 0
-    rows: list[tuple[int, float, float]] = []
+    copies: dict[int, Path] = {}
     for size in sizes:
         started = time.perf_counter()
         insert_proposals(db, size - stored, seed + size, ev)
         stored = size
-        built = time.perf_counter() - started
-        request = statistics.median(page_runs(REVIEWER, REQUEST_PAGE, runs, id="6"))
-        queue = statistics.median(page_runs(REVIEWER, QUEUE_PAGE, runs))
-        print(
-            f"{size:>9,} requests (+{built:.0f} s to insert): request page {request:.0f} ms, "
-            f"queue {queue:.0f} ms"
-        )
-        rows.append((size, request, queue))
+        copies[size] = directory / f"at-{size}"
+        snapshot(directory, copies[size])
+        print(f"{size:>9,} requests (+{time.perf_counter() - started:.0f} s to insert)")
+    db.engine.dispose()
+    times: dict[int, tuple[list[float], list[float]]] = {size: ([], []) for size in sizes}
+    for _round in range(rounds):
+        for size in sizes:
+            os.environ["REVIEW_DATA_DIR"] = str(copies[size])
+            st.cache_resource.clear()
+            times[size][0].extend(page_runs(REVIEWER, REQUEST_PAGE, runs, id="6"))
+            times[size][1].extend(page_runs(REVIEWER, QUEUE_PAGE, runs))
+    rows = [
+        (size, statistics.median(times[size][0]), statistics.median(times[size][1]))
+        for size in sizes
+    ]
     base = rows[0]
     ok = True
+    print(
+        f"\n{rounds} alternating rounds of {runs} runs per page and size "
+        f"(load average {os.getloadavg()[0]:.1f}); medians:"
+    )
     print(
         f"\n| stored requests | request page (ms) | x{base[0]:,} | queue page (ms) | x{base[0]:,} |"
     )
@@ -673,6 +704,12 @@ def main(argv: list[str] | None = None) -> int:
         "e.g. --scale 1000 100000",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="with --scale: alternating rounds over the sizes, --runs timed runs each",
+    )
+    parser.add_argument(
         "--vendor",
         type=int,
         metavar="N",
@@ -738,8 +775,9 @@ def scaling(args: argparse.Namespace) -> int:
         for name in ("REVIEW_DATABASE_URL", "REVIEW_DEMO"):
             os.environ.pop(name, None)
         st.cache_resource.clear()
-        ok = bench_scaling(db, sorted(args.scale), args.runs, args.seed)
-        db.engine.dispose()
+        ok = bench_scaling(
+            db, Path(directory), sorted(args.scale), args.runs, args.rounds, args.seed
+        )
     return 0 if ok else 1
 
 
