@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -59,6 +61,43 @@ SEALED_COLUMNS = (
 
 def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+_ALIKE = frozenset({str, int, bool, type(None)})
+
+
+def written_alike(value: Any) -> bool:
+    """Whether orjson (keys sorted) writes ``value`` byte for byte as ``canonical`` does: it
+    holds only strings, integers, booleans, None, lists, tuples, dicts keyed by strings and
+    floats both write in decimal. orjson writes a float under 1e-4 without an exponent, NaN
+    and infinity as null and an enum as its value; other types it writes natively or not at
+    all, where ``canonical`` writes their ``str()`` (tests/workflow/test_canonical_bytes.py)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _ALIKE:
+            continue
+        if kind is dict:
+            if any(type(key) is not str for key in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif not (kind is float and (item == 0.0 or 1e-4 <= abs(item) < math.inf)):
+            return False
+    return True
+
+
+def canonical_bytes(value: Any, *, alike: bool | None = None) -> bytes:
+    """``canonical(value).encode()``, written by orjson (several times faster) where it writes
+    the same bytes; ``alike`` is the caller's ``written_alike(value)`` when it knows it."""
+    if written_alike(value) if alike is None else alike:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # a lone surrogate, an integer beyond 64 bits
+            pass
+    return canonical(value).encode()
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
