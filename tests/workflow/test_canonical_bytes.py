@@ -9,6 +9,7 @@ import datetime as dt
 import decimal
 import enum
 import hashlib
+import json
 import math
 import random
 import struct
@@ -21,7 +22,7 @@ from hypothesis import given, settings
 from review.core.evaluate import Evaluator
 from review.core.findings import Evidence, Finding
 from review.core.records import Submission
-from review.services import evaluations
+from review.services import audit, evaluations
 from review.services.audit import canonical, canonical_bytes, written_alike
 from tests.generators import submissions
 
@@ -152,3 +153,12 @@ def test_generated_records_findings_hash_as_before(
     durable: Evaluator, record: dict[str, Any]
 ) -> None:
     _checked(durable, record)
+
+
+@pytest.mark.parametrize("value", [*ODD, "\ud800 lone"], ids=repr)
+def test_an_audit_events_details_are_read_as_before(value: Any) -> None:
+    """An event's details as the database returns them (what its HMAC covers)."""
+    details = {"value": value, "list": [value], "n": 1}
+    before = json.loads(canonical(details))
+    now = audit._as_read(details)
+    assert repr(now) == repr(before)  # NaN is not equal to itself; its repr is
