@@ -30,6 +30,7 @@ from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..errors import ConfigurationError
+from ..store.copy import copy_rows
 from ..store.models import AuditChain, AuditEvent
 from ..store.storable import clean_data, refuse_surrogate_rows
 from . import audit_keys
@@ -38,7 +39,8 @@ from .audit_keys import ChainKey
 GENESIS = "0" * 64
 _LOCK_KEY = 7_301_954  # any constant; identifies the audit chain's advisory lock
 _EVENT_PURPOSE = b"review audit event v2\n"
-_INSERT_EVENTS = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
+_EVENTS = AuditEvent.metadata.tables[AuditEvent.__tablename__]
+_INSERT_EVENTS = insert(_EVENTS)
 _HELD = "review.audit.chain"  # Session.info: the chain a session holds, with unwritten events
 ROW_ACTION = "proposal.row"  # the state a transaction left a proposal row in
 ROW_ENTITY = "proposal_row"  # not "proposal": a request's history shows what people did
@@ -312,7 +314,8 @@ def write(session: Session, chain: Chain) -> None:
     rows, chain.pending = chain.pending, []
     if rows:
         refuse_surrogate_rows(rows)
-        session.execute(_INSERT_EVENTS, rows)
+        if not copy_rows(session, _EVENTS, rows):  # PostgreSQL: one COPY stream
+            session.execute(_INSERT_EVENTS, rows)
 
 
 @listens_for(Session, "do_orm_execute")

@@ -33,9 +33,17 @@ def _processor(dialect: Dialect, column: Any) -> Any:
 
 def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bool:
     """COPY the rows into the table in the session's transaction; False (nothing written)
-    when they do not name every column alike (a default to fill: the caller inserts them)."""
-    names = list(table.c.keys())
-    if not rows or any(row.keys() != set(names) for row in rows):
+    when not on PostgreSQL or the rows do not all name the same columns, every one but
+    perhaps the serial id (which the server numbers in the rows' order, as the insert's
+    omitted id): a default the insert would fill in Python is left to the caller's insert."""
+    if not rows or session.get_bind().dialect.name != "postgresql":
+        return False
+    names = [column.key for column in table.c if column.key in rows[0]]
+    omitted = {column.key for column in table.c} - set(names)
+    serial = table.autoincrement_column
+    if omitted - ({serial.key} if serial is not None else set()) or len(names) < len(rows[0]):
+        return False
+    if any(row.keys() != rows[0].keys() for row in rows):
         return False
     connection = session.connection().connection.driver_connection
     if connection is None:  # not a live connection: let the caller insert

@@ -318,14 +318,13 @@ def test_rows_copied_into_postgresql_are_what_the_insert_stores(
     with services.transaction("admin") as tx:
         tx.session.execute(insert(table), [{**odd, "id": 1_000}, {**row, "id": 1_001}])
         assert copy_rows(tx.session, table, [{**odd, "id": 2_000}, {**row, "id": 2_001}])
-        assert not copy_rows(tx.session, table, [odd])  # no id: the caller inserts
+        no_time = {k: v for k, v in odd.items() if k != "created_at"}  # a Python default
+        assert not copy_rows(tx.session, table, [{**no_time, "id": 3_000}])
+        assert not copy_rows(tx.session, table, [{**odd, "id": 3_000, "extra": 1}])
+        assert copy_rows(tx.session, table, [odd])  # the serial id: numbered by the server
     with services.transaction("admin") as tx:
-        read = {
-            e.id: _columns(e, ("id",))
-            for e in tx.session.scalars(
-                select(StoredEvaluation).where(StoredEvaluation.id >= 1_000)
-            )
-        }
+        read = {e.id: _columns(e, ("id",)) for e in tx.session.scalars(select(StoredEvaluation))}
     assert read[2_000] == read[1_000]
     assert read[2_001] == read[1_001]
+    assert list(read.values()).count(read[1_000]) == 3  # the serial id's row among them
     assert read[2_000]["standards_version"] == "2026\u2400-12 \t tab \\ back \n line é"
