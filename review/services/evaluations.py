@@ -17,12 +17,13 @@ from sqlalchemy.orm import lazyload
 
 from .. import __version__
 from ..core.findings import Evaluation as Result
+from ..core.findings import Finding
 from ..core.records import Submission
 from ..errors import InvalidTransition, NotFound, Refused
 from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
 from ..store.storable import refuse_surrogate_rows
 from . import access
-from .audit import canonical
+from .audit import canonical_bytes, written_alike
 from .context import Tx
 from .lifecycle import QUEUE_STATES, State, next_state
 from .record_versions import changed_fields
@@ -40,11 +41,24 @@ def domain_hash(findings: list[dict[str, Any]], domain: str) -> str:
         (f["rule_id"], f.get("subject") or "", f["severity"])
         for f in domain_findings(findings, domain)
     )
-    return hashlib.sha256(canonical(keys).encode()).hexdigest()
+    return hashlib.sha256(canonical_bytes(keys)).hexdigest()
 
 
-def all_findings_hash(findings: list[dict[str, Any]]) -> str:
-    return hashlib.sha256(canonical(findings).encode()).hexdigest()
+def all_findings_hash(findings: list[dict[str, Any]], *, alike: bool | None = None) -> str:
+    """The hash of the findings' canonical JSON (``audit.canonical``), byte for byte as the
+    standard library writes it; ``alike`` as ``audit.canonical_bytes`` takes it."""
+    return hashlib.sha256(canonical_bytes(findings, alike=alike)).hexdigest()
+
+
+def _made_alike(findings: Iterable[Finding]) -> bool:
+    """``written_alike`` of the findings' dicts, looking only at what comes from the record
+    (the subject and the evidence's values): the rest is the rule's validated data (strings,
+    tuples of strings, a boolean), tested against the whole walk in
+    tests/workflow/test_canonical_bytes.py."""
+    return all(
+        written_alike(f.subject) and all(written_alike(e["value"]) for e in f.evidence)
+        for f in findings
+    )
 
 
 def latest_evaluation(tx: Tx, proposal: Proposal) -> StoredEvaluation | None:
@@ -95,7 +109,7 @@ def stored_row(
         "disposition": result.disposition,
         "required_signoffs": list(result.required_signoffs),
         "findings": findings,
-        "findings_hash": all_findings_hash(findings),
+        "findings_hash": all_findings_hash(findings, alike=_made_alike(result.findings)),
         "created_at": tx.services.now(),
     }
 

@@ -18,8 +18,8 @@ from .access import ref
 from .context import Services, Tx
 from .lifecycle import REEVALUATED
 from .reevaluation_rows import (
-    AnyRow,
     Loaded,
+    Previous,
     Snapshot,
     TaskWrites,
     insert_evaluations,
@@ -74,9 +74,9 @@ def reevaluate_all(services: Services, by: str | None) -> list[Impact]:
 
 
 def _impact(
-    proposal: Proposal, before: AnyRow | None, after: Snapshot, invalidated: list[str]
+    proposal: Proposal, before: Previous | None, after: Snapshot, invalidated: list[str]
 ) -> Impact:
-    old = _keys(before.findings if before else [])
+    old = dict.fromkeys(before.keys if before else [])
     new = _keys(after.findings)
     return Impact(
         proposal=ref(proposal),

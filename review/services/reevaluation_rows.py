@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
+    ColumnElement,
     Row,
     Table,
     Text,
     bindparam,
+    case,
     cast,
     func,
     insert,
+    literal_column,
     select,
     text,
     tuple_,
@@ -28,7 +31,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import defer, lazyload
 
-from ..store.models import Proposal, RecordVersion, ReviewTask, SignOff, StoredEvaluation
+from ..core.policy import finding_key, key_of
+from ..store.copy import copy_rows
+from ..store.models import (
+    JsonType,
+    Proposal,
+    RecordVersion,
+    ReviewTask,
+    SignOff,
+    StoredEvaluation,
+)
 from ..store.storable import refuse_surrogate_rows
 from . import evaluations
 from .context import Tx
@@ -36,20 +48,54 @@ from .context import Tx
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # a row of a select of several columns
 
 
+@dataclass(frozen=True)
+class Previous:
+    """What a re-evaluation compares of a request's latest evaluation."""
+
+    version_number: int
+    standards_version: str
+    disposition: str
+    keys: list[str]  # its findings' keys (``policy.key_of``), in the findings' order
+
+
 @dataclass
 class Loaded:
     """What a batch needs, read in a handful of queries (not per record)."""
 
     proposals: list[Proposal]
-    latest: dict[int, AnyRow]  # each proposal's latest evaluation (the columns compared)
+    latest: dict[int, Previous]  # each proposal's latest evaluation (what is compared)
     wanted: list[tuple[int, int]]  # (proposal id, the version to evaluate), as proposals
     versions: dict[tuple[int, int], tuple[RecordVersion, str]]  # and the record's JSON text
     signoffs: dict[int, list[AnyRow]]  # valid sign-offs by proposal
     tasks: dict[int, dict[str, AnyRow]]  # review tasks by proposal and domain
 
 
-def _latest(tx: Tx, ids: list[int]) -> dict[int, AnyRow]:
-    """The columns of each proposal's latest evaluation that a re-evaluation compares."""
+def _previous(row: AnyRow, keys: list[str]) -> Previous:
+    return Previous(row.version_number, row.standards_version, row.disposition, keys)
+
+
+def _pg_keys(row: AnyRow) -> list[str] | None:
+    """The keys from the findings' rule ids and subjects as PostgreSQL picked them out, or
+    None where that does not answer for every finding (findings not a list, or a finding
+    without a subject or rule id, which the path skips): those are read whole."""
+    rule_ids, subjects = row.rule_ids, row.subjects
+    if row.length is None or not len(rule_ids) == len(subjects) == row.length:
+        return None
+    return [finding_key(r, s) for r, s in zip(rule_ids, subjects, strict=True)]
+
+
+_RULE_IDS: ColumnElement[Any] = literal_column(
+    "'$[*].rule_id'::jsonpath"
+)  # constants: no parameter to bind
+_SUBJECTS: ColumnElement[Any] = literal_column("'$[*].subject'::jsonpath")
+
+
+def _latest(tx: Tx, ids: list[int]) -> dict[int, Previous]:
+    """What a re-evaluation compares of each proposal's latest evaluation.
+
+    On PostgreSQL only the findings' rule ids and subjects are read (JSON path queries over
+    the stored JSONB): writing out and decoding whole findings lists, 6.5 kB each, to take
+    two fields of each finding was most of the read (docs/performance.md)."""
     latest_ids = (
         select(func.max(StoredEvaluation.id))
         .where(StoredEvaluation.proposal_id.in_(ids))
@@ -60,10 +106,38 @@ def _latest(tx: Tx, ids: list[int]) -> dict[int, AnyRow]:
         StoredEvaluation.version_number,
         StoredEvaluation.standards_version,
         StoredEvaluation.disposition,
-        StoredEvaluation.findings,
     )
-    query = select(*columns).where(StoredEvaluation.id.in_(latest_ids))
-    return {row.proposal_id: row for row in tx.session.execute(query)}
+    findings = StoredEvaluation.findings
+    if tx.session.get_bind().dialect.name != "postgresql":
+        query = select(*columns, findings).where(StoredEvaluation.id.in_(latest_ids))
+        return {
+            row.proposal_id: _previous(row, [key_of(f) for f in row.findings])
+            for row in tx.session.execute(query)
+        }
+    picked = (
+        func.jsonb_path_query_array(findings, _RULE_IDS, type_=JsonType).label("rule_ids"),
+        func.jsonb_path_query_array(findings, _SUBJECTS, type_=JsonType).label("subjects"),
+        case((func.jsonb_typeof(findings) == "array", func.jsonb_array_length(findings))).label(
+            "length"
+        ),
+    )
+    query = select(*columns, *picked).where(StoredEvaluation.id.in_(latest_ids))
+    latest: dict[int, Previous] = {}
+    whole: dict[int, AnyRow] = {}
+    for row in tx.session.execute(query):
+        keys = _pg_keys(row)
+        if keys is None:
+            whole[row.proposal_id] = row
+        else:
+            latest[row.proposal_id] = _previous(row, keys)
+    if whole:
+        query = select(StoredEvaluation.proposal_id, findings).where(
+            StoredEvaluation.id.in_(latest_ids), StoredEvaluation.proposal_id.in_(list(whole))
+        )
+        for proposal_id, stored in tx.session.execute(query):
+            row = whole[proposal_id]
+            latest[proposal_id] = _previous(row, [key_of(f) for f in stored])
+    return latest
 
 
 def _versions(
@@ -186,9 +260,9 @@ def insert_evaluations(tx: Tx, rows: list[dict[str, Any]]) -> list[int]:
     table = _table(StoredEvaluation)
     if tx.session.get_bind().dialect.name == "postgresql":
         ids = sorted(int(i) for i in tx.session.execute(_NEXT_IDS, {"n": len(rows)}).scalars())
-        tx.session.execute(
-            insert(table), [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
-        )
+        with_ids = [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
+        if not copy_rows(tx.session, table, with_ids):
+            tx.session.execute(insert(table), with_ids)
         return ids
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(tx.session.execute(statement, rows).scalars())

@@ -11,14 +11,16 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import lazyload
 
 from review.core.evaluate import Evaluator
+from review.core.policy import key_of
 from review.core.records import Submission
-from review.services import evaluations, reevaluation
+from review.services import evaluations, reevaluation, reevaluation_rows
 from review.services.context import Services, Tx
 from review.services.lifecycle import REEVALUATED
+from review.store.copy import copy_rows
 from review.store.database import Database
 from review.store.models import (
     AuditEvent,
@@ -253,3 +255,76 @@ def test_an_edited_stored_record_is_refused_as_before(
     with pytest.raises(ValidationError):
         reevaluation.reevaluate_all(services, "admin")
     assert row_counts(database) == before
+
+
+PREVIOUS_FINDINGS: list[list[dict[str, Any]]] = [
+    [],
+    [{"rule_id": "SEC-1", "subject": None}, {"rule_id": "SEC-1", "subject": ""}],
+    [{"rule_id": "A", "subject": 'log4j "core" \\ 2.14 \t\n é \U0001f600'}, {"rule_id": "B"}],
+    [{"rule_id": "A", "subject": "x"}, {"rule_id": "A", "subject": "x"}],  # repeated
+]
+
+
+def test_the_previous_findings_keys_are_what_the_whole_findings_give(
+    services: Services, database: Database
+) -> None:
+    """On PostgreSQL only the previous findings' rule ids and subjects are read (JSON paths);
+    the keys are those of the whole findings, in order, a finding without a subject (the
+    path skips it) included."""
+    ids = [submitted(services).id for _ in PREVIOUS_FINDINGS]
+    with services.transaction("admin") as tx:
+        stored = {
+            e.proposal_id: e
+            for e in tx.session.scalars(
+                select(StoredEvaluation).where(StoredEvaluation.proposal_id.in_(ids))
+            )
+        }
+        for proposal_id, findings in zip(ids, PREVIOUS_FINDINGS, strict=True):
+            row = _columns(stored[proposal_id], ("id",))
+            tx.session.add(StoredEvaluation(**{**row, "findings": findings}))
+    with services.transaction("admin") as tx:
+        latest = reevaluation_rows._latest(tx, ids)
+    for proposal_id, findings in zip(ids, PREVIOUS_FINDINGS, strict=True):
+        previous = latest[proposal_id]
+        assert previous.keys == [key_of(f) for f in findings]
+        assert previous.version_number == stored[proposal_id].version_number
+        assert previous.standards_version == stored[proposal_id].standards_version
+        assert previous.disposition == stored[proposal_id].disposition
+
+
+def test_rows_copied_into_postgresql_are_what_the_insert_stores(
+    services: Services, database: Database
+) -> None:
+    """``store.copy.copy_rows`` (a batch's evaluations on PostgreSQL) sends each value as the
+    insert's own processing made it: free text's NUL as its symbol, JSON by the engine's
+    serialiser, NULLs, time zones."""
+    if database.is_sqlite:
+        pytest.skip("COPY is PostgreSQL's")
+    proposal = submitted(services)
+    with services.transaction("admin") as tx:
+        stored = evaluations.latest_evaluation(tx, tx.session.get_one(Proposal, proposal.id))
+        row = _columns(stored, ("id",))
+    odd = {
+        **row,
+        "standards_version": "2026\x00-12 \t tab \\ back \n line é",
+        "findings": [{"rule_id": "A", "subject": 'q " \\ \t \n \r \u2028 é', "n": 1.5e-7}],
+        "required_signoffs": [],
+        "tcv": 0.1,
+        "created_at": dt.datetime(
+            2026, 12, 5, 21, 0, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=-5))
+        ),
+    }
+    table = StoredEvaluation.metadata.tables[StoredEvaluation.__tablename__]
+    with services.transaction("admin") as tx:
+        tx.session.execute(insert(table), [{**odd, "id": 1_000}, {**row, "id": 1_001}])
+        assert copy_rows(tx.session, table, [{**odd, "id": 2_000}, {**row, "id": 2_001}])
+        no_time = {k: v for k, v in odd.items() if k != "created_at"}  # a Python default
+        assert not copy_rows(tx.session, table, [{**no_time, "id": 3_000}])
+        assert not copy_rows(tx.session, table, [{**odd, "id": 3_000, "extra": 1}])
+        assert copy_rows(tx.session, table, [odd])  # the serial id: numbered by the server
+    with services.transaction("admin") as tx:
+        read = {e.id: _columns(e, ("id",)) for e in tx.session.scalars(select(StoredEvaluation))}
+    assert read[2_000] == read[1_000]
+    assert read[2_001] == read[1_001]
+    assert list(read.values()).count(read[1_000]) == 3  # the serial id's row among them
+    assert read[2_000]["standards_version"] == "2026\u2400-12 \t tab \\ back \n line é"
