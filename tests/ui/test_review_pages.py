@@ -131,6 +131,23 @@ def test_requester_has_no_reviewer_forms(app_env: Path) -> None:
     assert forms(at) == {"comment-form"}  # approved: nothing to resubmit or withdraw
 
 
+def test_the_page_says_which_steps_are_the_readers_own(app_env: Path, svc: Services) -> None:
+    view = fresh(svc, "dana", "library-room-booking.yaml")
+    mine = "**You can:**"
+
+    def says(user: str) -> str:
+        page = text(ok(open_app(user, page=REQUEST, id=str(view.id))))
+        assert "**Next steps in the review:** start review" in page
+        return next(line for line in page.splitlines() if line.startswith(mine))
+
+    assert says("dana") == f"{mine} withdraw (see Actions)."  # not the reviewers' steps
+    assert "request changes" in says("tess") and "withdraw" not in says("tess")
+    assert (
+        says("iso")
+        == f"{mine} nothing on this request at this stage; the steps above are others'."
+    )
+
+
 def test_changes_between_versions(app_env: Path, svc: Services) -> None:
     record = load_file(demo.EXAMPLES / "hr-ai-resume-screening.yaml")
     saved = proposals.create_draft(svc, "hana", record)

@@ -131,7 +131,7 @@ def needed_next(view: ProposalView, may: Permissions) -> None:
     elif view.required_signoffs:
         st.markdown(lang("**Sign-offs:** every required sign-off is in."))
     st.markdown(
-        lang("**Allowed in this state:** %(actions)s")
+        lang("**Next steps in the review:** %(actions)s")
         % {"actions": ui.allowed_text(view.allowed_actions)}
     )
     if view.state == "changes_requested":
@@ -140,6 +140,17 @@ def needed_next(view: ProposalView, may: Permissions) -> None:
         st.markdown(lang("Waiting for the approver's decision."))
     if view.state == "draft":
         st.markdown(lang("The department has not submitted this request yet."))
+    yours = your_steps(may)
+    if yours:
+        st.markdown(lang("**You can:** %(actions)s (see Actions).") % {"actions": "; ".join(yours)})
+    elif view.allowed_actions:
+        st.markdown(
+            lang("**You can:** nothing on this request at this stage; the steps above are others'.")
+        )
+
+
+def your_steps(may: Permissions) -> list[str]:
+    """The acting person's own steps, so nobody reads the workflow's steps as theirs."""
     yours = []
     if may.sign_off:
         domains = ", ".join(ui.domain_title(o.domain) for o in may.sign_off)
@@ -154,8 +165,14 @@ def needed_next(view: ProposalView, may: Permissions) -> None:
         yours.append(lang("add conditions to major findings"))
     if may.resubmit.ok:
         yours.append(lang("resubmit with a response"))
-    if yours:
-        st.markdown(lang("**You can:** %(actions)s (see Actions).") % {"actions": "; ".join(yours)})
+    if may.request_changes:
+        yours.append(lang("request changes"))
+    if may.possible_outcomes:
+        outcomes = ", ".join(lang(ui.OUTCOME_TEXT[o]).lower() for o in may.possible_outcomes)
+        yours.append(lang("decide (%(outcomes)s)") % {"outcomes": outcomes})
+    if may.withdraw.ok:
+        yours.append(lang("withdraw"))
+    return yours
 
 
 def findings_section(view: ProposalView, titles: dict[str, str]) -> None:
