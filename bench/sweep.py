@@ -432,17 +432,23 @@ def main() -> None:
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each steady figure.")
+    parser.add_argument(
+        "--digests-only",
+        action="store_true",
+        help="Skip the sweeps (and their records): only (b), in a process whose heap is small.",
+    )
     args = parser.parse_args()
     rng = random.Random(20_000)
-    bases = base_records()
-    records = [vary(rng.choice(bases), rng) for _ in range(args.systems)]
+    bases = [] if args.digests_only else base_records()
+    records = [vary(rng.choice(bases), rng) for _ in range(0 if args.digests_only else args.systems)]
     kinds = ["sqlite"] + ([] if args.skip_pg else ["postgresql"])
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         for kind in kinds:
-            bench_sweep(kind, args, records, directory)
+            if not args.digests_only:
+                bench_sweep(kind, args, records, directory)
             bench_digests(kind, args, directory)
-        if args.memory:
+        if args.memory and not args.digests_only:
             bench_memory(records, directory)
 
 

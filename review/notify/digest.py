@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as cast_
 
+from ..services import heap
 from ..services.context import Services, Tx
 from ..settings import settings
 from ..store.database import json_value
@@ -169,7 +170,15 @@ def compose(services: Services, as_of: dt.date) -> int:
     notices: a cursor never passes a notice still to come. The notices considered are those up
     to the last one written when composing starts (a consistent cut: one written meanwhile
     waits for the next digest). People are taken in order of address, a range of them with
-    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own."""
+    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own.
+    The heap that existed before is left out of the collector's full collections meanwhile
+    (review.services.heap): composing makes many small objects, and each full collection
+    rescanned the process's whole heap."""
+    with heap.left_alone():
+        return _compose(services, as_of)
+
+
+def _compose(services: Services, as_of: dt.date) -> int:
     n = cast(Table, Notice.__table__).c
     c = cast(Table, DigestCursor.__table__).c
     with services.transaction() as tx:
