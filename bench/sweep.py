@@ -440,7 +440,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(20_000)
     bases = [] if args.digests_only else base_records()
-    records = [vary(rng.choice(bases), rng) for _ in range(0 if args.digests_only else args.systems)]
+    systems = 0 if args.digests_only else args.systems
+    records = [vary(rng.choice(bases), rng) for _ in range(systems)]
     kinds = ["sqlite"] + ([] if args.skip_pg else ["postgresql"])
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)

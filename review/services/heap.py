@@ -35,4 +35,3 @@ def left_alone() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 gc.unfreeze()
-

@@ -22,9 +22,8 @@ def test_the_heap_stays_frozen_until_the_outermost_run_ends() -> None:
 
 def test_a_run_that_fails_still_thaws_the_heap() -> None:
     gc.unfreeze()
-    with pytest.raises(RuntimeError), heap.left_alone():
-        with heap.left_alone():
-            raise RuntimeError("the batch failed")
+    with pytest.raises(RuntimeError), heap.left_alone(), heap.left_alone():
+        raise RuntimeError("the batch failed")
     assert gc.get_freeze_count() == 0
     with heap.left_alone():  # and the next run freezes again
         assert gc.get_freeze_count() > 0
