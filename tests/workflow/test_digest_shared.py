@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import insert
@@ -18,17 +20,17 @@ WEDNESDAY = dt.date(2027, 5, 12)
 BASE = "https://review.city.example.gov"
 
 
-def item(n: int, kind: str = "due", **changes: object) -> digest.Item:
+def item(n: int, kind: str = "due", **changes: Any) -> digest.Item:
     made = digest.Item(
         kind,
         n % 2 == 0,
         f"Due in {n} days: <Contract> & Vendor {n} (S-{n})",
-        f"System {n} (Library): it's \"due\" on 2027-06-{10 + n}.",
+        f'System {n} (Library): it\'s "due" on 2027-06-{10 + n}.',
         ("GEN-9", "PROC-3"),
         WEDNESDAY + dt.timedelta(days=n),
         n,
     )
-    return digest.Item(**{**made.__dict__, **changes})  # type: ignore[arg-type]
+    return dataclasses.replace(made, **changes)
 
 
 def test_a_shared_rendering_reads_as_each_digest_alone() -> None:
@@ -41,7 +43,7 @@ def test_a_shared_rendering_reads_as_each_digest_alone() -> None:
         item(6, "cleared"),
     ]
     ana = digest.Digest("ana@city.gov", "Ana <Ops>", WEDNESDAY, tuple(every_kind), BASE)
-    ben = digest.Digest("ben@city.gov", "", WEDNESDAY, tuple(every_kind[2:] + [item(7)]), BASE)
+    ben = digest.Digest("ben@city.gov", "", WEDNESDAY, (*every_kind[2:], item(7)), BASE)
     rendered = digest.Rendered()
     for _ in range(2):  # the second time, every item comes from what was rendered
         for one in (ana, ben):
@@ -84,7 +86,7 @@ def test_people_told_the_same_get_digests_as_if_composed_alone(
     notices; with ``kept`` 1 the run's items and renderings are dropped after each chunk."""
     monkeypatch.setattr(digest, "CHUNK_NOTICES", 3)
     monkeypatch.setattr(digest.Shared, "ITEMS_KEPT", kept)
-    free = {"system_id": None}  # no systems in this store
+    free: dict[str, Any] = {"system_id": None}  # no systems in this store
     shared = [item(1, "overdue", **free), item(2, **free), item(3, "cleared", **free)]
     told_to = {
         "a@city.gov": shared,
