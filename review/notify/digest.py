@@ -243,19 +243,20 @@ def _compose(services: Services, as_of: dt.date) -> int:
     for at, (_, notices) in enumerate(waiting):
         count += notices
         if count >= CHUNK_NOTICES or at == len(waiting) - 1:
+            shared.make_room(count)
             with services.transaction() as tx:
                 chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon, shared)
                 written += _compose_chunk(tx, chunk, as_of, shared.rendered)
             first, count = at + 1, 0
-            shared.bound()
     return written
 
 
 class Shared:
     """What a composing run keeps from one chunk to the next: the Item of each distinct notice
     and its rendering (``Rendered``), and the parsed citations and dates. People who share a
-    notice are rarely neighbours in address order. Bounded (memory stays flat): past
-    ITEMS_KEPT items it starts afresh."""
+    notice are rarely neighbours in address order. Bounded (memory stays flat): it never
+    holds more than ITEMS_KEPT items (about 1.6 kB each with their renderings) or one chunk's,
+    starting afresh before a chunk that could take it past that."""
 
     ITEMS_KEPT = 4000
 
@@ -265,8 +266,9 @@ class Shared:
         self.days: dict[object, dt.date | None] = {None: None}
         self.rendered = Rendered()
 
-    def bound(self) -> None:
-        if len(self.items) > self.ITEMS_KEPT:
+    def make_room(self, notices: int) -> None:
+        """Before reading a chunk of ``notices`` notices (each at most one new item)."""
+        if self.items and len(self.items) + notices > self.ITEMS_KEPT:
             self.items.clear()
             self.citations.clear()
             self.rendered = Rendered()

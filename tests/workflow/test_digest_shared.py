@@ -107,3 +107,18 @@ def test_people_told_the_same_get_digests_as_if_composed_alone(
         assert (message.status, message.attempts, message.channel) == ("pending", 0, "email")
         assert message.created_at == message.next_attempt_at
         assert abs((message.created_at - services.now()).total_seconds()) < 1
+
+
+def test_a_run_keeps_no_more_items_than_it_may(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digest.Shared, "ITEMS_KEPT", 4)
+    shared = digest.Shared()
+    for n in range(3):
+        shared.items[(n,)] = item(n)
+        shared.rendered.text(shared.items[(n,)], BASE)
+    rendered = shared.rendered
+    shared.make_room(1)  # 3 + 1 fit
+    assert len(shared.items) == 3 and shared.rendered is rendered
+    shared.make_room(2)  # 3 + 2 would not
+    assert not shared.items and shared.rendered is not rendered
+    shared.make_room(10)  # a chunk larger than the bound still gets read
+    assert not shared.items
