@@ -13,10 +13,13 @@
     The baseline, in the same process, is evaluating the same records alone
     (``Evaluator.evaluate`` over pre-validated submissions): target sweep <= 2x baseline.
 (b) Digests: --recipients people with ten undelivered notices each; ``digest.compose`` (one
-    transaction per 200 people, one outbox row each) against rendering one digest (text and
-    HTML) --recipients times: target <= 2x.
+    transaction per range of about 2,000 notices, one outbox row each) against rendering one
+    digest (text and HTML) --recipients times: target <= 2x. The same ten notices to everyone,
+    or (--told-to K) each ten to K people, as GEN-9 tells an event to about 3.5.
+    --digests-only skips (a), and the sweeps' records.
 (c) --memory: tracemalloc peak of a sweep of a quarter of the systems and of all of them
-    (flat: the sweep holds one batch at a time).
+    (flat: the sweep holds one batch at a time), and of digests for --recipients people and
+    four times as many.
 """
 
 from __future__ import annotations
@@ -353,62 +356,94 @@ def bench_sweep(
     )
 
 
+BENCH_ITEMS = tuple(
+    digest.Item(
+        "due",
+        i % 3 == 0,
+        f"Due in {i} days: Contract with Vendor {i} ends (S-{i})",
+        f"System {i} (Library): contract ends on 2027-0{1 + i % 9}-15.",
+        ("GEN-9", "PROC-3"),
+        DAY + dt.timedelta(days=i),
+        i,
+    )
+    for i in range(10)
+)
+
+
+def notice_rows(n: int, told_to: int) -> list[dict[str, Any]]:
+    """Ten notices for each of ``n`` people: the same ten for all (``told_to`` 0), or each
+    ten told to ``told_to`` people, spread over the addresses as GEN-9's owners, departments
+    and reviewers are (person p in group p mod n/told_to)."""
+    groups = max(1, n // told_to) if told_to else 1
+    return [
+        {
+            "recipient": f"person{p:05d}@city.gov",
+            "system_id": None,
+            "kind": it.kind,
+            "urgent": it.urgent,
+            "title": it.title if groups == 1 else f"{it.title[:-1]}.{p % groups})",
+            "detail": it.detail,
+            "citations": list(it.citations),
+            "due_on": it.due_on,
+            "created_on": DAY,
+        }
+        for p in range(n)
+        for it in BENCH_ITEMS
+    ]
+
+
+def composed(db: Database, n: int, told_to: int, *, memory: bool = False) -> tuple[Timing, int]:
+    """Digests composed for ``n`` people (``notice_rows``), after one composed to warm up, as
+    the render is: in the sweep's process the mappers are configured and the statements
+    compiled before digests are composed. With ``memory``, the tracemalloc peak instead."""
+    rows = notice_rows(n, told_to)
+    warm = {**rows[0], "recipient": "warm-up@city.gov", "created_on": DAY - dt.timedelta(1)}
+    rows.append(warm)
+    with db.session() as session:
+        for s in range(0, len(rows), 5000):
+            session.execute(insert(Notice), rows[s : s + 5000])
+    services = Services(db)
+    assert digest.compose(services, DAY - dt.timedelta(days=1)) == 1
+    if memory:
+        gc.collect()
+        tracemalloc.start()
+    clock = Clock()
+    written = digest.compose(services, DAY)
+    timing = clock.stop()
+    if memory:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return timing, peak
+    assert written == n
+    return timing, written
+
+
 def bench_digests(kind: str, args: argparse.Namespace, directory: Path) -> None:
     n = args.recipients
-    items = tuple(
-        digest.Item(
-            "due",
-            i % 3 == 0,
-            f"Due in {i} days: Contract with Vendor {i} ends (S-{i})",
-            f"System {i} (Library): contract ends on 2027-0{1 + i % 9}-15.",
-            ("GEN-9", "PROC-3"),
-            DAY + dt.timedelta(days=i),
-            i,
-        )
-        for i in range(10)
-    )
-    one = digest.Digest("person@city.gov", "A Person", DAY, items, "https://review.city.gov")
+    one = digest.Digest("person@city.gov", "A Person", DAY, BENCH_ITEMS, "https://review.city.gov")
     renders = []
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        clock = Clock()
         for _ in range(n):
             digest.render_text(one)
             digest.render_html(one)
-        renders.append(time.perf_counter() - start)
-    render = min(renders)
+        renders.append(clock.stop())
+    render = min(r.wall for r in renders)
+    render_cpu = min(r.cpu for r in renders)
     with database(kind, args.pg_url, directory) as db:
-        rows = [
-            {
-                "recipient": f"person{p:05d}@city.gov",
-                "system_id": None,
-                "kind": it.kind,
-                "urgent": it.urgent,
-                "title": it.title,
-                "detail": it.detail,
-                "citations": list(it.citations),
-                "due_on": it.due_on,
-                "created_on": DAY,
-            }
-            for p in range(n)
-            for it in items
-        ]
-        warm = {**rows[0], "recipient": "warm-up@city.gov", "created_on": DAY - dt.timedelta(1)}
-        rows.append(warm)
-        with db.session() as session:
-            for s in range(0, len(rows), 5000):
-                session.execute(insert(Notice), rows[s : s + 5000])
-        services = Services(db)
-        # warm, as the render is: in the sweep's process the mappers are configured and the
-        # statements compiled before digests are composed (one composed now, then the rest)
-        assert digest.compose(services, DAY - dt.timedelta(days=1)) == 1
-        start = time.perf_counter()
-        written = digest.compose(services, DAY)
-        compose = time.perf_counter() - start
-    assert written == n
+        compose, _ = composed(db, n, args.told_to)
+    shared = f"each ten told to {args.told_to}" if args.told_to else "the same ten for all"
     print(
-        f"{kind}: digests for {n:,} people (10 notices each) {compose:.2f} s; rendering one "
-        f"digest {n:,} times {render:.2f} s; ratio {compose / render:.2f} (target <= 2)"
+        f"{kind}: digests for {n:,} people (10 notices each, {shared}) {compose.wall:.2f} s; "
+        f"rendering one digest {n:,} times {render:.2f} s; ratio {compose.wall / render:.2f} "
+        f"(target <= 2; CPU {compose.cpu * 1000:.0f} ms against {render_cpu * 1000:.0f} ms, "
+        f"ratio {compose.cpu / render_cpu:.2f})"
     )
+    if args.memory:
+        for count in (n, 4 * n):
+            with database(kind, args.pg_url, directory) as db:
+                peak = composed(db, count, args.told_to, memory=True)[1]
+            print(f"memory: digests for {count:,} people, tracemalloc peak {peak / 1e6:.1f} MB")
 
 
 def bench_memory(records: list[dict[str, Any]], directory: Path) -> None:
@@ -432,17 +467,30 @@ def main() -> None:
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--memory", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each steady figure.")
+    parser.add_argument(
+        "--told-to",
+        type=int,
+        default=0,
+        help="Digests: each notice told to this many people (0: the same ten to everyone).",
+    )
+    parser.add_argument(
+        "--digests-only",
+        action="store_true",
+        help="Skip the sweeps (and their records): only (b), in a process whose heap is small.",
+    )
     args = parser.parse_args()
     rng = random.Random(20_000)
-    bases = base_records()
-    records = [vary(rng.choice(bases), rng) for _ in range(args.systems)]
+    bases = [] if args.digests_only else base_records()
+    systems = 0 if args.digests_only else args.systems
+    records = [vary(rng.choice(bases), rng) for _ in range(systems)]
     kinds = ["sqlite"] + ([] if args.skip_pg else ["postgresql"])
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         for kind in kinds:
-            bench_sweep(kind, args, records, directory)
+            if not args.digests_only:
+                bench_sweep(kind, args, records, directory)
             bench_digests(kind, args, directory)
-        if args.memory:
+        if args.memory and not args.digests_only:
             bench_memory(records, directory)
 
 

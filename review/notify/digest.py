@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as cast_
 
+from ..services import heap
 from ..services.context import Services, Tx
 from ..settings import settings
 from ..store.database import json_value
@@ -71,8 +72,13 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        overdue = len(self.section(SECTIONS[0][2]))
-        due = len(self.section(SECTIONS[1][2]))
+        overdue_kinds, due_kinds = SECTIONS[0][2], SECTIONS[1][2]
+        overdue = due = 0
+        for item in self.items:
+            if item.kind in overdue_kinds:
+                overdue += 1
+            elif item.kind in due_kinds:
+                due += 1
         return f"Technology inventory: {overdue} overdue, {due} due soon ({self.as_of.isoformat()})"
 
 
@@ -80,8 +86,53 @@ def _link(item: Item, base: str) -> str:
     return links.system_link(item.system_id, base) if item.system_id else links.deadlines_link(base)
 
 
-def render_text(digest: Digest) -> str:
+def _item_text(item: Item, base: str) -> str:
+    due = f" (due {item.due_on})" if item.due_on else ""
+    return (
+        f"* {item.title}{due}\n  {item.detail}\n"
+        f"  Policy: {', '.join(item.citations)}. {_link(item, base)}"
+    )
+
+
+def _item_html(item: Item, base: str) -> str:
+    e = html.escape
+    due = f" <strong>due {e(item.due_on.isoformat())}</strong>" if item.due_on else ""
+    return (
+        f"<li><a href='{e(_link(item, base), quote=True)}'>{e(item.title)}</a>{due}<br>"
+        f"{e(item.detail)}<br><small>Policy: {e(', '.join(item.citations))}</small></li>"
+    )
+
+
+class Rendered:
+    """Each item's text and HTML, rendered once for all the digests of one run that carry it:
+    GEN-9 tells one event to several people (business owner, department, reviewers, waiver
+    authority), so a day's notices say the same about 3.5 times (the sweep's own data,
+    docs/performance.md). Keyed by the Item object (``_pending`` makes one per distinct
+    notice), which each entry holds, so no other item can take its id while it is kept; one
+    Rendered serves one workspace address."""
+
+    def __init__(self) -> None:
+        self._text: dict[int, tuple[Item, str]] = {}
+        self._html: dict[int, tuple[Item, str]] = {}
+
+    def text(self, item: Item, base: str) -> str:
+        found = self._text.get(id(item))
+        if found is None:
+            found = self._text[id(item)] = (item, _item_text(item, base))
+        return found[1]
+
+    def html(self, item: Item, base: str) -> str:
+        found = self._html.get(id(item))
+        if found is None:
+            found = self._html[id(item)] = (item, _item_html(item, base))
+        return found[1]
+
+
+def render_text(digest: Digest, rendered: Rendered | None = None) -> str:
+    """The plain-text body. ``rendered``: items already rendered in this run (composing);
+    without it every item is rendered afresh."""
     base = digest.base_url or links.base_url()
+    item_text = _item_text if rendered is None else rendered.text
     hello = f"Hello {digest.name}," if digest.name else "Hello,"
     lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
     for _, heading, kinds in SECTIONS:
@@ -90,10 +141,7 @@ def render_text(digest: Digest) -> str:
             continue
         lines += ["", f"{heading} ({len(items)})", "-" * (len(heading) + 4)]
         for item in items:
-            due = f" (due {item.due_on})" if item.due_on else ""
-            lines.append(f"* {item.title}{due}")
-            lines.append(f"  {item.detail}")
-            lines.append(f"  Policy: {', '.join(item.citations)}. {_link(item, base)}")
+            lines.append(item_text(item, base))
     lines += [
         "",
         "You get this because GEN-9 of the City's technology review policy names you for "
@@ -103,9 +151,11 @@ def render_text(digest: Digest) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_html(digest: Digest) -> str:
+def render_html(digest: Digest, rendered: Rendered | None = None) -> str:
+    """The HTML body; ``rendered`` as for ``render_text``."""
     e = html.escape
     base = digest.base_url or links.base_url()
+    item_html = _item_html if rendered is None else rendered.html
     parts = [
         "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
         f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
@@ -117,11 +167,7 @@ def render_html(digest: Digest) -> str:
             continue
         parts.append(f"<h2>{e(heading)} ({len(items)})</h2><ul>")
         for item in items:
-            due = f" <strong>due {e(item.due_on.isoformat())}</strong>" if item.due_on else ""
-            parts.append(
-                f"<li><a href='{e(_link(item, base), quote=True)}'>{e(item.title)}</a>{due}<br>"
-                f"{e(item.detail)}<br><small>Policy: {e(', '.join(item.citations))}</small></li>"
-            )
+            parts.append(item_html(item, base))
         parts.append("</ul>")
     parts.append(
         "<p><small>You get this because GEN-9 of the City's technology review policy names you "
@@ -169,7 +215,15 @@ def compose(services: Services, as_of: dt.date) -> int:
     notices: a cursor never passes a notice still to come. The notices considered are those up
     to the last one written when composing starts (a consistent cut: one written meanwhile
     waits for the next digest). People are taken in order of address, a range of them with
-    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own."""
+    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own.
+    The heap that existed before is left out of the collector's full collections meanwhile
+    (review.services.heap): composing makes many small objects, and each full collection
+    rescanned the process's whole heap."""
+    with heap.left_alone():
+        return _compose(services, as_of)
+
+
+def _compose(services: Services, as_of: dt.date) -> int:
     n = cast(Table, Notice.__table__).c
     c = cast(Table, DigestCursor.__table__).c
     with services.transaction() as tx:
@@ -185,14 +239,39 @@ def compose(services: Services, as_of: dt.date) -> int:
             .order_by(n.recipient)
         ).all()
     written, first, count = 0, 0, 0
+    shared = Shared()
     for at, (_, notices) in enumerate(waiting):
         count += notices
         if count >= CHUNK_NOTICES or at == len(waiting) - 1:
+            shared.make_room(count)
             with services.transaction() as tx:
-                chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon)
-                written += _compose_chunk(tx, chunk, as_of)
+                chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon, shared)
+                written += _compose_chunk(tx, chunk, as_of, shared.rendered)
             first, count = at + 1, 0
     return written
+
+
+class Shared:
+    """What a composing run keeps from one chunk to the next: the Item of each distinct notice
+    and its rendering (``Rendered``), and the parsed citations and dates. People who share a
+    notice are rarely neighbours in address order. Bounded (memory stays flat): it never
+    holds more than ITEMS_KEPT items (about 1.6 kB each with their renderings) or one chunk's,
+    starting afresh before a chunk that could take it past that."""
+
+    ITEMS_KEPT = 4000
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[object, ...], Item] = {}
+        self.citations: dict[str, tuple[str, ...]] = {}
+        self.days: dict[object, dt.date | None] = {None: None}
+        self.rendered = Rendered()
+
+    def make_room(self, notices: int) -> None:
+        """Before reading a chunk of ``notices`` notices (each at most one new item)."""
+        if self.items and len(self.items) + notices > self.ITEMS_KEPT:
+            self.items.clear()
+            self.citations.clear()
+            self.rendered = Rendered()
 
 
 @dataclass
@@ -210,7 +289,9 @@ class Chunk:
     people: list[Pending]  # those with notices to send
 
 
-def _pending(tx: Tx, first: str, last: str, as_of: dt.date, horizon: int) -> Chunk:
+def _pending(
+    tx: Tx, first: str, last: str, as_of: dt.date, horizon: int, shared: Shared | None = None
+) -> Chunk:
     """The people from ``first`` to ``last`` with notices beyond their cursor: each one's
     notices in id order, up to the first dated after ``as_of`` (a digest takes a run of notices
     from the cursor on, never one beyond a notice it leaves). One range of addresses, read
@@ -246,24 +327,27 @@ def _pending(tx: Tx, first: str, last: str, as_of: dt.date, horizon: int) -> Chu
         )
         .order_by(n.recipient, n.id)
     )
-    rows = tx.session.connection().execute(query).all()
-    citations_of: dict[str, tuple[str, ...]] = {}
-    day_of: dict[object, dt.date | None] = {None: None}
-    items: dict[tuple[object, ...], Item] = {}
+    result = tx.session.connection().execute(query)
+    rows = result.cursor.fetchall()  # plain tuples: nothing here needs SQLAlchemy's rows
+    result.close()
+    shared = shared or Shared()
+    citations_of, day_of, items = shared.citations, shared.days, shared.items
     people: list[Pending] = []
     current = Pending("", None, [], [])
+    ids, taken = current.ids, current.items
     stopped = False
-    for who, cursor, nid, later, *said in rows:
-        if who != current.recipient:
-            current, stopped = Pending(who, cursor, [], []), False
+    for row in rows:
+        if row[0] != current.recipient:
+            current, stopped = Pending(row[0], row[1], [], []), False
+            ids, taken = current.ids, current.items
             people.append(current)
-        if stopped or later:
+        if stopped or row[3]:
             stopped = True
             continue
-        key = tuple(said)
+        key = row[4:]
         item = items.get(key)
         if item is None:
-            kind, urgent, title, detail, cited, due_on, system_id = said
+            kind, urgent, title, detail, cited, due_on, system_id = key
             citations = citations_of.get(cited)
             if citations is None:
                 citations = citations_of[cited] = tuple(json_value(cited))
@@ -273,22 +357,19 @@ def _pending(tx: Tx, first: str, last: str, as_of: dt.date, horizon: int) -> Chu
                     dt.date.fromisoformat(due_on) if isinstance(due_on, str) else due_on
                 )
             item = items[key] = Item(kind, bool(urgent), title, detail, citations, day, system_id)
-        current.ids.append(nid)
-        current.items.append(item)
+        ids.append(row[2])
+        taken.append(item)
     return Chunk([p for p in people if p.ids])
 
 
 def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, int] | None]]:
     """Names and digest choices of the users whose address is from ``first`` to ``last``."""
-    rows = tx.session.connection().execute(
-        select(
-            User.email,
-            User.display_name,
-            NotificationPreference.digest,
-            NotificationPreference.weekday,
-        )
-        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(User.email.between(first, last))
+    u = cast(Table, User.__table__).c
+    p = cast(Table, NotificationPreference.__table__)
+    rows = tx.session.connection().execute(  # Core columns: the ORM's select cost 1 ms a chunk
+        select(u.email, u.display_name, p.c.digest, p.c.weekday)
+        .outerjoin(p, p.c.user_id == u.id)
+        .where(u.email.between(first, last))
     )
     found: dict[str, tuple[str, tuple[str, int] | None]] = {}
     for email, name, choice, weekday in rows:
@@ -296,7 +377,7 @@ def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, in
     return found
 
 
-def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date) -> int:
+def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, rendered: Rendered) -> int:
     """The chunk's digests into the outbox and their cursors moved on, in one transaction:
     never a digest without its cursor, nor a cursor without its digest."""
     if not chunk.people:
@@ -316,8 +397,8 @@ def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date) -> int:
                 stamp.message_id(recipient, pending.ids),
                 recipient,
                 digest.subject,
-                render_text(digest),
-                render_html(digest),
+                render_text(digest, rendered),
+                render_html(digest, rendered),
             )
         )
         cursors.append((recipient, pending.ids[-1]))
@@ -335,6 +416,12 @@ _SAME = {  # what every digest in the outbox has in common
 }
 
 
+# COPY's binary types of the columns above, in order: the client sends values as they are,
+# where the text format escaped every newline of 5 MB of bodies (a third of the client's time
+# writing them)
+_COPY_TYPES = [*["text"] * 5, "text", "text", "text", "int4", "timestamptz", "timestamptz"]
+
+
 def _write(
     connection: Connection,
     rows: list[tuple[str, str, str, str, str]],
@@ -342,9 +429,9 @@ def _write(
     now: dt.datetime,
 ) -> None:
     """The digests into the outbox and the cursors moved (or started), in the caller's
-    transaction. PostgreSQL: the outbox rows by COPY and the cursors by one statement over two
-    arrays (through SQLAlchemy each row cost about as much as rendering it, and a statement per
-    cursor a round of the server's work each). SQLite: executemany of the statement as
+    transaction. PostgreSQL: the outbox rows by binary COPY and the cursors by one statement
+    over two arrays (through SQLAlchemy each row cost about as much as rendering it, and a
+    statement per cursor a round of the server's work each). SQLite: executemany of the statement as
     written (sqlite3 binds in C, where SQLAlchemy's processing of each row's parameters cost
     more than the insert). Text is made storable as CleanText makes it
     (review.store.storable)."""
@@ -352,8 +439,10 @@ def _write(
         raw = cast(Any, connection.connection.driver_connection)
         with raw.cursor() as cursor:
             columns = f"{_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at"
-            with cursor.copy(f"COPY outbox ({columns}) FROM STDIN") as copy:
-                same = (*_SAME.values(), now, now)
+            with cursor.copy(f"COPY outbox ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_COPY_TYPES)
+                when = now if now.tzinfo else now.replace(tzinfo=dt.UTC)  # the clock's is UTC
+                same = (*_SAME.values(), when, when)
                 for row in rows:
                     copy.write_row((*map(clean_text, row), *same))
             cursor.execute(
