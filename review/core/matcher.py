@@ -32,14 +32,19 @@ fired. It talks to the C matcher (``durable_rules_engine``) directly rather than
   batch ends with a sentinel fact that its own rule (END) must report exactly once, so a
   batch cut short is an EngineError, never fewer findings.
 * durable_rules indexes tests by the field they read: a fact is sent with a tag field named
-  after its kind (TAG), which every rule of the kind tests instead of ``kind``, so a fact
-  meets its own kind's rules only (see _tagged).
+  after its kind, which every rule of the kind tests instead of ``kind``, so a fact meets its
+  own kind's rules only (see _tagged).
+* durable_rules parses every byte sent and writes each fired fact back into an action
+  message: the engine sees short names for fields, tags and rules (one or two letters, given
+  per ruleset at registration), and a field its rules test only for presence is sent as 1.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
+import string
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -56,8 +61,8 @@ from .rules import Rule, RuleBook
 
 MAX_RULES = 24
 MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
-END = "$end"  # the sentinel rule, and the kind and id of the sentinel fact ending each batch
-TAG = "kind:"  # a fact of kind K is sent with the field "kind:K" (true) instead of its kind
+END = "$end"  # the sentinel rule, which the sentinel fact ending each batch fires
+MARK = "_"  # the sentinel fact's tag, the one field END tests (short names are letters)
 
 MAX_PROPERTIES = 255
 MAX_SESSION_FACTS = 500  # facts asserted into one session (docs/performance.md)
@@ -126,13 +131,14 @@ def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
 
 @dataclass(frozen=True)
 class _Kind:
-    """How a ruleset sends the facts of one kind: only the fields its rules read."""
+    """How a ruleset sends the facts of one kind: only the fields its rules read, under the
+    engine's short names for them."""
 
     kind: str
-    fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
-    drop: tuple[str, ...]  # the id, the kind and every field no rule of the chunk reads
-    floats: tuple[str, ...]  # the float fields sent: the only values that can need care
-    tag: str  # TAG + kind
+    tag: str  # the engine's name of the kind's tag field (see _tagged)
+    values: tuple[tuple[str, str], ...]  # (field, engine name): fields sent with their value
+    marks: tuple[tuple[str, str], ...]  # fields the rules only test for presence: sent as 1
+    floats: tuple[str, ...]  # engine names of the float fields sent: values that can need care
 
 
 @dataclass
@@ -141,7 +147,7 @@ class _Ruleset:
     handle: int
     phase: int
     kinds: dict[str, _Kind]  # in the order of the rulesets' kinds
-    rules: dict[str, str]  # its rule ids (and END), each to itself
+    rules: dict[str, str]  # the engine's name of each rule -> the rule's id (END not included)
     sid: str = ""  # the live session, reused by every batch ("": open a new one)
     next_id: int = 0  # the first id the next batch's facts take in that session
 
@@ -158,9 +164,11 @@ def _register(book: RuleBook) -> list[_Ruleset]:
             return cached
         rulesets: list[_Ruleset] = []
         for index, chunks in enumerate(pack(partition(book.rules))):
-            kinds = {chunk[0].kind: _kind_of(chunk) for chunk in chunks}
-            definition = {rule.id: _tagged(rule) for chunk in chunks for rule in chunk}
-            definition[END] = {"all": [{"m": {TAG + END: True}}]}
+            names = _short_names(chunks)
+            kinds = {chunk[0].kind: _kind_of(chunk, names) for chunk in chunks}
+            rules = [rule for chunk in chunks for rule in chunk]
+            definition = {_short(n): _tagged(rule, names) for n, rule in enumerate(rules)}
+            definition[END] = {"all": [{"m": {MARK: True}}]}
             name = f"review-{book.digest[:16]}-{index}"
             try:
                 handle = _dre.create_ruleset(name, json.dumps(definition))
@@ -172,16 +180,63 @@ def _register(book: RuleBook) -> list[_Ruleset]:
                     handle=handle,
                     phase=chunks[0][0].phase,
                     kinds=kinds,
-                    rules={rule_id: rule_id for rule_id in definition},
+                    rules={_short(n): rule.id for n, rule in enumerate(rules)},
                 )
             )
         _REGISTERED[book.digest] = rulesets
         return rulesets
 
 
-def _tagged(rule: Rule) -> dict[str, Any]:
+def _short(index: int) -> str:
+    """The index-th short name: a to Z, then two letters (never ``id``)."""
+    if index < len(_LETTERS):
+        return _LETTERS[index]
+    first, second = divmod(index - len(_LETTERS), len(_LETTERS))
+    if first >= len(_LETTERS):
+        raise EngineError("more than 2,756 names in one ruleset")
+    name = _LETTERS[first] + _LETTERS[second]
+    return name if name != "id" else "I" + name
+
+
+_LETTERS = string.ascii_letters
+
+
+def _short_names(chunks: list[list[Rule]]) -> dict[str, str]:
+    """The engine's name for each kind's tag and each field a ruleset's rules read.
+
+    durable_rules parses every property name of every fact and copies the fact into each
+    action message; one- and two-letter names halve the bytes it reads and writes. A field
+    read by several kinds keeps one name, as it kept one name before. Names are checked
+    against the engine's 32-bit hash of them (FNV-1a): two names it could not tell apart,
+    or one it would take for ``id`` or ``sid``, would refuse the ruleset.
+    """
+    names: dict[str, str] = {}
+    for chunk in chunks:
+        names[_TAG + chunk[0].kind] = _short(len(names))
+    for chunk in chunks:
+        for rule in chunk:
+            for field in conditions.fields_of(rule.node):
+                if field not in names:
+                    names[field] = _short(len(names))
+    hashes = {_fnv1a(name) for name in (*names.values(), "id", "sid", MARK)}
+    if len(hashes) != len(names) + 3:
+        raise EngineError("two engine names share a hash")
+    return names
+
+
+_TAG = "kind:"  # the key of a kind's tag among the names (never a field's name)
+
+
+def _fnv1a(name: str) -> int:
+    value = 2166136261
+    for byte in name.encode():
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def _tagged(rule: Rule, names: Mapping[str, str]) -> dict[str, Any]:
     """The rule's compiled condition with its kind test ``{"kind": K}`` written as a test of
-    the fact's tag ``{"kind:K": true}``.
+    the kind's tag (true), and every field under its short name.
 
     durable_rules indexes a ruleset's tests by the name of the field they read: every rule's
     kind test sat under the one name ``kind``, and each fact was compared with all of them
@@ -195,10 +250,47 @@ def _tagged(rule: Rule) -> dict[str, Any]:
     kind_test, rest = condition["$and"]
     if kind_test != {"kind": rule.kind}:
         raise EngineError(f"rule {rule.id}: its condition does not start with its kind")
-    return {"all": [{"m": {"$and": [{TAG + rule.kind: True}, rest]}}]}
+    tag = names[_TAG + rule.kind]
+    return {"all": [{"m": {"$and": [{tag: True}, _renamed(rest, names, rule.id)]}}]}
 
 
-def _kind_of(chunk: list[Rule]) -> _Kind:
+def _renamed(expression: Any, names: Mapping[str, str], rule_id: str) -> Any:
+    """A compiled expression (conditions.to_durable) with its fields' short names."""
+    if isinstance(expression, list):
+        return [_renamed(part, names, rule_id) for part in expression]
+    out = {}
+    for key, value in expression.items():
+        if key in ("$and", "$or"):
+            out[key] = _renamed(value, names, rule_id)
+        elif key.startswith("$") and isinstance(value, dict) and len(value) == 1:
+            ((field, operand),) = value.items()
+            out[key] = {names[field]: operand}
+        elif key.startswith("$"):
+            raise EngineError(f"rule {rule_id}: unexpected compiled test {expression!r}")
+        else:
+            out[names[key]] = value
+    return out
+
+
+def _presence_only(rules: list[Rule]) -> set[str]:
+    """Fields the rules test only with present or missing: their values never matter."""
+    tested: dict[str, set[bool]] = {}
+
+    def walk(node: conditions.Node) -> None:
+        if isinstance(node, conditions.Test):
+            tested.setdefault(node.field, set()).add(node.op in ("missing", "present"))
+        elif isinstance(node, conditions.Not):
+            walk(node.part)
+        else:
+            for part in node.parts:
+                walk(part)
+
+    for rule in rules:
+        walk(rule.node)
+    return {field for field, presence in tested.items() if presence == {True}}
+
+
+def _kind_of(chunk: list[Rule], names: Mapping[str, str]) -> _Kind:
     """The fact fields a chunk's conditions read: only these are sent to the matcher.
 
     durable_rules parses and hashes every property of an asserted fact and copies the whole
@@ -206,23 +298,24 @@ def _kind_of(chunk: list[Rule]) -> _Kind:
     match and drain; the findings are still built from the whole fact.
     """
     kind = chunk[0].kind
-    names = ["kind", "id"]
+    read: list[str] = []
     for rule in chunk:
         for name in conditions.fields_of(rule.node):
-            if name not in names:
-                names.append(name)
-    if len(names) + 1 > MAX_PROPERTIES:  # the session id is one more
+            if name not in read:
+                read.append(name)
+    if len(read) + 3 > MAX_PROPERTIES:  # the tag, the id and the session id are three more
         raise EngineError(
-            f"rules of {kind} facts read {len(names)} fields; "
-            f"durable_rules takes at most {MAX_PROPERTIES - 1} besides the session id"
+            f"rules of {kind} facts read {len(read)} fields; "
+            f"durable_rules takes at most {MAX_PROPERTIES - 3} besides the tag, id and session"
         )
     types = FACT_KINDS[kind].field_types()
+    marks = _presence_only(chunk)
     return _Kind(
         kind=kind,
-        fields=tuple(names),
-        drop=("id", "kind", *(name for name in types if name not in names)),
-        tag=TAG + kind,
-        floats=tuple(name for name in names if types.get(name) is float),
+        tag=names[_TAG + kind],
+        values=tuple((name, names[name]) for name in read if name not in marks),
+        marks=tuple((name, names[name]) for name in read if name in marks),
+        floats=tuple(names[n] for n in read if types.get(n) is float and n not in marks),
     )
 
 
@@ -268,11 +361,12 @@ class DurableMatcher:
         every fact retracted again, so the session is empty for the next batch.
 
         A fact is sent under an id of its own in the session (its position plus the batch's
-        first id), so the action messages name it without parsing (and any id the records
-        hold is safe); ids are never reused in a session, so a fact left behind could never
-        be mistaken for a later one. Any failure abandons the session, never touched again
-        (deleting a session after error 303, or one holding no stored fact after a batch cut
-        short, killed the process): the next batch opens a fresh one.
+        first id; the sentinel takes the next), so the action messages name it without
+        parsing (and any id the records hold is safe); ids are never reused in a session, so
+        a fact left behind could never be mistaken for a later one. Any failure abandons the
+        session, never touched again (deleting a session after error 303, or one holding no
+        stored fact after a batch cut short, killed the process): the next batch opens a
+        fresh one.
         """
         handle = ruleset.handle
         with _LOCK:
@@ -280,7 +374,7 @@ class DurableMatcher:
                 ruleset.sid = str(next(_SESSIONS))
                 ruleset.next_id = 0
             sid, first = ruleset.sid, ruleset.next_id
-            ruleset.next_id = first + len(batch)
+            ruleset.next_id = first + len(batch) + 1
             payload = _payload(batch, ruleset.kinds, sid, first)
             ruleset.sid = ""  # set again below once the batch has left the session clean
             try:
@@ -296,16 +390,17 @@ class DurableMatcher:
             try:
                 result = _dre.start_action_for_state(handle, state)
                 message = result[1] if result else None
+                take = _dre.complete_and_start_action
                 while message:
                     messages.append(message)
-                    message = _dre.complete_and_start_action(handle, state)
+                    message = take(handle, state)
             except Exception as exc:
                 # actions left untaken: deleting the session could kill the process
                 raise EngineError(f"durable_rules failed in {ruleset.name}: {exc}") from None
             # 1: some fact matched no rule (the opening fact never does); 2: an id asserted twice
             if code == 2:
                 raise EngineError(f"{ruleset.name}: a fact of {_ids(batch)} asserted twice")
-            stored = _collect(ruleset, messages, batch, sid, first, fired)
+            stored = _collect(ruleset, messages, batch, first, fired)
             # retracting fires nothing in rules of one fact; an action it queued would name an
             # id the next batch does not have, which _collect refuses
             try:
@@ -316,84 +411,89 @@ class DurableMatcher:
 
 
 def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str, first: int) -> str:
-    """The batch as durable_rules' JSON array: the opening fact, the facts, the sentinel. Each
-    fact is sent with its id and the session id last, so an action message names the fact at
-    a fixed place."""
-    parts = [_OPENING + sid.encode() + b'"}']
+    """The batch as durable_rules' JSON array: the opening fact, the facts, the sentinel.
+
+    Each fact is sent with its id first, so an action message names it at a fixed place,
+    then its session, its kind's tag and the fields its kind's rules read, under the short
+    names the ruleset was registered with (the findings are still built from the whole
+    fact). The whole array is written by one orjson call unless a float needs care.
+    """
+    sent_facts: list[dict[str, Any]] = [{"id": _OPENING, "sid": sid}]
+    careful = False
     for sent_id, fact in enumerate(batch, first):
         plan = plans[fact["kind"]]
-        sent = fact.copy()
-        for name in plan.drop:  # the kind goes (its tag stands for it), the id is put last
-            sent.pop(name, None)
-        if len(sent) > len(plan.fields) - 2:  # names no fact model has: keep what rules read
-            sent = {name: fact[name] for name in plan.fields[2:] if name in fact}
-        sent[plan.tag] = True
-        sent["id"] = sent_id
-        sent["sid"] = sid
-        # the fields sent are at most what the rules read, checked at registration
-        parts.append(_encode(sent, plan.floats) if plan.floats else _DUMPS(sent))
-    parts.append(_SENTINEL + sid.encode() + b'"}')
-    return (b"[" + b",".join(parts) + b"]").decode()
+        sent: dict[str, Any] = {"id": sent_id, "sid": sid, plan.tag: True}
+        for name, short in plan.values:
+            if name in fact:
+                sent[short] = fact[name]
+        for name, short in plan.marks:
+            if name in fact:
+                sent[short] = 1
+        for short in plan.floats:  # orjson writes 1e-05: durable_rules refuses it (error 204)
+            v = sent.get(short)
+            if v and not 1e-4 <= abs(v) < 1e15:  # NaN too: _plain_numbers refuses it
+                careful = True
+        sent_facts.append(sent)
+    sent_facts.append({"id": first + len(batch), "sid": sid, MARK: True})
+    if careful:
+        return "[" + ",".join(_plain_numbers(sent) for sent in sent_facts) + "]"
+    return _DUMPS(sent_facts).decode()
 
 
-def _retraction(sid: str, stored: Iterable[int]) -> str:
-    """The facts a batch left in the session, and its sentinel, by id (only the id and the
-    session matter to a retraction). durable_rules stores a fact only when it completes a
-    rule's conditions, which for rules of one fact is when the rule fires: the facts no rule
-    fired for were never stored (tests/test_isolation.py checks the session is left empty).
+def _retraction(sid: str, stored: Iterable[str]) -> str:
+    """The facts a batch left in the session, its sentinel among them, by id (only the id
+    and the session matter to a retraction). durable_rules stores a fact only when it
+    completes a rule's conditions, which for rules of one fact is when the rule fires: the
+    facts no rule fired for were never stored (tests/test_isolation.py checks the session is
+    left empty).
     """
     tail = ',"sid":"' + sid + '"}'
-    parts = [f'{{"id":{n}{tail}' for n in stored]
-    parts.append('{"id":"' + END + '"' + tail)
-    return "[" + ",".join(parts) + "]"
+    return "[" + ",".join(['{"id":' + sent_id + tail for sent_id in stored]) + "]"
 
 
 # A batch opens with a fact no rule reads: durable_rules reports the session's state only
 # once a fact of the batch is parsed, and a batch whose first fact failed to parse returned an
 # undefined state that crashed the process when its actions were asked for (measured).
-_OPENING = b'{"id":"$opening","sid":"'
-_SENTINEL = ('{"id":"' + END + '","' + TAG + END + '":true,"sid":"').encode()
-_PREFIX = '":{"m":{'  # what follows the rule id in an action message
+_OPENING = "$opening"
+# An action message: {"<rule>":{"m":{"id":<sent id>,...}}} (the fact as sent, id first). The
+# facts are flat, and inside a JSON string a quote is escaped, so a message holds the shape
+# once, at its start (a search anchored at line starts cost more than twice as much).
+_MESSAGE = re.compile(r'\{"([^"]+)":\{"m":\{"id":(\d+),')
 
 
 def _collect(
     ruleset: _Ruleset,
     messages: list[str],
     batch: list[dict[str, Any]],
-    sid: str,
     first: int,
     fired: Fired,
-) -> set[int]:
+) -> dict[str, None]:
     """The (rule, fact) pairs of a session's action messages, in the order taken; returns
-    the ids of the facts that fired.
+    the sent ids of the facts that fired (the sentinel's among them).
 
-    Each action message is ``{"<rule id>":{"m":{...,"id":<sent id>,"sid":"<sid>"}}}`` (the
-    fact as sent); only the rule id and the fact's sent id are read, so the fact-sized JSON
-    is not parsed: rule ids are plain ASCII (the loader enforces their pattern). The rule id
-    is looked up among the ruleset's own, which also gives back the book's string for it.
+    Only each message's rule name and the fact's sent id are read, by one regular
+    expression over all of them, so the fact-sized JSON is not parsed; every message must
+    have that shape, name one of the ruleset's rules and a fact of the batch, and the
+    sentinel must fire its rule exactly once.
     """
+    found = _MESSAGE.findall("\n".join(messages))
+    if len(found) != len(messages):
+        shapes = [m for m in messages if not _MESSAGE.match(m)] or messages
+        raise EngineError(f"unexpected action message from durable_rules: {shapes[0][:80]}")
     ends = 0
-    stored = set()
     rules = ruleset.rules
-    tail = ',"sid":"' + sid + '"}}}'
-    cut = len(tail)
-    for message in messages:
-        rule_end = message.find('"', 2)
-        rule_id = rules.get(message[2:rule_end])
-        if rule_id is None or not message.startswith(_PREFIX, rule_end):
-            raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
-        if rule_id == END:
+    last = len(batch)
+    stored: dict[str, None] = {}
+    for rule, sent_id in found:
+        rule_id = rules.get(rule)
+        position = int(sent_id) - first
+        if rule_id is not None and 0 <= position < last:
+            fired.append((rule_id, batch[position]["id"]))
+        elif rule == END and position == last:
             ends += 1
-            continue
-        # the sent id is the last value before the session id: digits after the last colon
-        end = len(message) - cut
-        text = message[message.rfind(":", 0, end) + 1 : end]
-        sent_id = int(text) if text.isdecimal() and message.endswith(tail) else -1
-        position = sent_id - first
-        if not 0 <= position < len(batch):
-            raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
-        stored.add(sent_id)
-        fired.append((rule_id, batch[position]["id"]))
+        else:
+            raise EngineError(f"unexpected action from durable_rules: {rule} on {sent_id}")
+        stored[sent_id] = None
     if ends != 1:
         raise EngineError(
             f"{ruleset.name}: the sentinel fact ending a batch of {len(batch)} was reported "
