@@ -33,7 +33,7 @@ fired. It talks to the C matcher (``durable_rules_engine``) directly rather than
   batch cut short is an EngineError, never fewer findings.
 * durable_rules indexes tests by the field they read: a fact is sent with a tag field named
   after its kind, which every rule of the kind tests instead of ``kind``, so a fact meets its
-  own kind's rules only (see _tagged).
+  own kind's rules only (see wire.tagged).
 * durable_rules parses every byte sent and writes each fired fact back into an action
   message: the engine sees short names for fields, tags and rules (one or two letters, given
   per ruleset at registration), and a field its rules test only for presence is sent as 1.
@@ -44,7 +44,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import string
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -58,13 +57,12 @@ from ..errors import EngineError
 from . import conditions
 from .facts import FACT_KINDS, FactSet
 from .rules import Rule, RuleBook
+from .wire import MARK, MAX_PROPERTIES, Plan, plan_of, short_name, short_names, tagged
 
 MAX_RULES = 24
 MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
 END = "$end"  # the sentinel rule, which the sentinel fact ending each batch fires
-MARK = "_"  # the sentinel fact's tag, the one field END tests (short names are letters)
 
-MAX_PROPERTIES = 255
 MAX_SESSION_FACTS = 500  # facts asserted into one session (docs/performance.md)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 _DUMPS = orjson.dumps
@@ -112,7 +110,7 @@ def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
 
     Fewer rulesets mean fewer engine calls per evaluation (one batch per ruleset), while
     rules of other kinds in the same ruleset cost a fact little: each fact meets only its
-    own kind's rules (see _tagged). The bundled rules make one ruleset per phase.
+    own kind's rules (see wire.tagged). The bundled rules make one ruleset per phase.
     """
     packed: list[list[list[Rule]]] = []
     for phase in sorted({chunk[0].phase for chunk in chunks}):
@@ -129,24 +127,12 @@ def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
     return packed
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """How a ruleset sends the facts of one kind: only the fields its rules read, under the
-    engine's short names for them."""
-
-    kind: str
-    tag: str  # the engine's name of the kind's tag field (see _tagged)
-    values: tuple[tuple[str, str], ...]  # (field, engine name): fields sent with their value
-    marks: tuple[tuple[str, str], ...]  # fields the rules only test for presence: sent as 1
-    floats: tuple[str, ...]  # engine names of the float fields sent: values that can need care
-
-
 @dataclass
 class _Ruleset:
     name: str
     handle: int
     phase: int
-    kinds: dict[str, _Kind]  # in the order of the rulesets' kinds
+    kinds: dict[str, Plan]  # in the order of the rulesets' kinds
     rules: dict[str, str]  # the engine's name of each rule -> the rule's id (END not included)
     sid: str = ""  # the live session, reused by every batch ("": open a new one)
     next_id: int = 0  # the first id the next batch's facts take in that session
@@ -164,10 +150,13 @@ def _register(book: RuleBook) -> list[_Ruleset]:
             return cached
         rulesets: list[_Ruleset] = []
         for index, chunks in enumerate(pack(partition(book.rules))):
-            names = _short_names(chunks)
-            kinds = {chunk[0].kind: _kind_of(chunk, names) for chunk in chunks}
+            names = short_names(chunks)
+            kinds = {chunk[0].kind: plan_of(chunk, names) for chunk in chunks}
             rules = [rule for chunk in chunks for rule in chunk]
-            definition = {_short(n): _tagged(rule, names) for n, rule in enumerate(rules)}
+            definition = {
+                short_name(n): tagged(rule, names, {f for f, _ in kinds[rule.kind].truths})
+                for n, rule in enumerate(rules)
+            }
             definition[END] = {"all": [{"m": {MARK: True}}]}
             name = f"review-{book.digest[:16]}-{index}"
             try:
@@ -180,143 +169,11 @@ def _register(book: RuleBook) -> list[_Ruleset]:
                     handle=handle,
                     phase=chunks[0][0].phase,
                     kinds=kinds,
-                    rules={_short(n): rule.id for n, rule in enumerate(rules)},
+                    rules={short_name(n): rule.id for n, rule in enumerate(rules)},
                 )
             )
         _REGISTERED[book.digest] = rulesets
         return rulesets
-
-
-def _short(index: int) -> str:
-    """The index-th short name: a to Z, then two letters (never ``id``)."""
-    if index < len(_LETTERS):
-        return _LETTERS[index]
-    first, second = divmod(index - len(_LETTERS), len(_LETTERS))
-    if first >= len(_LETTERS):
-        raise EngineError("more than 2,756 names in one ruleset")
-    name = _LETTERS[first] + _LETTERS[second]
-    return name if name != "id" else "I" + name
-
-
-_LETTERS = string.ascii_letters
-
-
-def _short_names(chunks: list[list[Rule]]) -> dict[str, str]:
-    """The engine's name for each kind's tag and each field a ruleset's rules read.
-
-    durable_rules parses every property name of every fact and copies the fact into each
-    action message; one- and two-letter names halve the bytes it reads and writes. A field
-    read by several kinds keeps one name, as it kept one name before. Names are checked
-    against the engine's 32-bit hash of them (FNV-1a): two names it could not tell apart,
-    or one it would take for ``id`` or ``sid``, would refuse the ruleset.
-    """
-    names: dict[str, str] = {}
-    for chunk in chunks:
-        names[_TAG + chunk[0].kind] = _short(len(names))
-    for chunk in chunks:
-        for rule in chunk:
-            for field in conditions.fields_of(rule.node):
-                if field not in names:
-                    names[field] = _short(len(names))
-    hashes = {_fnv1a(name) for name in (*names.values(), "id", "sid", MARK)}
-    if len(hashes) != len(names) + 3:
-        raise EngineError("two engine names share a hash")
-    return names
-
-
-_TAG = "kind:"  # the key of a kind's tag among the names (never a field's name)
-
-
-def _fnv1a(name: str) -> int:
-    value = 2166136261
-    for byte in name.encode():
-        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
-    return value
-
-
-def _tagged(rule: Rule, names: Mapping[str, str]) -> dict[str, Any]:
-    """The rule's compiled condition with its kind test ``{"kind": K}`` written as a test of
-    the kind's tag (true), and every field under its short name.
-
-    durable_rules indexes a ruleset's tests by the name of the field they read: every rule's
-    kind test sat under the one name ``kind``, and each fact was compared with all of them
-    (measured: 14 us of the 113 us an evaluation's matching took). A tag named after the
-    kind leads a fact straight to its own kind's rules; each fact is sent with its kind's
-    tag (and without ``kind``), so the test holds exactly when the kind test did.
-    """
-    condition = rule.durable["all"][0]["m"]
-    if rule.durable != {"all": [{"m": condition}]} or len(condition.get("$and", ())) != 2:
-        raise EngineError(f"rule {rule.id}: unexpected compiled condition {rule.durable!r}")
-    kind_test, rest = condition["$and"]
-    if kind_test != {"kind": rule.kind}:
-        raise EngineError(f"rule {rule.id}: its condition does not start with its kind")
-    tag = names[_TAG + rule.kind]
-    return {"all": [{"m": {"$and": [{tag: True}, _renamed(rest, names, rule.id)]}}]}
-
-
-def _renamed(expression: Any, names: Mapping[str, str], rule_id: str) -> Any:
-    """A compiled expression (conditions.to_durable) with its fields' short names."""
-    if isinstance(expression, list):
-        return [_renamed(part, names, rule_id) for part in expression]
-    out = {}
-    for key, value in expression.items():
-        if key in ("$and", "$or"):
-            out[key] = _renamed(value, names, rule_id)
-        elif key.startswith("$") and isinstance(value, dict) and len(value) == 1:
-            ((field, operand),) = value.items()
-            out[key] = {names[field]: operand}
-        elif key.startswith("$"):
-            raise EngineError(f"rule {rule_id}: unexpected compiled test {expression!r}")
-        else:
-            out[names[key]] = value
-    return out
-
-
-def _presence_only(rules: list[Rule]) -> set[str]:
-    """Fields the rules test only with present or missing: their values never matter."""
-    tested: dict[str, set[bool]] = {}
-
-    def walk(node: conditions.Node) -> None:
-        if isinstance(node, conditions.Test):
-            tested.setdefault(node.field, set()).add(node.op in ("missing", "present"))
-        elif isinstance(node, conditions.Not):
-            walk(node.part)
-        else:
-            for part in node.parts:
-                walk(part)
-
-    for rule in rules:
-        walk(rule.node)
-    return {field for field, presence in tested.items() if presence == {True}}
-
-
-def _kind_of(chunk: list[Rule], names: Mapping[str, str]) -> _Kind:
-    """The fact fields a chunk's conditions read: only these are sent to the matcher.
-
-    durable_rules parses and hashes every property of an asserted fact and copies the whole
-    fact into each action message, so a fact cut to what the rules test costs less to encode,
-    match and drain; the findings are still built from the whole fact.
-    """
-    kind = chunk[0].kind
-    read: list[str] = []
-    for rule in chunk:
-        for name in conditions.fields_of(rule.node):
-            if name not in read:
-                read.append(name)
-    if len(read) + 3 > MAX_PROPERTIES:  # the tag, the id and the session id are three more
-        raise EngineError(
-            f"rules of {kind} facts read {len(read)} fields; "
-            f"durable_rules takes at most {MAX_PROPERTIES - 3} besides the tag, id and session"
-        )
-    types = FACT_KINDS[kind].field_types()
-    marks = _presence_only(chunk)
-    return _Kind(
-        kind=kind,
-        tag=names[_TAG + kind],
-        values=tuple((name, names[name]) for name in read if name not in marks),
-        marks=tuple((name, names[name]) for name in read if name in marks),
-        floats=tuple(names[n] for n in read if types.get(n) is float and n not in marks),
-    )
 
 
 class DurableMatcher:
@@ -410,7 +267,7 @@ class DurableMatcher:
             ruleset.sid = sid
 
 
-def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str, first: int) -> str:
+def _payload(batch: list[dict[str, Any]], plans: dict[str, Plan], sid: str, first: int) -> str:
     """The batch as durable_rules' JSON array: the opening fact, the facts, the sentinel.
 
     Each fact is sent with its id first, so an action message names it at a fixed place,
@@ -428,6 +285,9 @@ def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str, fir
                 sent[short] = fact[name]
         for name, short in plan.marks:
             if name in fact:
+                sent[short] = 1
+        for name, short in plan.truths:
+            if fact.get(name) == True:  # noqa: E712 - as the reference's test: 1 is true too
                 sent[short] = 1
         for short in plan.floats:  # orjson writes 1e-05: durable_rules refuses it (error 204)
             v = sent.get(short)
