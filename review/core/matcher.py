@@ -36,7 +36,8 @@ fired. It talks to the C matcher (``durable_rules_engine``) directly rather than
   own kind's rules only (see wire.tagged).
 * durable_rules parses every byte sent and writes each fired fact back into an action
   message: the engine sees short names for fields, tags and rules (one or two letters, given
-  per ruleset at registration), and a field its rules test only for presence is sent as 1.
+  per ruleset at registration), a field its rules test only for presence is sent as 1, and
+  one they test only for being true is sent only when true (review/core/wire.py).
 """
 
 from __future__ import annotations
