@@ -58,7 +58,16 @@ from ..errors import EngineError
 from . import conditions
 from .facts import FACT_KINDS, FactSet
 from .rules import Rule, RuleBook
-from .wire import MARK, MAX_PROPERTIES, Plan, plan_of, short_name, short_names, tagged
+from .wire import (
+    MARK,
+    MAX_PROPERTIES,
+    Plan,
+    equalities,
+    plan_of,
+    short_name,
+    short_names,
+    tagged,
+)
 
 MAX_RULES = 24
 MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
@@ -151,11 +160,12 @@ def _register(book: RuleBook) -> list[_Ruleset]:
             return cached
         rulesets: list[_Ruleset] = []
         for index, chunks in enumerate(pack(partition(book.rules))):
-            names = short_names(chunks)
-            kinds = {chunk[0].kind: plan_of(chunk, names) for chunk in chunks}
+            equals = {chunk[0].kind: equalities(chunk) for chunk in chunks}
+            names = short_names(chunks, equals)
+            kinds = {c[0].kind: plan_of(c, names, equals[c[0].kind]) for c in chunks}
             rules = [rule for chunk in chunks for rule in chunk]
             definition = {
-                short_name(n): tagged(rule, names, {f for f, _ in kinds[rule.kind].truths})
+                short_name(n): tagged(rule, names, equals[rule.kind])
                 for n, rule in enumerate(rules)
             }
             definition[END] = {"all": [{"m": {MARK: True}}]}
@@ -287,8 +297,8 @@ def _payload(batch: list[dict[str, Any]], plans: dict[str, Plan], sid: str, firs
         for name, short in plan.marks:
             if name in fact:
                 sent[short] = 1
-        for name, short in plan.truths:
-            if fact.get(name) == True:  # noqa: E712 - as the reference's test: 1 is true too
+        for name, value, short in plan.equals:
+            if fact.get(name) == value:  # as the reference compares: 1 == True, 0 == 0.0
                 sent[short] = 1
         for short in plan.floats:  # orjson writes 1e-05: durable_rules refuses it (error 204)
             v = sent.get(short)

@@ -11,6 +11,7 @@ from the whole fact, and the plain-Python reference reads the rules as written.
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ class Plan:
     tag: str  # the engine's name of the kind's tag field (see tagged)
     values: tuple[tuple[str, str], ...]  # (field, engine name): fields sent with their value
     marks: tuple[tuple[str, str], ...]  # fields the rules only test for presence: sent as 1
-    truths: tuple[tuple[str, str], ...]  # fields the rules only test for true: sent if true
+    # (field, value, engine name): a field the rules only compare with values for equality
+    # is sent as one mark per value, present (1) when the field equals it (see _equalities)
+    equals: tuple[tuple[str, Any, str], ...]
     floats: tuple[str, ...]  # engine names of the float fields sent: values that can need care
 
 
@@ -52,8 +55,11 @@ def short_name(index: int) -> str:
 _LETTERS = string.ascii_letters
 
 
-def short_names(chunks: list[list[Rule]]) -> dict[str, str]:
-    """The engine's name for each kind's tag and each field a ruleset's rules read.
+def short_names(
+    chunks: list[list[Rule]], equalities: Mapping[str, Mapping[str, tuple[Any, ...]]]
+) -> dict[str, str]:
+    """The engine's name for each kind's tag, each field a ruleset's rules read and each
+    (field, value) mark sent for an equality (keyed by ``equality_key``).
 
     durable_rules parses every property name of every fact and copies the fact into each
     action message; one- and two-letter names halve the bytes it reads and writes. A field
@@ -69,6 +75,10 @@ def short_names(chunks: list[list[Rule]]) -> dict[str, str]:
             for field in conditions.fields_of(rule.node):
                 if field not in names:
                     names[field] = short_name(len(names))
+    for fields in equalities.values():
+        for field, values in fields.items():
+            for value in values:
+                names.setdefault(equality_key(field, value), short_name(len(names)))
     hashes = {_fnv1a(name) for name in (*names.values(), "id", "sid", MARK)}
     if len(hashes) != len(names) + 3:
         raise EngineError("two engine names share a hash")
@@ -78,6 +88,11 @@ def short_names(chunks: list[list[Rule]]) -> dict[str, str]:
 _TAG = "kind:"  # the key of a kind's tag among the names (never a field's name)
 
 
+def equality_key(field: str, value: Any) -> str:
+    """The key of a (field, value) mark among the names (never a field's name)."""
+    return field + "=" + json.dumps(value)
+
+
 def _fnv1a(name: str) -> int:
     value = 2166136261
     for byte in name.encode():
@@ -85,7 +100,7 @@ def _fnv1a(name: str) -> int:
     return value
 
 
-def tagged(rule: Rule, names: Mapping[str, str], truths: set[str]) -> dict[str, Any]:
+def tagged(rule: Rule, names: Mapping[str, str], equals: Mapping[str, Any]) -> dict[str, Any]:
     """The rule's compiled condition with its kind test ``{"kind": K}`` written as a test of
     the kind's tag (true), and every field under its short name.
 
@@ -102,21 +117,23 @@ def tagged(rule: Rule, names: Mapping[str, str], truths: set[str]) -> dict[str, 
     if kind_test != {"kind": rule.kind}:
         raise EngineError(f"rule {rule.id}: its condition does not start with its kind")
     tag = names[_TAG + rule.kind]
-    return {"all": [{"m": {"$and": [{tag: True}, _renamed(rest, names, truths, rule.id)]}}]}
+    return {"all": [{"m": {"$and": [{tag: True}, _renamed(rest, names, equals, rule.id)]}}]}
 
 
-def _renamed(expression: Any, names: Mapping[str, str], truths: set[str], rule_id: str) -> Any:
-    """A compiled expression (conditions.to_durable) with its fields' short names, and the
-    tests of a field sent only when true written as tests of its presence."""
+def _renamed(
+    expression: Any, names: Mapping[str, str], equals: Mapping[str, Any], rule_id: str
+) -> Any:
+    """A compiled expression (conditions.to_durable) with its fields' short names, and each
+    equality test of a field sent as marks written as a test of its mark's presence."""
     if isinstance(expression, list):
-        return [_renamed(part, names, truths, rule_id) for part in expression]
-    field, shape = _truth_shape(expression)
-    if field in truths:
-        return {"$ex" if shape == "true" else "$nex": {names[field]: 1}}
+        return [_renamed(part, names, equals, rule_id) for part in expression]
+    field, value, shape = _equality_shape(expression)
+    if field in equals:
+        return {"$ex" if shape == "eq" else "$nex": {names[equality_key(field, value)]: 1}}
     out = {}
     for key, value in expression.items():
         if key in ("$and", "$or"):
-            out[key] = _renamed(value, names, truths, rule_id)
+            out[key] = _renamed(value, names, equals, rule_id)
         elif key.startswith("$") and isinstance(value, dict) and len(value) == 1:
             ((field, operand),) = value.items()
             out[key] = {names[field]: operand}
@@ -127,54 +144,63 @@ def _renamed(expression: Any, names: Mapping[str, str], truths: set[str], rule_i
     return out
 
 
-def _truth_shape(expression: dict[str, Any]) -> tuple[str, str]:
-    """("f", "true") for ``{f: true}``, ("f", "not") for "f is not true" as compiled (f is
-    something else, or absent: ``{"$or": [{"$neq": {f: true}}, {"$nex": {f: 1}}]}``)."""
+def _equality_shape(expression: dict[str, Any]) -> tuple[str, Any, str]:
+    """(f, v, "eq") for ``{f: v}``; (f, v, "not") for "f is not v" as compiled (f is
+    something else, or absent: ``{"$or": [{"$neq": {f: v}}, {"$nex": {f: 1}}]}``); v a
+    string, boolean or integer."""
     if len(expression) != 1:
-        return "", ""
+        return "", None, ""
     ((key, value),) = expression.items()
     if not key.startswith("$"):
-        return (key, "true") if value is True else ("", "")
+        return (key, value, "eq") if type(value) in _SCALARS else ("", None, "")
     if key != "$or" or not isinstance(value, list) or len(value) != 2:
-        return "", ""
+        return "", None, ""
     differs, absent = value
     if not isinstance(differs, dict) or not isinstance(absent, dict):
-        return "", ""
+        return "", None, ""
     test, gone = differs.get("$neq"), absent.get("$nex")
     if len(differs) == 1 and len(absent) == 1 and isinstance(test, dict) and len(test) == 1:
         ((field, operand),) = test.items()
-        if operand is True and gone == {field: 1}:
-            return field, "not"
-    return "", ""
+        if type(operand) in _SCALARS and gone == {field: 1}:
+            return field, operand, "not"
+    return "", None, ""
 
 
-def _truths(rules: list[Rule]) -> set[str]:
-    """Fields the rules test only for being true, or not true (false or absent): durable_rules
-    needs to know only whether they are true, so they are sent only then, as 1, and both
-    tests become tests of presence (one alternative instead of two for "not true")."""
-    shapes: dict[str, set[str]] = {}
+_SCALARS = (str, bool, int)
+
+
+def equalities(rules: list[Rule]) -> dict[str, tuple[Any, ...]]:
+    """Fields the rules only compare for equality with values (``f == v``, or "f is not v",
+    compiled as "f is something else, or absent": two alternatives), with those values.
+
+    durable_rules needs to know only which of the values such a field equals, so it is sent
+    as one mark per value, present (1) when the field equals it as the reference compares
+    (``==``), and each test becomes a test of its mark's presence: "is not v" is then one
+    alternative instead of two, and a value no rule names is not sent at all.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    other: set[str] = set()
 
     def walk(expression: Any) -> None:
         if isinstance(expression, list):
             for part in expression:
                 walk(part)
             return
-        field, shape = _truth_shape(expression)
+        field, value, _ = _equality_shape(expression)
         if field:
-            shapes.setdefault(field, set()).add(shape)
+            found.setdefault(field, {})[json.dumps(value)] = value
             return
         for key, value in expression.items():
             if key in ("$and", "$or"):
                 walk(value)
             elif key.startswith("$"):
-                for name in value:
-                    shapes.setdefault(name, set()).add("other")
+                other.update(value)
             else:
-                shapes.setdefault(key, set()).add("other")
+                other.add(key)
 
     for rule in rules:
         walk(rule.durable["all"][0]["m"]["$and"][1])
-    return {field for field, found in shapes.items() if found <= {"true", "not"}}
+    return {field: tuple(values.values()) for field, values in found.items() if field not in other}
 
 
 def _presence_only(rules: list[Rule]) -> set[str]:
@@ -195,7 +221,9 @@ def _presence_only(rules: list[Rule]) -> set[str]:
     return {field for field, presence in tested.items() if presence == {True}}
 
 
-def plan_of(chunk: list[Rule], names: Mapping[str, str]) -> Plan:
+def plan_of(
+    chunk: list[Rule], names: Mapping[str, str], equals: Mapping[str, tuple[Any, ...]]
+) -> Plan:
     """The fact fields a chunk's conditions read: only these are sent to the matcher.
 
     durable_rules parses and hashes every property of an asserted fact and copies the whole
@@ -215,12 +243,17 @@ def plan_of(chunk: list[Rule], names: Mapping[str, str]) -> Plan:
         )
     types = FACT_KINDS[kind].field_types()
     marks = _presence_only(chunk)
-    truths = {name for name in _truths(chunk) if types.get(name) is bool}
     return Plan(
         kind=kind,
         tag=names[_TAG + kind],
-        values=tuple((n, names[n]) for n in read if n not in marks and n not in truths),
+        values=tuple((n, names[n]) for n in read if n not in marks and n not in equals),
         marks=tuple((name, names[name]) for name in read if name in marks),
-        truths=tuple((name, names[name]) for name in read if name in truths),
-        floats=tuple(names[n] for n in read if types.get(n) is float and n not in marks),
+        equals=tuple(
+            (name, value, names[equality_key(name, value)])
+            for name in read
+            for value in equals.get(name, ())
+        ),
+        floats=tuple(
+            names[n] for n in read if types.get(n) is float and n not in marks and n not in equals
+        ),
     )
