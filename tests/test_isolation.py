@@ -204,17 +204,17 @@ import durable_rules_engine
 
 from review.core import matcher
 
-def ruleset(name, alternatives_of_a):
+def ruleset(name, alternatives_of_a):  # each kind's tag as the matcher sends it: a short name
     # rules of kind a, each with two alternatives that both hold, beside 60 alternatives of b
     rules = {}
     for kind, count in (("b", 60), ("a", alternatives_of_a)):
         for i in range(count // 2):
             either = {"$or": [{"$gt": {"x": -i}}, {"$nex": {f"y{i}": 1}}]}
-            tag = {matcher.TAG + kind: True}
+            tag = {kind.upper(): True}
             rules[f"{kind}{i}"] = {"all": [{"m": {"$and": [tag, either]}}]}
     return durable_rules_engine.create_ruleset(name, json.dumps(rules))
 
-fact = json.dumps([{matcher.TAG + "a": True, "x": 1, "id": 1, "sid": "1"}])
+fact = json.dumps([{"A": True, "x": 1, "id": 1, "sid": "1"}])
 durable_rules_engine.assert_facts(ruleset("fits", 64), fact)
 try:
     durable_rules_engine.assert_facts(ruleset("overflows", 66), fact)
@@ -258,8 +258,10 @@ general = {"kind": "general", "id": "general", "tcv": 5e6, "restricted": True}
 whole = durable.match(1, FactSet({"general": [dict(general)]}))
 assert whole, whole
 sent = matcher._payload
-for damage in ('"tcv":1e-05,"x":', '"broken":,"tcv":'):  # refused by durable_rules' parser
-    matcher._payload = lambda *args: sent(*args).replace('"tcv":', damage, 1)
+# the engine's name for tcv in the phase-one ruleset
+tcv = '"' + dict(matcher._register(durable.book)[0].kinds["general"].values)["tcv"] + '":'
+for damage in (tcv + '1e-05,"x":', '"broken":,' + tcv):  # refused by durable_rules' parser
+    matcher._payload = lambda *args: sent(*args).replace(tcv, damage, 1)
     try:
         durable.match(1, FactSet({"general": [dict(general)]}))
     except EngineError as exc:

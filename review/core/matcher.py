@@ -32,14 +32,19 @@ fired. It talks to the C matcher (``durable_rules_engine``) directly rather than
   batch ends with a sentinel fact that its own rule (END) must report exactly once, so a
   batch cut short is an EngineError, never fewer findings.
 * durable_rules indexes tests by the field they read: a fact is sent with a tag field named
-  after its kind (TAG), which every rule of the kind tests instead of ``kind``, so a fact
-  meets its own kind's rules only (see _tagged).
+  after its kind, which every rule of the kind tests instead of ``kind``, so a fact meets its
+  own kind's rules only (see wire.tagged).
+* durable_rules parses every byte sent and writes each fired fact back into an action
+  message: the engine sees short names for fields, tags and rules (one or two letters, given
+  per ruleset at registration), a field its rules test only for presence is sent as 1, and
+  one they test only for being true is sent only when true (review/core/wire.py).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -53,13 +58,21 @@ from ..errors import EngineError
 from . import conditions
 from .facts import FACT_KINDS, FactSet
 from .rules import Rule, RuleBook
+from .wire import (
+    MARK,
+    MAX_PROPERTIES,
+    Plan,
+    equalities,
+    plan_of,
+    short_name,
+    short_names,
+    tagged,
+)
 
 MAX_RULES = 24
 MAX_BRANCHES = conditions.MAX_RULESET_BRANCHES
-END = "$end"  # the sentinel rule, and the kind and id of the sentinel fact ending each batch
-TAG = "kind:"  # a fact of kind K is sent with the field "kind:K" (true) instead of its kind
+END = "$end"  # the sentinel rule, which the sentinel fact ending each batch fires
 
-MAX_PROPERTIES = 255
 MAX_SESSION_FACTS = 500  # facts asserted into one session (docs/performance.md)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 _DUMPS = orjson.dumps
@@ -107,7 +120,7 @@ def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
 
     Fewer rulesets mean fewer engine calls per evaluation (one batch per ruleset), while
     rules of other kinds in the same ruleset cost a fact little: each fact meets only its
-    own kind's rules (see _tagged). The bundled rules make one ruleset per phase.
+    own kind's rules (see wire.tagged). The bundled rules make one ruleset per phase.
     """
     packed: list[list[list[Rule]]] = []
     for phase in sorted({chunk[0].phase for chunk in chunks}):
@@ -124,24 +137,13 @@ def pack(chunks: list[list[Rule]]) -> list[list[list[Rule]]]:
     return packed
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """How a ruleset sends the facts of one kind: only the fields its rules read."""
-
-    kind: str
-    fields: tuple[str, ...]  # what its rules read, plus the kind and the fact's identity
-    drop: tuple[str, ...]  # the id, the kind and every field no rule of the chunk reads
-    floats: tuple[str, ...]  # the float fields sent: the only values that can need care
-    tag: str  # TAG + kind
-
-
 @dataclass
 class _Ruleset:
     name: str
     handle: int
     phase: int
-    kinds: dict[str, _Kind]  # in the order of the rulesets' kinds
-    rules: dict[str, str]  # its rule ids (and END), each to itself
+    kinds: dict[str, Plan]  # in the order of the rulesets' kinds
+    rules: dict[str, str]  # the engine's name of each rule -> the rule's id (END not included)
     sid: str = ""  # the live session, reused by every batch ("": open a new one)
     next_id: int = 0  # the first id the next batch's facts take in that session
 
@@ -158,9 +160,15 @@ def _register(book: RuleBook) -> list[_Ruleset]:
             return cached
         rulesets: list[_Ruleset] = []
         for index, chunks in enumerate(pack(partition(book.rules))):
-            kinds = {chunk[0].kind: _kind_of(chunk) for chunk in chunks}
-            definition = {rule.id: _tagged(rule) for chunk in chunks for rule in chunk}
-            definition[END] = {"all": [{"m": {TAG + END: True}}]}
+            equals = {chunk[0].kind: equalities(chunk) for chunk in chunks}
+            names = short_names(chunks, equals)
+            kinds = {c[0].kind: plan_of(c, names, equals[c[0].kind]) for c in chunks}
+            rules = [rule for chunk in chunks for rule in chunk]
+            definition = {
+                short_name(n): tagged(rule, names, equals[rule.kind])
+                for n, rule in enumerate(rules)
+            }
+            definition[END] = {"all": [{"m": {MARK: True}}]}
             name = f"review-{book.digest[:16]}-{index}"
             try:
                 handle = _dre.create_ruleset(name, json.dumps(definition))
@@ -172,58 +180,11 @@ def _register(book: RuleBook) -> list[_Ruleset]:
                     handle=handle,
                     phase=chunks[0][0].phase,
                     kinds=kinds,
-                    rules={rule_id: rule_id for rule_id in definition},
+                    rules={short_name(n): rule.id for n, rule in enumerate(rules)},
                 )
             )
         _REGISTERED[book.digest] = rulesets
         return rulesets
-
-
-def _tagged(rule: Rule) -> dict[str, Any]:
-    """The rule's compiled condition with its kind test ``{"kind": K}`` written as a test of
-    the fact's tag ``{"kind:K": true}``.
-
-    durable_rules indexes a ruleset's tests by the name of the field they read: every rule's
-    kind test sat under the one name ``kind``, and each fact was compared with all of them
-    (measured: 14 us of the 113 us an evaluation's matching took). A tag named after the
-    kind leads a fact straight to its own kind's rules; each fact is sent with its kind's
-    tag (and without ``kind``), so the test holds exactly when the kind test did.
-    """
-    condition = rule.durable["all"][0]["m"]
-    if rule.durable != {"all": [{"m": condition}]} or len(condition.get("$and", ())) != 2:
-        raise EngineError(f"rule {rule.id}: unexpected compiled condition {rule.durable!r}")
-    kind_test, rest = condition["$and"]
-    if kind_test != {"kind": rule.kind}:
-        raise EngineError(f"rule {rule.id}: its condition does not start with its kind")
-    return {"all": [{"m": {"$and": [{TAG + rule.kind: True}, rest]}}]}
-
-
-def _kind_of(chunk: list[Rule]) -> _Kind:
-    """The fact fields a chunk's conditions read: only these are sent to the matcher.
-
-    durable_rules parses and hashes every property of an asserted fact and copies the whole
-    fact into each action message, so a fact cut to what the rules test costs less to encode,
-    match and drain; the findings are still built from the whole fact.
-    """
-    kind = chunk[0].kind
-    names = ["kind", "id"]
-    for rule in chunk:
-        for name in conditions.fields_of(rule.node):
-            if name not in names:
-                names.append(name)
-    if len(names) + 1 > MAX_PROPERTIES:  # the session id is one more
-        raise EngineError(
-            f"rules of {kind} facts read {len(names)} fields; "
-            f"durable_rules takes at most {MAX_PROPERTIES - 1} besides the session id"
-        )
-    types = FACT_KINDS[kind].field_types()
-    return _Kind(
-        kind=kind,
-        fields=tuple(names),
-        drop=("id", "kind", *(name for name in types if name not in names)),
-        tag=TAG + kind,
-        floats=tuple(name for name in names if types.get(name) is float),
-    )
 
 
 class DurableMatcher:
@@ -268,11 +229,12 @@ class DurableMatcher:
         every fact retracted again, so the session is empty for the next batch.
 
         A fact is sent under an id of its own in the session (its position plus the batch's
-        first id), so the action messages name it without parsing (and any id the records
-        hold is safe); ids are never reused in a session, so a fact left behind could never
-        be mistaken for a later one. Any failure abandons the session, never touched again
-        (deleting a session after error 303, or one holding no stored fact after a batch cut
-        short, killed the process): the next batch opens a fresh one.
+        first id; the sentinel takes the next), so the action messages name it without
+        parsing (and any id the records hold is safe); ids are never reused in a session, so
+        a fact left behind could never be mistaken for a later one. Any failure abandons the
+        session, never touched again (deleting a session after error 303, or one holding no
+        stored fact after a batch cut short, killed the process): the next batch opens a
+        fresh one.
         """
         handle = ruleset.handle
         with _LOCK:
@@ -280,7 +242,7 @@ class DurableMatcher:
                 ruleset.sid = str(next(_SESSIONS))
                 ruleset.next_id = 0
             sid, first = ruleset.sid, ruleset.next_id
-            ruleset.next_id = first + len(batch)
+            ruleset.next_id = first + len(batch) + 1
             payload = _payload(batch, ruleset.kinds, sid, first)
             ruleset.sid = ""  # set again below once the batch has left the session clean
             try:
@@ -296,16 +258,17 @@ class DurableMatcher:
             try:
                 result = _dre.start_action_for_state(handle, state)
                 message = result[1] if result else None
+                take = _dre.complete_and_start_action
                 while message:
                     messages.append(message)
-                    message = _dre.complete_and_start_action(handle, state)
+                    message = take(handle, state)
             except Exception as exc:
                 # actions left untaken: deleting the session could kill the process
                 raise EngineError(f"durable_rules failed in {ruleset.name}: {exc}") from None
             # 1: some fact matched no rule (the opening fact never does); 2: an id asserted twice
             if code == 2:
                 raise EngineError(f"{ruleset.name}: a fact of {_ids(batch)} asserted twice")
-            stored = _collect(ruleset, messages, batch, sid, first, fired)
+            stored = _collect(ruleset, messages, batch, first, fired)
             # retracting fires nothing in rules of one fact; an action it queued would name an
             # id the next batch does not have, which _collect refuses
             try:
@@ -315,85 +278,93 @@ class DurableMatcher:
             ruleset.sid = sid
 
 
-def _payload(batch: list[dict[str, Any]], plans: dict[str, _Kind], sid: str, first: int) -> str:
-    """The batch as durable_rules' JSON array: the opening fact, the facts, the sentinel. Each
-    fact is sent with its id and the session id last, so an action message names the fact at
-    a fixed place."""
-    parts = [_OPENING + sid.encode() + b'"}']
+def _payload(batch: list[dict[str, Any]], plans: dict[str, Plan], sid: str, first: int) -> str:
+    """The batch as durable_rules' JSON array: the opening fact, the facts, the sentinel.
+
+    Each fact is sent with its id first, so an action message names it at a fixed place,
+    then its session, its kind's tag and the fields its kind's rules read, under the short
+    names the ruleset was registered with (the findings are still built from the whole
+    fact). The whole array is written by one orjson call unless a float needs care.
+    """
+    sent_facts: list[dict[str, Any]] = [{"id": _OPENING, "sid": sid}]
+    careful = False
     for sent_id, fact in enumerate(batch, first):
         plan = plans[fact["kind"]]
-        sent = fact.copy()
-        for name in plan.drop:  # the kind goes (its tag stands for it), the id is put last
-            sent.pop(name, None)
-        if len(sent) > len(plan.fields) - 2:  # names no fact model has: keep what rules read
-            sent = {name: fact[name] for name in plan.fields[2:] if name in fact}
-        sent[plan.tag] = True
-        sent["id"] = sent_id
-        sent["sid"] = sid
-        # the fields sent are at most what the rules read, checked at registration
-        parts.append(_encode(sent, plan.floats) if plan.floats else _DUMPS(sent))
-    parts.append(_SENTINEL + sid.encode() + b'"}')
-    return (b"[" + b",".join(parts) + b"]").decode()
+        sent: dict[str, Any] = {"id": sent_id, "sid": sid, plan.tag: True}
+        for name, short in plan.values:
+            if name in fact:
+                sent[short] = fact[name]
+        for name, short in plan.marks:
+            if name in fact:
+                sent[short] = 1
+        for name, value, short in plan.equals:
+            if fact.get(name) == value:  # as the reference compares: 1 == True, 0 == 0.0
+                sent[short] = 1
+        for short in plan.floats:  # orjson writes 1e-05: durable_rules refuses it (error 204)
+            v = sent.get(short)
+            if v and not 1e-4 <= abs(v) < 1e15:  # NaN too: _plain_numbers refuses it
+                careful = True
+        sent_facts.append(sent)
+    sent_facts.append({"id": first + len(batch), "sid": sid, MARK: True})
+    if careful:
+        return "[" + ",".join(_plain_numbers(sent) for sent in sent_facts) + "]"
+    return _DUMPS(sent_facts).decode()
 
 
-def _retraction(sid: str, stored: Iterable[int]) -> str:
-    """The facts a batch left in the session, and its sentinel, by id (only the id and the
-    session matter to a retraction). durable_rules stores a fact only when it completes a
-    rule's conditions, which for rules of one fact is when the rule fires: the facts no rule
-    fired for were never stored (tests/test_isolation.py checks the session is left empty).
+def _retraction(sid: str, stored: Iterable[str]) -> str:
+    """The facts a batch left in the session, its sentinel among them, by id (only the id
+    and the session matter to a retraction). durable_rules stores a fact only when it
+    completes a rule's conditions, which for rules of one fact is when the rule fires: the
+    facts no rule fired for were never stored (tests/test_isolation.py checks the session is
+    left empty).
     """
     tail = ',"sid":"' + sid + '"}'
-    parts = [f'{{"id":{n}{tail}' for n in stored]
-    parts.append('{"id":"' + END + '"' + tail)
-    return "[" + ",".join(parts) + "]"
+    return "[" + ",".join(['{"id":' + sent_id + tail for sent_id in stored]) + "]"
 
 
 # A batch opens with a fact no rule reads: durable_rules reports the session's state only
 # once a fact of the batch is parsed, and a batch whose first fact failed to parse returned an
 # undefined state that crashed the process when its actions were asked for (measured).
-_OPENING = b'{"id":"$opening","sid":"'
-_SENTINEL = ('{"id":"' + END + '","' + TAG + END + '":true,"sid":"').encode()
-_PREFIX = '":{"m":{'  # what follows the rule id in an action message
+_OPENING = "$opening"
+# An action message: {"<rule>":{"m":{"id":<sent id>,...}}} (the fact as sent, id first). The
+# facts are flat, and inside a JSON string a quote is escaped, so a message holds the shape
+# once, at its start (a search anchored at line starts cost more than twice as much).
+_MESSAGE = re.compile(r'\{"([^"]+)":\{"m":\{"id":(\d+),')
 
 
 def _collect(
     ruleset: _Ruleset,
     messages: list[str],
     batch: list[dict[str, Any]],
-    sid: str,
     first: int,
     fired: Fired,
-) -> set[int]:
+) -> dict[str, None]:
     """The (rule, fact) pairs of a session's action messages, in the order taken; returns
-    the ids of the facts that fired.
+    the sent ids of the facts that fired (the sentinel's among them).
 
-    Each action message is ``{"<rule id>":{"m":{...,"id":<sent id>,"sid":"<sid>"}}}`` (the
-    fact as sent); only the rule id and the fact's sent id are read, so the fact-sized JSON
-    is not parsed: rule ids are plain ASCII (the loader enforces their pattern). The rule id
-    is looked up among the ruleset's own, which also gives back the book's string for it.
+    Only each message's rule name and the fact's sent id are read, by one regular
+    expression over all of them, so the fact-sized JSON is not parsed; every message must
+    have that shape, name one of the ruleset's rules and a fact of the batch, and the
+    sentinel must fire its rule exactly once.
     """
+    found = _MESSAGE.findall("\n".join(messages))
+    if len(found) != len(messages):
+        shapes = [m for m in messages if not _MESSAGE.match(m)] or messages
+        raise EngineError(f"unexpected action message from durable_rules: {shapes[0][:80]}")
     ends = 0
-    stored = set()
     rules = ruleset.rules
-    tail = ',"sid":"' + sid + '"}}}'
-    cut = len(tail)
-    for message in messages:
-        rule_end = message.find('"', 2)
-        rule_id = rules.get(message[2:rule_end])
-        if rule_id is None or not message.startswith(_PREFIX, rule_end):
-            raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
-        if rule_id == END:
+    last = len(batch)
+    stored: dict[str, None] = {}
+    for rule, sent_id in found:
+        rule_id = rules.get(rule)
+        position = int(sent_id) - first
+        if rule_id is not None and 0 <= position < last:
+            fired.append((rule_id, batch[position]["id"]))
+        elif rule == END and position == last:
             ends += 1
-            continue
-        # the sent id is the last value before the session id: digits after the last colon
-        end = len(message) - cut
-        text = message[message.rfind(":", 0, end) + 1 : end]
-        sent_id = int(text) if text.isdecimal() and message.endswith(tail) else -1
-        position = sent_id - first
-        if not 0 <= position < len(batch):
-            raise EngineError(f"unexpected action message from durable_rules: {message[:80]}")
-        stored.add(sent_id)
-        fired.append((rule_id, batch[position]["id"]))
+        else:
+            raise EngineError(f"unexpected action from durable_rules: {rule} on {sent_id}")
+        stored[sent_id] = None
     if ends != 1:
         raise EngineError(
             f"{ruleset.name}: the sentinel fact ending a batch of {len(batch)} was reported "
