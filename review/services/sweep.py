@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from ..errors import PermissionDenied, Refused
 from ..notify.recipients import Directory
 from ..store.models import SweepRun, System
-from . import heap, runlock, sweep_prefetch
+from . import heap, runlock
 from .context import Services, Tx
 from .sweep_judge import Batch, Changes
 
@@ -127,12 +127,10 @@ def _run_locked(
         )
         directory = Directory.load(tx.session)
     report.systems = len(ids)
-    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
-    with sweep_prefetch.reader(services.db.engine, chunks) as ahead:
-        for n, chunk in enumerate(chunks):
-            records = None if ahead is None else ahead.take(n)
-            with services.transaction(by) as tx:
-                report.changes.add(sweep_batch(tx, chunk, day, directory, records))
+    for start in range(0, len(ids), size):
+        with services.transaction(by) as tx:
+            changes = sweep_batch(tx, ids[start : start + size], day, directory)
+            report.changes.add(changes)
     report.digests = digest.compose(services, day)
     wall, cpu = time.perf_counter(), time.process_time()
     for name, job in jobs:
@@ -162,16 +160,9 @@ def _run_locked(
     return report
 
 
-def sweep_batch(
-    tx: Tx,
-    ids: list[int],
-    day: dt.date,
-    directory: Directory,
-    ahead: sweep_prefetch.Ahead | None = None,
-) -> Changes:
-    """Judge the systems ``ids`` as of ``day`` in the caller's transaction (``ahead``: their
-    records read ahead, see review.services.sweep_prefetch)."""
-    batch = Batch.load(tx, ids, day, directory, ahead)
+def sweep_batch(tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Changes:
+    """Judge the systems ``ids`` as of ``day`` in the caller's transaction."""
+    batch = Batch.load(tx, ids, day, directory)
     for system in batch.systems:
         batch.judge(system)
     batch.write()

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Text, cast, insert, select
 from sqlalchemy.orm import Session, defer
 
 from ..core.deadlines import (
@@ -47,7 +47,7 @@ from ..store.models import (
     User,
     Waiver,
 )
-from . import outbox, renewals, sweep_prefetch
+from . import outbox, renewals
 from .audit import canonical
 from .context import Tx
 from .evaluations import stored
@@ -228,18 +228,10 @@ class Batch:
     outbox_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def load(
-        cls,
-        tx: Tx,
-        ids: list[int],
-        day: dt.date,
-        directory: Directory,
-        ahead: sweep_prefetch.Ahead | None = None,
-    ) -> Batch:
+    def load(cls, tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Batch:
         """``ids``: active systems in id order. Each table is read for the batch's id range,
         not with a list of hundreds of ids (on PostgreSQL binding a 500-id list cost each
-        query about 10 ms); rows of systems outside ``ids`` are dropped. ``ahead``: records
-        read ahead (id -> row_version, text), used where the row is still that version."""
+        query about 10 ms); rows of systems outside ``ids`` are dropped."""
         span = _Span(ids)
         session = tx.session
         systems = [
@@ -249,7 +241,13 @@ class Batch:
             )
             if s.id in span.wanted
         ]
-        records = sweep_prefetch.batch_records(session, span.active, span.wanted, systems, ahead)
+        records: dict[int, str] = {
+            sid: text
+            for sid, text in session.execute(
+                select(System.id, cast(System.record, Text)).where(*span.active)
+            )
+            if sid in span.wanted
+        }
         proposal_ids = {s.proposal_id for s in systems if s.proposal_id is not None}
         waivers, conditions = _review_rows(session, span, proposal_ids)
         open_findings, marks, renewals = _system_rows(session, span)
