@@ -212,3 +212,28 @@ def test_a_policy_owner_changes_a_window_by_editing_data(tmp_path: Path) -> None
     path.write_text(text.replace("cites: [GEN-9, GEN-5]", "cites: [GEN-99]"))
     with pytest.raises(StandardsError, match=r"after_approval.notices.waiver_expiry.*GEN-99"):
         load_standards(tmp_path / "standards")
+
+
+def test_notice_marks_follow_each_standards_object(tmp_path: Path) -> None:
+    """A kind's marks and citations are computed once per standards object: standards
+    loaded with other marks give those marks, and the first object's deadlines keep theirs."""
+    import shutil
+
+    shutil.copytree(REPO / "standards", tmp_path / "standards")
+    path = tmp_path / "standards" / "standards.yaml"
+    before = one(deadlines(SystemFacts(1, record()), STANDARDS), "contract_end")
+    assert before.marks == (120, 90, 60, 30)
+    text = path.read_text()
+    old = "contract_end: {days_before: [120, 90, 60, 30],"
+    assert text.count(old) == 1, "the standards' layout changed: update this test"
+    path.write_text(text.replace(old, "contract_end: {days_before: [45, 100],"))
+    changed = load_standards(tmp_path / "standards")
+    after = one(deadlines(SystemFacts(1, record()), changed), "contract_end")
+    assert after.marks == (100, 45)
+    assert after.citations == before.citations
+    assert one(deadlines(SystemFacts(1, record()), STANDARDS), "contract_end").marks == (
+        120,
+        90,
+        60,
+        30,
+    )

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .derived import Derived, age_in_months, derive, months_before
 from .records import CertificationType, Submission
-from .standards import AttestationGroup, DeadlineKind, Standards
+from .standards import AttestationGroup, DeadlineKind, Notice, Standards
 
 OVERDUE = "overdue"
 
@@ -110,11 +111,42 @@ def last_current_day(issued: dt.date, max_months: int) -> dt.date:
     return day
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What every deadline of one kind shares: its notice marks (largest first), whether it
+    has an overdue notice, and the citations of its notice."""
+
+    marks: tuple[int, ...]
+    overdue: bool
+    cites: tuple[str, ...]
+
+
+_KINDS: dict[int, tuple[object, dict[DeadlineKind, _Kind]]] = {}
+
+
+def _kinds(notices: Mapping[DeadlineKind, Notice]) -> dict[DeadlineKind, _Kind]:
+    """The kinds of ``notices``, computed once per standards (the sweep builds about eight
+    deadlines a system, each of which sorted its marks and de-duplicated its citations)."""
+    cached = _KINDS.get(id(notices))
+    if cached is not None and cached[0] is notices:
+        return cached[1]
+    kinds = {
+        kind: _Kind(
+            tuple(sorted(notice.days_before, reverse=True)),
+            notice.overdue,
+            tuple(dict.fromkeys(notice.cites)),
+        )
+        for kind, notice in notices.items()
+    }
+    _KINDS[id(notices)] = (notices, kinds)
+    return kinds
+
+
 class _Builder:
     def __init__(self, system_id: int, standards: Standards) -> None:
         self.system_id = system_id
         self.standards = standards
-        self.notices = standards.after_approval.notices
+        self.kinds = _kinds(standards.after_approval.notices)
         self.out: list[Deadline] = []
 
     def add(
@@ -127,20 +159,19 @@ class _Builder:
         subject: str | None = None,
         cites: tuple[str, ...] = (),
     ) -> None:
-        notice = self.notices[kind]
-        citations = tuple(dict.fromkeys((*notice.cites, *cites)))
-        key = f"{kind}|{subject or ''}|{due_on.isoformat()}"
+        shared = self.kinds[kind]
+        citations = tuple(dict.fromkeys((*shared.cites, *cites))) if cites else shared.cites
         self.out.append(
             Deadline(
                 system_id=self.system_id,
                 kind=kind,
-                key=key,
+                key=f"{kind}|{subject or ''}|{due_on.isoformat()}",
                 due_on=due_on,
                 title=title,
                 domain=domain,
                 citations=citations,
-                marks=tuple(sorted(notice.days_before, reverse=True)),
-                overdue_notice=notice.overdue,
+                marks=shared.marks,
+                overdue_notice=shared.overdue,
                 subject=subject,
             )
         )

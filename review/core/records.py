@@ -16,9 +16,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     StrictBool,
     field_validator,
 )
+from pydantic_core import CoreSchema, core_schema
 
 from .emails import Email
 
@@ -82,6 +84,34 @@ def _real_text(value: str) -> str:
     return value
 
 
+class _FromJson:
+    """In JSON mode (a stored record read from its text), validate with ``schema``, a
+    pydantic-native schema that accepts exactly what the Python-mode validators accept of
+    JSON values, so no Python function is called per field (the daily sweep validates every
+    system's record; tests/test_records_json.py pins the equivalence). From Python (YAML,
+    forms) the validators run as written and their messages are the ones users see."""
+
+    def __init__(self, schema: CoreSchema) -> None:
+        self.schema = schema
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.json_or_python_schema(
+            json_schema=self.schema, python_schema=handler(source)
+        )
+
+
+def _json_text(max_length: int) -> _FromJson:
+    """Text of 1 to ``max_length`` characters. Lone surrogates (what ``_real_text`` refuses):
+    pydantic's JSON reader refuses them itself, escaped or raw, so only the length is left."""
+    return _FromJson(core_schema.str_schema(min_length=1, max_length=max_length))
+
+
+def _json_number(limit: float) -> _FromJson:
+    """What ``_bounded`` accepts of JSON: a number (strict: no numeric text, no true/false),
+    finite, from 0 to ``limit``, as a float."""
+    return _FromJson(core_schema.float_schema(strict=True, ge=0, le=limit, allow_inf_nan=False))
+
+
 def _bounded(limit: float, unit: str) -> Any:
     """A non-negative, finite number no larger than a sanity limit (beyond it, a typo)."""
 
@@ -100,13 +130,17 @@ def _bounded(limit: float, unit: str) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-Money = Annotated[float, _bounded(1e12, "amount in dollars")]
-Years = Annotated[float, _bounded(100, "number of years")]
-Hours = Annotated[float, _bounded(100_000, "number of hours")]
-Days = Annotated[float, _bounded(100_000, "number of days")]
-Percent = Annotated[float, _bounded(1_000, "percentage")]
-Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_real_text)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_real_text)]
+Money = Annotated[float, _bounded(1e12, "amount in dollars"), _json_number(1e12)]
+Years = Annotated[float, _bounded(100, "number of years"), _json_number(100)]
+Hours = Annotated[float, _bounded(100_000, "number of hours"), _json_number(100_000)]
+Days = Annotated[float, _bounded(100_000, "number of days"), _json_number(100_000)]
+Percent = Annotated[float, _bounded(1_000, "percentage"), _json_number(1_000)]
+Text = Annotated[
+    str, Field(min_length=1, max_length=20_000), AfterValidator(_real_text), _json_text(20_000)
+]
+ShortText = Annotated[
+    str, Field(min_length=1, max_length=500), AfterValidator(_real_text), _json_text(500)
+]
 
 
 class AcquisitionType(StrEnum):

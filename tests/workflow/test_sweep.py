@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
 from review.core.loading import submission_from_data
 from review.errors import NotFound, PermissionDenied, RecordInvalid
@@ -428,3 +429,30 @@ def test_a_batch_judges_its_active_systems_only(services: Services) -> None:
     ]
     one = sweep.run(services, days(SOC2_LAST_GOOD, 2), batch=1)
     assert one.systems == 2 and one.changes.errors == []
+
+
+def test_a_second_run_of_the_day_leaves_swept_systems_alone(services: Services) -> None:
+    """Systems already swept that day are not rewritten by a second run; a system whose mark
+    is missing or older (swept on another day) is marked as before."""
+    first, second = (contract_approved(services).id for _ in range(2))
+    day = days(SOC2_LAST_GOOD, 1)
+    sweep.run(services, day)
+    with services.db.session() as session:
+        session.execute(update(System).where(System.id == second).values(swept_on=None))
+    written: list[int] = []  # rows each UPDATE of swept_on wrote
+
+    def counted(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SYSTEMS SET SWEPT_ON"):
+            written.append(cursor.rowcount)
+
+    event.listen(services.db.engine, "after_cursor_execute", counted)
+    try:
+        again = sweep.run(services, day)
+    finally:
+        event.remove(services.db.engine, "after_cursor_execute", counted)
+    assert again.systems == 2 and again.changes.counts()["marks"] == 0
+    assert written == [1]  # only the system whose mark was cleared
+    assert [system(services, s).swept_on for s in (first, second)] == [day, day]
+    later = sweep.run(services, days(SOC2_LAST_GOOD, 2))
+    assert later.systems == 2
+    assert [system(services, s).swept_on for s in (first, second)] == [days(SOC2_LAST_GOOD, 2)] * 2
