@@ -143,8 +143,7 @@ def test_the_page_says_which_steps_are_the_readers_own(app_env: Path, svc: Servi
     assert says("dana") == f"{mine} withdraw (see Actions)."  # not the reviewers' steps
     assert "request changes" in says("tess") and "withdraw" not in says("tess")
     assert (
-        says("iso")
-        == f"{mine} nothing on this request at this stage; the steps above are others'."
+        says("iso") == f"{mine} nothing on this request at this stage; the steps above are others'."
     )
 
 
