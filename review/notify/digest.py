@@ -108,23 +108,25 @@ class Rendered:
     GEN-9 tells one event to several people (business owner, department, reviewers, waiver
     authority), so a day's notices say the same about 3.5 times (the sweep's own data,
     docs/performance.md). Keyed by the Item object (``_pending`` makes one per distinct
-    notice), which each entry holds, so no other item can take its id while it is kept; one
-    Rendered serves one workspace address."""
+    notice), which each entry holds, so no other item can take its id while it is kept, and
+    by the workspace address its link is made from (read again for each chunk)."""
 
     def __init__(self) -> None:
-        self._text: dict[int, tuple[Item, str]] = {}
-        self._html: dict[int, tuple[Item, str]] = {}
+        self._text: dict[tuple[int, str], tuple[Item, str]] = {}
+        self._html: dict[tuple[int, str], tuple[Item, str]] = {}
 
     def text(self, item: Item, base: str) -> str:
-        found = self._text.get(id(item))
+        key = (id(item), base)
+        found = self._text.get(key)
         if found is None:
-            found = self._text[id(item)] = (item, _item_text(item, base))
+            found = self._text[key] = (item, _item_text(item, base))
         return found[1]
 
     def html(self, item: Item, base: str) -> str:
-        found = self._html.get(id(item))
+        key = (id(item), base)
+        found = self._html.get(key)
         if found is None:
-            found = self._html[id(item)] = (item, _item_html(item, base))
+            found = self._html[key] = (item, _item_html(item, base))
         return found[1]
 
 

@@ -122,3 +122,13 @@ def test_a_run_keeps_no_more_items_than_it_may(monkeypatch: pytest.MonkeyPatch) 
     assert not shared.items and shared.rendered is not rendered
     shared.make_room(10)  # a chunk larger than the bound still gets read
     assert not shared.items
+
+
+def test_a_shared_rendering_links_to_the_address_it_was_asked_for() -> None:
+    """The workspace address is read for each chunk: a later chunk after the address changed
+    must not reuse links made from the old one."""
+    rendered, shared = digest.Rendered(), item(4)
+    other = "https://tech-review.city.example.gov"
+    assert BASE in rendered.text(shared, BASE) and BASE in rendered.html(shared, BASE)
+    assert other in rendered.text(shared, other) and BASE not in rendered.text(shared, other)
+    assert other in rendered.html(shared, other) and BASE not in rendered.html(shared, other)
