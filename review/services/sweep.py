@@ -128,7 +128,7 @@ def _run_locked(
         directory = Directory.load(tx.session)
     report.systems = len(ids)
     for start in range(0, len(ids), size):
-        with services.transaction(by) as tx:
+        with heap.collected_after(), services.transaction(by) as tx:
             changes = sweep_batch(tx, ids[start : start + size], day, directory)
             report.changes.add(changes)
     report.digests = digest.compose(services, day)
@@ -163,8 +163,7 @@ def _run_locked(
 def sweep_batch(tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Changes:
     """Judge the systems ``ids`` as of ``day`` in the caller's transaction."""
     batch = Batch.load(tx, ids, day, directory)
-    for system in batch.systems:
-        batch.judge(system)
+    batch.judge_all()
     batch.write()
     tx.session.execute(  # by range, as Batch.load reads: no list of hundreds of ids to bind
         update(System)

@@ -27,7 +27,7 @@ from ..core.deadlines import (
     deadlines,
     finding_deadlines,
 )
-from ..core.derived import derive
+from ..core.derived import Derived, derive
 from ..core.findings import Evaluation, Finding
 from ..core.loading import submission_from_data
 from ..core.records import Submission
@@ -280,21 +280,51 @@ class Batch:
 
     # --- judging ---------------------------------------------------------------------------
 
-    def judge(self, system: System) -> None:
-        """Judge one system; a record that cannot be judged is reported, never fatal."""
-        try:
-            self._judge(system)
-        except (ReviewError, ValidationError) as exc:
-            problem = f"{ref(system)}: {str(exc).splitlines()[0]}"
-            self.changes.errors.append(problem)
-            self.tx.audit("system.sweep_error", "system", system.id, problem=problem)
-
-    def _judge(self, system: System) -> None:
-        services = self.tx.services
-        evaluator = services.evaluator
+    def judge_all(self) -> None:
+        """Judge the batch's systems in three passes: validate every record, then evaluate
+        every one, then act on each. Each pass in a loop of its own keeps its code and data
+        in the processor's caches (interleaved with the engine's work, validating cost about
+        twice as much). The first two passes change nothing, so a system that fails in
+        either is reported and left out, as one that fails while acting on it is."""
+        evaluator = self.tx.services.evaluator
         standards = evaluator.standards
-        submission = _submission(self.records[system.id])
-        derived = derive(submission, standards, self.day)
+        day = self.day
+        read: list[tuple[System, Submission, Derived]] = []
+        for system in self.systems:
+            try:
+                submission = _submission(self.records[system.id])
+                read.append((system, submission, derive(submission, standards, day)))
+            except (ReviewError, ValidationError) as exc:
+                self._failed(system, exc)
+        judged: list[tuple[System, Submission, Derived, Evaluation | None]] = []
+        for system, submission, derived in read:
+            try:  # an imported system is judged at its re-review, not before
+                result = evaluator.evaluate(submission, day, derived) if system.reviewed else None
+            except (ReviewError, ValidationError) as exc:
+                self._failed(system, exc)
+                continue
+            judged.append((system, submission, derived, result))
+        for system, submission, derived, result in judged:
+            try:
+                self._act(system, submission, derived, result)
+            except (ReviewError, ValidationError) as exc:
+                self._failed(system, exc)
+
+    def _failed(self, system: System, exc: Exception) -> None:
+        problem = f"{ref(system)}: {str(exc).splitlines()[0]}"
+        self.changes.errors.append(problem)
+        self.tx.audit("system.sweep_error", "system", system.id, problem=problem)
+
+    def _act(
+        self,
+        system: System,
+        submission: Submission,
+        derived: Derived,
+        result: Evaluation | None,
+    ) -> None:
+        """Open, clear and escalate the system's findings, record the notice marks reached
+        and open its renewal review, from its evaluation (None: not yet reviewed)."""
+        standards = self.tx.services.evaluator.standards
         waivers = self.waivers.get(system.proposal_id or 0, [])
         conditions = self.conditions.get(system.proposal_id or 0, [])
         facts = SystemFacts(
@@ -314,8 +344,7 @@ class Batch:
         base = deadlines(facts, standards, derived)
         log = _Log()
         rows = self.open_findings.setdefault(system.id, {})
-        if system.reviewed:  # an imported system is judged at its re-review, not before
-            result = evaluator.evaluate(submission, self.day, derived)
+        if result is not None:
             self._store_if_changed(system, result)
             self._findings(system, result, base, waivers, conditions, rows, log)
         due = [

@@ -412,6 +412,33 @@ def test_a_record_edited_in_the_database_is_reported_and_the_others_are_judged(
     assert event.entity_id == str(broken) and "value_usd" in str(event.details["problem"])
 
 
+def test_a_system_the_engine_fails_on_is_reported_and_the_batch_goes_on(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch validates, then evaluates, then acts: a system whose evaluation fails between
+    the others' is reported, keeps no finding, and the systems on either side are judged."""
+    from review.core.evaluate import Evaluator
+    from review.errors import EngineError
+
+    first, failing, last = (contract_approved(services).id for _ in range(3))
+    with services.db.session() as session:
+        row = session.get(System, failing)
+        assert row is not None
+        row.record = {**row.record, "proposal": {**row.record["proposal"], "title": "Fails"}}
+    evaluate = Evaluator.evaluate
+
+    def failing_on_one(self: Evaluator, submission: Any, *args: Any) -> Any:
+        if submission.proposal.title == "Fails":
+            raise EngineError("the rule engine stopped: error 303")
+        return evaluate(self, submission, *args)
+
+    monkeypatch.setattr(Evaluator, "evaluate", failing_on_one)
+    report = sweep.run(services, days(SOC2_LAST_GOOD, 1), batch=3)
+    assert report.changes.errors == [f"S-{failing}: the rule engine stopped: error 303"]
+    assert len(findings(services, first)) == len(findings(services, last)) == 2
+    assert findings(services, failing) == [] and marks(services, failing) == []
+
+
 def test_a_batch_judges_its_active_systems_only(services: Services) -> None:
     """Batches read their systems by id range: a retired system between two active ones, in
     the same batch, is neither judged nor marked swept."""
