@@ -165,20 +165,6 @@ def sweep_batch(tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> C
     batch = Batch.load(tx, ids, day, directory)
     batch.judge_all()
     batch.write()
-    tx.session.execute(  # by range, as Batch.load reads: no list of hundreds of ids to bind
-        update(System)
-        .where(
-            System.id.between(min(ids), max(ids)),
-            System.status == "active",
-            # a second run of the day rewrites no row (on PostgreSQL each rewritten row is a
-            # new row version and new index entries: about 16 ms a batch of 500)
-            System.swept_on.is_distinct_from(day),
-        )
-        .values(swept_on=day)
-        # nothing in the session reads swept_on again: no RETURNING of the batch's ids to
-        # bring its objects up to date
-        .execution_options(synchronize_session=False)
-    )
     return batch.changes
 
 

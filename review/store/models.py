@@ -429,7 +429,6 @@ class System(Base):
     renewal_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     # the findings (rule, subject, severity) the last judgement stored as an evaluation
     judged_hash: Mapped[str | None] = mapped_column(CleanString(64))
-    swept_on: Mapped[dt.date | None] = mapped_column(Date)
     retired_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     retired_reason: Mapped[str | None] = mapped_column(CleanText)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)

@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 
 from review.core.loading import submission_from_data
 from review.errors import NotFound, PermissionDenied, RecordInvalid
@@ -441,7 +441,7 @@ def test_a_system_the_engine_fails_on_is_reported_and_the_batch_goes_on(
 
 def test_a_batch_judges_its_active_systems_only(services: Services) -> None:
     """Batches read their systems by id range: a retired system between two active ones, in
-    the same batch, is neither judged nor marked swept."""
+    the same batch, is not judged."""
     from review.services import inventory
 
     first, middle, last = (contract_approved(services).id for _ in range(3))
@@ -449,37 +449,34 @@ def test_a_batch_judges_its_active_systems_only(services: Services) -> None:
     report = sweep.run(services, days(SOC2_LAST_GOOD, 1), batch=3)
     assert report.systems == 2 and report.changes.new == 4
     assert findings(services, middle) == []
-    assert [system(services, s).swept_on for s in (first, middle, last)] == [
-        days(SOC2_LAST_GOOD, 1),
-        None,
-        days(SOC2_LAST_GOOD, 1),
-    ]
+    assert len(findings(services, first)) == len(findings(services, last)) == 2
     one = sweep.run(services, days(SOC2_LAST_GOOD, 2), batch=1)
     assert one.systems == 2 and one.changes.errors == []
 
 
-def test_a_second_run_of_the_day_leaves_swept_systems_alone(services: Services) -> None:
-    """Systems already swept that day are not rewritten by a second run; a system whose mark
-    is missing or older (swept on another day) is marked as before."""
-    first, second = (contract_approved(services).id for _ in range(2))
+def test_a_sweep_that_changes_nothing_writes_no_system_row(services: Services) -> None:
+    """Systems carry no mark of the day they were swept (migration 0012): a second run of the
+    day, or a following day with nothing new, rewrites none of their rows; when the inventory
+    was swept is the sweep runs' record."""
+    for _ in range(2):
+        contract_approved(services)
     day = days(SOC2_LAST_GOOD, 1)
     sweep.run(services, day)
-    with services.db.session() as session:
-        session.execute(update(System).where(System.id == second).values(swept_on=None))
-    written: list[int] = []  # rows each UPDATE of swept_on wrote
+    written: list[str] = []  # statements that changed the systems table
 
     def counted(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE SYSTEMS SET SWEPT_ON"):
-            written.append(cursor.rowcount)
+        if statement.lstrip().upper().startswith(("UPDATE SYSTEMS", "INSERT INTO SYSTEMS")):
+            written.append(statement)
 
     event.listen(services.db.engine, "after_cursor_execute", counted)
     try:
         again = sweep.run(services, day)
+        later = sweep.run(services, days(SOC2_LAST_GOOD, 2))
     finally:
         event.remove(services.db.engine, "after_cursor_execute", counted)
-    assert again.systems == 2 and again.changes.counts()["marks"] == 0
-    assert written == [1]  # only the system whose mark was cleared
-    assert [system(services, s).swept_on for s in (first, second)] == [day, day]
-    later = sweep.run(services, days(SOC2_LAST_GOOD, 2))
-    assert later.systems == 2
-    assert [system(services, s).swept_on for s in (first, second)] == [days(SOC2_LAST_GOOD, 2)] * 2
+    assert again.systems == later.systems == 2
+    assert again.changes.counts()["marks"] == later.changes.counts()["new_findings"] == 0
+    assert written == []
+    with services.transaction() as tx:
+        runs = tx.session.scalars(select(SweepRun.as_of).order_by(SweepRun.id)).all()
+    assert runs == [day, day, days(SOC2_LAST_GOOD, 2)]
