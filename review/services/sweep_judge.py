@@ -10,11 +10,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from pydantic import ValidationError
-from sqlalchemy import Text, cast, insert, select
+from sqlalchemy import Text, bindparam, cast, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from ..core.deadlines import (
@@ -52,6 +52,11 @@ from .audit import canonical
 from .context import Tx
 from .evaluations import stored
 from .inventory import ENTERS_INVENTORY, ref
+
+
+def _columns(model: type[Any]) -> Any:
+    """A mapped class's table columns, for reading plain rows."""
+    return model.__table__.c
 
 
 def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
@@ -134,44 +139,82 @@ class _Span:
         return select(System.proposal_id).where(*self.active).scalar_subquery()
 
 
-def _review_rows(
-    session: Session, span: _Span, proposal_ids: set[int]
-) -> tuple[dict[int, list[Waiver]], dict[int, list[Condition]]]:
+class _Review(NamedTuple):
+    """A request's active waivers and its open conditions as deadlines, and the findings its
+    open or met conditions answer: read as plain rows (the sweep only reads them)."""
+
+    waivers: tuple[WaiverDue, ...]
+    conditions: tuple[ConditionDue, ...]
+    conditioned: frozenset[str]
+
+
+_NO_REVIEW = _Review((), (), frozenset())
+
+
+def _review_rows(session: Session, span: _Span, proposal_ids: set[int]) -> dict[int, _Review]:
     """The batch's active waivers and open or met conditions, by request."""
-    waivers: dict[int, list[Waiver]] = {}
-    for waiver in session.scalars(
-        select(Waiver)
-        .where(Waiver.proposal_id.in_(span.proposals()), Waiver.revoked_at.is_(None))
-        .order_by(Waiver.id)
+    w = _columns(Waiver)
+    waivers: dict[int, list[WaiverDue]] = {}
+    for pid, *row in session.execute(
+        select(w.proposal_id, w.id, w.finding_key, w.rule_id, w.domain, w.expires_on)
+        .where(w.proposal_id.in_(span.proposals()), w.revoked_at.is_(None))
+        .order_by(w.id)
     ):
-        if waiver.proposal_id in proposal_ids:
-            waivers.setdefault(waiver.proposal_id, []).append(waiver)
-    conditions: dict[int, list[Condition]] = {}
-    for condition in session.scalars(
-        select(Condition)
-        .where(
-            Condition.proposal_id.in_(span.proposals()),
-            Condition.status.in_(("open", "met")),
+        if pid in proposal_ids:
+            waivers.setdefault(pid, []).append(WaiverDue(*row))
+    c = _columns(Condition)
+    conditions: dict[int, list[ConditionDue]] = {}
+    conditioned: dict[int, set[str]] = {}
+    for pid, status, *row in session.execute(
+        select(c.proposal_id, c.status, c.id, c.finding_key, c.domain, c.text, c.owner, c.due_date)
+        .where(c.proposal_id.in_(span.proposals()), c.status.in_(("open", "met")))
+        .order_by(c.id)
+    ):
+        if pid in proposal_ids:
+            conditioned.setdefault(pid, set()).add(row[1])
+            if status == "open":
+                conditions.setdefault(pid, []).append(ConditionDue(*row))
+    return {
+        pid: _Review(
+            tuple(waivers.get(pid, ())),
+            tuple(conditions.get(pid, ())),
+            frozenset(conditioned.get(pid, ())),
         )
-        .order_by(Condition.id)
-    ):
-        if condition.proposal_id in proposal_ids:
-            conditions.setdefault(condition.proposal_id, []).append(condition)
-    return waivers, conditions
+        for pid in waivers.keys() | conditioned.keys()
+    }
+
+
+@dataclass(slots=True)
+class _Open:
+    """An open system finding as the sweep needs it. Read as a plain row; a change to one
+    already stored is written with the batch's others by one statement (the ORM's objects
+    cost about twice as much to load); one opened by this batch is its new row."""
+
+    id: int | None
+    finding_key: str
+    rule_id: str
+    domain: str
+    title: str
+    citations: list[str]
+    due_on: dt.date | None
+    new: SystemFinding | None = None
 
 
 def _system_rows(
     session: Session, span: _Span
-) -> tuple[dict[int, dict[str, SystemFinding]], set[tuple[int, str, str]], dict[int, dt.date]]:
+) -> tuple[dict[int, dict[str, _Open]], set[tuple[int, str, str]], dict[int, dt.date]]:
     """The batch's open system findings, notice marks reached, and latest renewal openings."""
-    open_findings: dict[int, dict[str, SystemFinding]] = {}
-    for finding in session.scalars(
-        select(SystemFinding)
-        .where(SystemFinding.system_id.between(span.lo, span.hi), SystemFinding.status == "open")
-        .order_by(SystemFinding.id)
+    f = _columns(SystemFinding)
+    open_findings: dict[int, dict[str, _Open]] = {}
+    for system_id, *row in session.execute(
+        select(
+            f.system_id, f.id, f.finding_key, f.rule_id, f.domain, f.title, f.citations, f.due_on
+        )
+        .where(f.system_id.between(span.lo, span.hi), f.status == "open")
+        .order_by(f.id)
     ):
-        if finding.system_id in span.wanted:
-            open_findings.setdefault(finding.system_id, {})[finding.finding_key] = finding
+        if system_id in span.wanted:
+            open_findings.setdefault(system_id, {})[row[1]] = _Open(*row)
     marks = {
         (int(s), str(k), str(m))
         for s, k, m in session.execute(
@@ -212,9 +255,8 @@ class Batch:
     directory: Directory
     systems: list[System]
     records: dict[int, str]  # each system's record as the database holds it (JSON text)
-    waivers: dict[int, list[Waiver]]
-    conditions: dict[int, list[Condition]]
-    open_findings: dict[int, dict[str, SystemFinding]]
+    reviews: dict[int, _Review]  # by request
+    open_findings: dict[int, dict[str, _Open]]
     marks: set[tuple[int, str, str]]
     renewals_opened: dict[int, dt.date]
     requesters: dict[str, list[int]]
@@ -226,6 +268,8 @@ class Batch:
     mark_rows: list[dict[str, Any]] = field(default_factory=list)
     notice_rows: list[dict[str, Any]] = field(default_factory=list)
     outbox_rows: list[dict[str, Any]] = field(default_factory=list)
+    cleared: list[dict[str, Any]] = field(default_factory=list)  # stored findings to change
+    escalated: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def load(cls, tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Batch:
@@ -249,7 +293,7 @@ class Batch:
             if sid in span.wanted
         }
         proposal_ids = {s.proposal_id for s in systems if s.proposal_id is not None}
-        waivers, conditions = _review_rows(session, span, proposal_ids)
+        reviews = _review_rows(session, span, proposal_ids)
         open_findings, marks, renewals = _system_rows(session, span)
         original: dict[int, int] = {}
         versions: dict[int, int] = {}
@@ -267,8 +311,7 @@ class Batch:
             directory,
             systems,
             records,
-            waivers,
-            conditions,
+            reviews,
             open_findings,
             marks,
             renewals,
@@ -325,28 +368,21 @@ class Batch:
         """Open, clear and escalate the system's findings, record the notice marks reached
         and open its renewal review, from its evaluation (None: not yet reviewed)."""
         standards = self.tx.services.evaluator.standards
-        waivers = self.waivers.get(system.proposal_id or 0, [])
-        conditions = self.conditions.get(system.proposal_id or 0, [])
+        review = self.reviews.get(system.proposal_id or 0, _NO_REVIEW)
         facts = SystemFacts(
             system.id,
             submission,
             tier=system.tier,
             rereview_due=None if system.reviewed else system.rereview_due,
-            waivers=tuple(
-                WaiverDue(w.id, w.finding_key, w.rule_id, w.domain, w.expires_on) for w in waivers
-            ),
-            conditions=tuple(
-                ConditionDue(c.id, c.finding_key, c.domain, c.text, c.owner, c.due_date)
-                for c in conditions
-                if c.status == "open"
-            ),
+            waivers=review.waivers,
+            conditions=review.conditions,
         )
         base = deadlines(facts, standards, derived)
         log = _Log()
         rows = self.open_findings.setdefault(system.id, {})
         if result is not None:
             self._store_if_changed(system, result)
-            self._findings(system, result, base, waivers, conditions, rows, log)
+            self._findings(system, result, base, review, rows, log)
         due = [
             FindingDue(r.finding_key, r.rule_id, r.domain, r.title, tuple(r.citations), r.due_on)
             for r in rows.values()
@@ -393,14 +429,13 @@ class Batch:
         system: System,
         result: Evaluation,
         base: list[Deadline],
-        waivers: list[Waiver],
-        conditions: list[Condition],
-        rows: dict[str, SystemFinding],
+        review: _Review,
+        rows: dict[str, _Open],
         log: _Log,
     ) -> None:
         """Open what is newly unanswered; clear what is gone (or answered by a waiver)."""
-        waived = {w.finding_key for w in waivers if w.expires_on >= self.day}
-        conditioned = {c.finding_key for c in conditions}
+        waived = {w.finding_key for w in review.waivers if w.expires_on >= self.day}
+        conditioned = review.conditioned
         live: dict[str, Finding] = {}
         policy = self.tx.services.evaluator.standards.review
         for finding in result.findings:
@@ -417,8 +452,7 @@ class Batch:
                 log.new.append(key)
         for key in [k for k in rows if k not in live]:
             row = rows.pop(key)
-            row.status = "cleared"
-            row.cleared_on = self.day
+            self.cleared.append({"finding": row.id, "day": self.day})
             log.cleared.append(key)
             self.changes.cleared += 1
             self.notify(
@@ -432,7 +466,7 @@ class Batch:
                 None,
             )
 
-    def _open(self, system: System, finding: Finding, base: list[Deadline]) -> SystemFinding:
+    def _open(self, system: System, finding: Finding, base: list[Deadline]) -> _Open:
         after = self.tx.services.evaluator.standards.after_approval
         evidence = finding.citations[0] in after.evidence_sections.sections
         due: dt.date | None = None
@@ -474,11 +508,18 @@ class Batch:
             list(finding.citations),
             due,
         )
-        return row
+        return _Open(
+            None,
+            row.finding_key,
+            row.rule_id,
+            row.domain,
+            row.title,
+            row.citations,
+            due,
+            new=row,
+        )
 
-    def _mark(
-        self, system: System, deadline: Deadline, rows: dict[str, SystemFinding], log: _Log
-    ) -> None:
+    def _mark(self, system: System, deadline: Deadline, rows: dict[str, _Open], log: _Log) -> None:
         """Record a GEN-9 notice mark the first day it is reached, and tell those concerned."""
         mark = deadline.mark(self.day)
         if mark is None or (system.id, deadline.key, mark) in self.marks:
@@ -496,7 +537,11 @@ class Batch:
         log.marks.append(f"{deadline.kind}:{mark}")
         escalate = deadline.kind == "finding_due" and mark == OVERDUE
         if escalate and deadline.subject in rows:
-            rows[deadline.subject].escalated_on = self.day
+            escalated = rows[deadline.subject]
+            if escalated.new is not None:
+                escalated.new.escalated_on = self.day
+            else:
+                self.escalated.append({"finding": escalated.id, "day": self.day})
             log.escalated.append(deadline.subject)
             self.changes.escalated += 1
         days = deadline.days_left(self.day)
@@ -593,6 +638,21 @@ class Batch:
         """The batch's marks, notices and webhook messages, in the batch's transaction."""
         session = self.tx.session
         session.flush()
+        f = _columns(SystemFinding)
+        if self.cleared:
+            session.execute(
+                update(f.id.table)
+                .where(f.id == bindparam("finding"))
+                .values(status="cleared", cleared_on=bindparam("day")),
+                self.cleared,
+            )
+        if self.escalated:
+            session.execute(
+                update(f.id.table)
+                .where(f.id == bindparam("finding"))
+                .values(escalated_on=bindparam("day")),
+                self.escalated,
+            )
         if self.mark_rows:
             session.execute(insert(NoticeMark), self.mark_rows)
         if self.notice_rows:

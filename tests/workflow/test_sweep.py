@@ -109,6 +109,23 @@ def test_overdue_evidence_finding_is_escalated_to_the_director(services: Service
     assert "sam@city.example.gov" in told  # the security reviewer
 
 
+def test_a_first_sweep_long_after_evidence_aged_out_opens_the_finding_escalated(
+    services: Services,
+) -> None:
+    """A system first swept more than 60 days after its pen test aged out: the finding is
+    due 60 days from the day it aged out, already past, so it is opened and escalated in the
+    same run, and stays so."""
+    sid = contract_approved(services).id
+    day = days(PEN_TEST_LAST_GOOD, 90)
+    sweep.run(services, day)
+    pen = next(f for f in findings(services, sid) if f.rule_id == "SEC-006-pen-test")
+    assert pen.due_on == days(PEN_TEST_LAST_GOOD, 61)
+    assert (pen.opened_on, pen.escalated_on) == (day, day)
+    sweep.run(services, days(day, 1))
+    again = next(f for f in findings(services, sid) if f.rule_id == "SEC-006-pen-test")
+    assert (again.id, again.escalated_on) == (pen.id, day)
+
+
 def test_contract_end_notice_marks_across_each_edge(services: Services) -> None:
     sid = contract_approved(services).id
     key = f"contract_end||{END.isoformat()}"
