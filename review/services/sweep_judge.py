@@ -7,6 +7,7 @@ See review.services.sweep for what the sweep does and why it is idempotent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -259,7 +260,6 @@ class Batch:
     open_findings: dict[int, dict[str, _Open]]
     marks: set[tuple[int, str, str]]
     renewals_opened: dict[int, dt.date]
-    requesters: dict[str, list[int]]
     original_requester: dict[int, int]
     versions: dict[int, int]
     states: dict[int, str]
@@ -278,33 +278,35 @@ class Batch:
         query about 10 ms); rows of systems outside ``ids`` are dropped."""
         span = _Span(ids)
         session = tx.session
-        systems = [
-            s
-            for s in session.scalars(
-                select(System).options(defer(System.record)).where(*span.active).order_by(System.id)
-            )
-            if s.id in span.wanted
-        ]
-        records: dict[int, str] = {
-            sid: text
-            for sid, text in session.execute(
-                select(System.id, cast(System.record, Text)).where(*span.active)
-            )
-            if sid in span.wanted
-        }
-        proposal_ids = {s.proposal_id for s in systems if s.proposal_id is not None}
-        reviews = _review_rows(session, span, proposal_ids)
-        open_findings, marks, renewals = _system_rows(session, span)
+        systems: list[System] = []
+        records: dict[int, str] = {}
         original: dict[int, int] = {}
         versions: dict[int, int] = {}
         states: dict[int, str] = {}
-        for pid, requester, version, state in session.execute(
+        for system, text, requester, version, state in session.execute(
+            # one statement for the systems, their records as text and their requests' state
             select(
-                Proposal.id, Proposal.requester_id, Proposal.current_version, Proposal.state
-            ).where(Proposal.id.in_(span.proposals()))
+                System,
+                cast(System.record, Text),
+                Proposal.requester_id,
+                Proposal.current_version,
+                Proposal.state,
+            )
+            .options(defer(System.record))
+            .outerjoin(Proposal, Proposal.id == System.proposal_id)
+            .where(*span.active)
+            .order_by(System.id)
         ):
-            if pid in proposal_ids:
+            if system.id not in span.wanted:
+                continue
+            systems.append(system)
+            records[system.id] = text
+            if system.proposal_id is not None and state is not None:
+                pid = system.proposal_id
                 original[pid], versions[pid], states[pid] = requester, version, state
+        proposal_ids = {s.proposal_id for s in systems if s.proposal_id is not None}
+        reviews = _review_rows(session, span, proposal_ids)
+        open_findings, marks, renewals = _system_rows(session, span)
         return cls(
             tx,
             day,
@@ -315,11 +317,15 @@ class Batch:
             open_findings,
             marks,
             renewals,
-            _requesters(session),
             original,
             versions,
             states,
         )
+
+    @functools.cached_property
+    def requesters(self) -> dict[str, list[int]]:
+        """Active requesters by department: read when a renewal review needs one."""
+        return _requesters(self.tx.session)
 
     # --- judging ---------------------------------------------------------------------------
 

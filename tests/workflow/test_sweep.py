@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from review.core.loading import submission_from_data
 from review.errors import NotFound, PermissionDenied, RecordInvalid
@@ -172,6 +172,25 @@ def test_renewal_review_opens_on_its_day_prefilled_from_the_current_record(
     sweep.run(services, days(opens, 30))
     with services.transaction() as tx:
         assert tx.session.query(SystemReview).filter_by(kind="renewal").count() == 1
+
+
+def test_a_renewal_without_a_requester_in_the_department_is_put_to_the_admins_once(
+    services: Services,
+) -> None:
+    """The renewal review needs a requester of the system's department to own it: with none,
+    the admins are told on the day the window opens, once, and no review is opened."""
+    found = contract_approved(services)
+    with services.db.session() as session:
+        session.execute(update(System).where(System.id == found.id).values(department="Parks"))
+    opens = days(END, -90)
+    report = sweep.run(services, opens)
+    assert report.changes.renewals == 0
+    assert system(services, found.id).renewal_proposal_id is None
+    assert [m for _, m in marks(services, found.id, "renewal_review")] == ["unowned"]
+    told = [n for n in notices(services) if n.kind == "renewal"]
+    assert told and all("No requester in Parks" in n.title for n in told)
+    sweep.run(services, days(opens, 1))
+    assert len([n for n in notices(services) if n.kind == "renewal"]) == len(told)
 
 
 def test_second_sweep_of_the_same_day_changes_and_sends_nothing(services: Services) -> None:
