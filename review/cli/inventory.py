@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -303,10 +303,23 @@ def sweep(
         str | None, typer.Option("--as", metavar="USER", help="An admin (default: the scheduler).")
     ] = None,
     format: Fmt = Format.table,
+    last: Annotated[
+        int | None,
+        typer.Option(
+            "--last",
+            min=1,
+            max=100,
+            metavar="N",
+            help="List the last N runs (admins) instead of sweeping.",
+        ),
+    ] = None,
 ) -> None:
     """The daily sweep: judge every active system as of the day and queue its notices."""
     from ..services import sweep as sweeping
 
+    if last is not None:
+        _runs(last, user, format)
+        return
     with _services() as services:
         report = sweeping.run(services, _date(as_of, "--as-of"), by=user)
     if format is Format.json:
@@ -327,6 +340,45 @@ def sweep(
         sys.stderr.write(f"review: sweep: {problem}\n")
     for name, outcome in report.jobs.items():
         _line(f"daily job {name}: {outcome}")
+
+
+def _runs(last: int, user: str | None, format: Format) -> None:
+    """When the inventory was swept, and what each run did (the Deadlines page's last sweeps)."""
+    from ..services import sweep as sweeping
+
+    with _services() as services:
+        runs = sweeping.last_runs(services, who(user), limit=last)
+    rows: list[dict[str, Any]] = [
+        {
+            "as_of": r.as_of.isoformat(),
+            "status": r.status,
+            "started_at": r.started_at.isoformat(timespec="seconds"),
+            "finished_at": r.finished_at.isoformat(timespec="seconds") if r.finished_at else None,
+            "runner": r.runner,
+            "counts": r.counts,
+        }
+        for r in runs
+    ]
+    if format is Format.json:
+        _json(rows)
+        return
+    _table(
+        f"Last sweeps ({len(rows)})",
+        ("As of", "Status", "Finished", "Runner", "Systems", "New", "Cleared", "Notices"),
+        [
+            (
+                r["as_of"],
+                r["status"],
+                r["finished_at"] or "",
+                r["runner"],
+                *(r["counts"].get(k, "") for k in COUNTED),
+            )
+            for r in rows
+        ],
+    )
+
+
+COUNTED = ("systems", "new_findings", "cleared_findings", "notices")
 
 
 # --- notifications --------------------------------------------------------------------------

@@ -72,6 +72,16 @@ def test_sweep_twice_then_while_another_runs(services: Services, review: Any) ->
         busy = review("sweep", "--as-of", "2027-07-02")
     assert busy.code == 0
     assert busy.out.strip() == "another sweep is running; this one did nothing (as of 2027-07-02)"
+    runs = review("sweep", "--last", "5", "--as", "admin", "-f", "json")
+    assert [(r["as_of"], r["status"]) for r in json.loads(runs.out)] == [
+        ("2027-07-01", "finished"),
+        ("2027-07-01", "finished"),
+    ]
+    assert json.loads(runs.out)[1]["counts"]["new_findings"] == 2
+    table = review("sweep", "--last", "1", "--as", "admin")
+    assert table.code == 0 and "Last sweeps (1)" in table.out and "2027-07-01" in table.out
+    refused(review("sweep", "--last", "1"), "pass --as USER")
+    refused(review("sweep", "--last", "1", "--as", "dana"), "not an admin")
 
 
 def test_notify_commands(services: Services, review: Any, database: Database) -> None:
