@@ -62,12 +62,15 @@ def _columns(model: type[Any]) -> Any:
 
 def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
     """Identity of a set of findings: rule, subject and severity of each."""
-    keys = sorted(
-        (f.rule_id, f.subject or "", f.severity)
-        if isinstance(f, Finding)
-        else (f["rule_id"], f.get("subject") or "", f["severity"])
-        for f in findings
-    )
+    if findings and isinstance(findings[0], Finding):  # the sweep's case: one test a list
+        keys = sorted([(f.rule_id, f.subject or "", f.severity) for f in findings])  # type: ignore[union-attr]
+    else:
+        keys = sorted(
+            (f.rule_id, f.subject or "", f.severity)
+            if isinstance(f, Finding)
+            else (f["rule_id"], f.get("subject") or "", f["severity"])
+            for f in findings
+        )
     try:  # orjson writes these lists of strings byte for byte as canonical() does, 4x faster
         text = orjson.dumps(keys)
     except TypeError:  # a lone surrogate: orjson refuses it; canonical() decides as before
@@ -323,6 +326,17 @@ class Batch:
         )
 
     @functools.cached_property
+    def answered(self) -> dict[str, bool]:
+        """The severities GEN-8 does not let stand unanswered, each with whether a condition
+        answers it (looked up once a batch, not for each of about ten findings a system)."""
+        policy = self.tx.services.evaluator.standards.review
+        return {
+            s.id.value: s.needs_condition
+            for s in policy.severities
+            if policy.must_answer(s.id.value)
+        }
+
+    @functools.cached_property
     def requesters(self) -> dict[str, list[int]]:
         """Active requesters by department: read when a renewal review needs one."""
         return _requesters(self.tx.session)
@@ -443,12 +457,12 @@ class Batch:
         waived = {w.finding_key for w in review.waivers if w.expires_on >= self.day}
         conditioned = review.conditioned
         live: dict[str, Finding] = {}
-        policy = self.tx.services.evaluator.standards.review
+        answered = self.answered
         for finding in result.findings:
-            if not policy.must_answer(finding.severity):
+            needs_condition = answered.get(finding.severity)
+            if needs_condition is None:
                 continue
             key = finding.key
-            needs_condition = policy.severity(finding.severity).needs_condition
             if key in waived or (needs_condition and key in conditioned):
                 continue
             live[key] = finding
