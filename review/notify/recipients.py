@@ -5,12 +5,13 @@ an overdue finding is escalated. Read once per sweep from the accounts and their
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..services.roles import Role, review_domain
-from ..store.models import RoleGrant, System, User
+from ..store.models import RoleGrant, User
 
 # GEN-5: the Director of Digital Service is the waiver authority of every domain without its
 # own, so whoever holds waiver authority for "general" is the Director.
@@ -21,6 +22,17 @@ DIRECTOR_DOMAIN = "general"
 class Person:
     email: str
     name: str
+
+
+class Owned(Protocol):
+    """A system, or a row of one (the sweep's): whose it is."""
+
+    @property
+    def owner_email(self) -> str: ...
+    @property
+    def owner_name(self) -> str: ...
+    @property
+    def department(self) -> str: ...
 
 
 @dataclass
@@ -54,7 +66,7 @@ class Directory:
                 found.admins.append(person)
         return found
 
-    def for_system(self, system: System, domain: str, *, escalate: bool = False) -> list[Person]:
+    def for_system(self, system: Owned, domain: str, *, escalate: bool = False) -> list[Person]:
         """Everyone GEN-9 names for a deadline of ``domain`` (a finding or review domain)."""
         people = [Person(system.owner_email.lower(), system.owner_name)]
         people += self.department.get(system.department, [])

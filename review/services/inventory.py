@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 
@@ -32,7 +32,14 @@ ENTERS_INVENTORY = frozenset(
 _SYSTEM_REF = re.compile(r"^\s*S-?(\d+)\s*$", re.IGNORECASE)
 
 
-def ref(system: System | int) -> str:
+class Identified(Protocol):
+    """A system, or a row of one (the sweep's): anything with the system's id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+def ref(system: Identified | int) -> str:
     return f"S-{system if isinstance(system, int) else system.id}"
 
 

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING
 
 from ..core.deadlines import Deadline
 from ..core.records import Submission
-from ..store.models import Proposal, RecordVersion, System, SystemReview
+from ..store.models import Proposal, RecordVersion, SystemReview
 from .access import ref as proposal_ref
 from .inventory import ref
 from .lifecycle import State
 from .record_versions import normalised, record_hash
 
 if TYPE_CHECKING:
-    from .sweep_judge import Batch, _Log
+    from .sweep_judge import Batch, Swept, _Log
 
 
 def open_if_due(
-    self: Batch, system: System, submission: Submission, base: list[Deadline], log: _Log
+    self: Batch, system: Swept, submission: Submission, base: list[Deadline], log: _Log
 ) -> None:
     """Open the renewal review pre-filled from the current record when the window opens."""
     window = next((d for d in base if d.kind == "renewal_review"), None)
@@ -79,7 +79,7 @@ def open_if_due(
     )
 
 
-def _requester(self: Batch, system: System) -> int | None:
+def _requester(self: Batch, system: Swept) -> int | None:
     candidates = self.requesters.get(system.department, [])
     first = self.original_requester.get(system.proposal_id or 0)
     if first in candidates:
@@ -88,7 +88,7 @@ def _requester(self: Batch, system: System) -> int | None:
 
 
 def _open_renewal(
-    self: Batch, system: System, submission: Submission, requester: int, window: Deadline
+    self: Batch, system: Swept, submission: Submission, requester: int, window: Deadline
 ) -> Proposal:
 
     record = normalised(submission)
@@ -133,6 +133,7 @@ def _open_renewal(
         )
     )
     system.renewal_proposal_id = proposal.id
+    self.change(system, renewal_proposal_id=proposal.id)
     self.renewals_opened[system.id] = self.day
     self.tx.audit(
         "proposal.create",

@@ -11,12 +11,14 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any, NamedTuple
 
 import orjson
 from pydantic import ValidationError
 from sqlalchemy import Text, bindparam, cast, insert, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ..core.deadlines import (
     OVERDUE,
@@ -204,6 +206,29 @@ class _Open:
     new: SystemFinding | None = None
 
 
+@dataclass(slots=True)
+class Swept:
+    """A system as the sweep reads it: the columns judging needs, as a plain row (an ORM
+    object with all its columns cost twice as much to read). The two it may change, the
+    judged hash and the open renewal, are written by ``Batch.write``."""
+
+    id: int
+    proposal_id: int | None
+    title: str
+    department: str
+    tier: int | None
+    reviewed: bool
+    rereview_due: dt.date | None
+    judged_hash: str | None
+    record_number: int
+    owner_email: str
+    owner_name: str
+    renewal_proposal_id: int | None
+
+
+_SWEPT = tuple(f.name for f in dataclass_fields(Swept))
+
+
 def _system_rows(
     session: Session, span: _Span
 ) -> tuple[dict[int, dict[str, _Open]], set[tuple[int, str, str]], dict[int, dt.date]]:
@@ -257,7 +282,7 @@ class Batch:
     tx: Tx
     day: dt.date
     directory: Directory
-    systems: list[System]
+    systems: list[Swept]
     records: dict[int, str]  # each system's record as the database holds it (JSON text)
     reviews: dict[int, _Review]  # by request
     open_findings: dict[int, dict[str, _Open]]
@@ -273,6 +298,7 @@ class Batch:
     outbox_rows: list[dict[str, Any]] = field(default_factory=list)
     cleared: list[dict[str, Any]] = field(default_factory=list)  # stored findings to change
     escalated: list[dict[str, Any]] = field(default_factory=list)
+    changed: dict[int, dict[str, Any]] = field(default_factory=dict)  # systems' new values
 
     @classmethod
     def load(cls, tx: Tx, ids: list[int], day: dt.date, directory: Directory) -> Batch:
@@ -281,25 +307,26 @@ class Batch:
         query about 10 ms); rows of systems outside ``ids`` are dropped."""
         span = _Span(ids)
         session = tx.session
-        systems: list[System] = []
+        systems: list[Swept] = []
         records: dict[int, str] = {}
         original: dict[int, int] = {}
         versions: dict[int, int] = {}
         states: dict[int, str] = {}
-        for system, text, requester, version, state in session.execute(
+        columns = _columns(System)
+        for *row, text, requester, version, state in session.execute(
             # one statement for the systems, their records as text and their requests' state
             select(
-                System,
-                cast(System.record, Text),
+                *(columns[name] for name in _SWEPT),
+                cast(columns.record, Text),
                 Proposal.requester_id,
                 Proposal.current_version,
                 Proposal.state,
             )
-            .options(defer(System.record))
-            .outerjoin(Proposal, Proposal.id == System.proposal_id)
+            .outerjoin(Proposal, Proposal.id == columns.proposal_id)
             .where(*span.active)
-            .order_by(System.id)
+            .order_by(columns.id)
         ):
+            system = Swept(*row)
             if system.id not in span.wanted:
                 continue
             systems.append(system)
@@ -352,14 +379,14 @@ class Batch:
         evaluator = self.tx.services.evaluator
         standards = evaluator.standards
         day = self.day
-        read: list[tuple[System, Submission, Derived]] = []
+        read: list[tuple[Swept, Submission, Derived]] = []
         for system in self.systems:
             try:
                 submission = _submission(self.records[system.id])
                 read.append((system, submission, derive(submission, standards, day)))
             except (ReviewError, ValidationError) as exc:
                 self._failed(system, exc)
-        judged: list[tuple[System, Submission, Derived, Evaluation | None]] = []
+        judged: list[tuple[Swept, Submission, Derived, Evaluation | None]] = []
         for system, submission, derived in read:
             try:  # an imported system is judged at its re-review, not before
                 result = evaluator.evaluate(submission, day, derived) if system.reviewed else None
@@ -373,14 +400,14 @@ class Batch:
             except (ReviewError, ValidationError) as exc:
                 self._failed(system, exc)
 
-    def _failed(self, system: System, exc: Exception) -> None:
+    def _failed(self, system: Swept, exc: Exception) -> None:
         problem = f"{ref(system)}: {str(exc).splitlines()[0]}"
         self.changes.errors.append(problem)
         self.tx.audit("system.sweep_error", "system", system.id, problem=problem)
 
     def _act(
         self,
-        system: System,
+        system: Swept,
         submission: Submission,
         derived: Derived,
         result: Evaluation | None,
@@ -424,7 +451,7 @@ class Batch:
                 renewal=log.renewal,
             )
 
-    def _store_if_changed(self, system: System, result: Evaluation) -> None:
+    def _store_if_changed(self, system: Swept, result: Evaluation) -> None:
         """When the system's findings changed, its review's latest evaluation becomes this
         one, so reviewers see them and waiver authorities and approvers can act on them
         (waivers, conditions) exactly as during the review."""
@@ -434,6 +461,7 @@ class Batch:
         if self.states.get(system.proposal_id) not in ENTERS_INVENTORY:
             return  # its next stage is under review: the review's own evaluation stands
         system.judged_hash = digest
+        self.change(system, judged_hash=digest)
         self.tx.session.add(
             stored(
                 self.tx,
@@ -446,7 +474,7 @@ class Batch:
 
     def _findings(
         self,
-        system: System,
+        system: Swept,
         result: Evaluation,
         base: list[Deadline],
         review: _Review,
@@ -486,7 +514,7 @@ class Batch:
                 None,
             )
 
-    def _open(self, system: System, finding: Finding, base: list[Deadline]) -> _Open:
+    def _open(self, system: Swept, finding: Finding, base: list[Deadline]) -> _Open:
         after = self.tx.services.evaluator.standards.after_approval
         evidence = finding.citations[0] in after.evidence_sections.sections
         due: dt.date | None = None
@@ -539,7 +567,7 @@ class Batch:
             new=row,
         )
 
-    def _mark(self, system: System, deadline: Deadline, rows: dict[str, _Open], log: _Log) -> None:
+    def _mark(self, system: Swept, deadline: Deadline, rows: dict[str, _Open], log: _Log) -> None:
         """Record a GEN-9 notice mark the first day it is reached, and tell those concerned."""
         mark = deadline.mark(self.day)
         if mark is None or (system.id, deadline.key, mark) in self.marks:
@@ -586,7 +614,7 @@ class Batch:
 
     def notify(
         self,
-        system: System,
+        system: Swept,
         domain: str,
         kind: str,
         urgent: bool,
@@ -603,7 +631,7 @@ class Batch:
     def tell(
         self,
         people: list[Person],
-        system: System,
+        system: Swept,
         kind: str,
         urgent: bool,
         title: str,
@@ -658,6 +686,7 @@ class Batch:
         """The batch's marks, notices and webhook messages, in the batch's transaction."""
         session = self.tx.session
         session.flush()
+        self._write_systems(session)
         f = _columns(SystemFinding)
         if self.cleared:
             session.execute(
@@ -681,3 +710,24 @@ class Batch:
             session.execute(insert(Notice), self.notice_rows)
         if self.outbox_rows:
             outbox.insert_new(session, self.outbox_rows)
+
+    def change(self, system: Swept, **values: Any) -> None:
+        """Write ``values`` to the system's row with the batch."""
+        self.changed.setdefault(system.id, {}).update(values)
+
+    def _write_systems(self, session: Session) -> None:
+        """The systems the batch changed (a few a day), each by one statement that moves its
+        row version on as the ORM's own update would, so an edit begun before the sweep is
+        refused as stale. An ORM object of the system already in the session (a single
+        system judged after new evidence) reads those columns again, so that it stays usable
+        after the transaction and a later change of it is checked against the new version."""
+        systems = _columns(System)
+        for system_id, values in self.changed.items():
+            session.execute(
+                update(systems.id.table)
+                .where(systems.id == system_id)
+                .values(**values, row_version=systems.row_version + 1)
+            )
+            loaded = session.identity_map.get(identity_key(System, system_id))
+            if loaded is not None:
+                session.refresh(loaded, [*values, "row_version"])

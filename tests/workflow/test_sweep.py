@@ -126,6 +126,36 @@ def test_a_first_sweep_long_after_evidence_aged_out_opens_the_finding_escalated(
     assert (again.id, again.escalated_on) == (pen.id, day)
 
 
+def test_a_judgement_that_changes_a_system_moves_its_version_on(
+    services: Services, clock: Any
+) -> None:
+    """The sweep writes a system's judged hash as the ORM would, moving its row version on:
+    an edit begun before the sweep is refused as stale. New evidence judged at once returns
+    the system as stored, usable after its transaction and current for the next edit."""
+    from review.errors import StaleUpdate
+    from review.services import inventory
+
+    sid = contract_approved(services).id
+    before = system(services, sid)
+    day = days(PEN_TEST_LAST_GOOD, 1)
+    sweep.run(services, day)
+    after = system(services, sid)
+    assert after.judged_hash != before.judged_hash
+    assert after.row_version == before.row_version + 1
+    with pytest.raises(StaleUpdate):
+        inventory.retire(services, "dana", sid, reason="Old", expected_version=before.row_version)
+    clock.now = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+    found = inventory.record_evidence(
+        services, "dana", sid, "pen_test", day, expected_version=after.row_version
+    )
+    stored = system(services, sid)
+    assert stored.judged_hash != after.judged_hash  # the pen test's finding cleared
+    assert (found.judged_hash, found.row_version) == (stored.judged_hash, stored.row_version)
+    assert found.record_number == stored.record_number
+    inventory.retire(services, "dana", sid, reason="Replaced", expected_version=found.row_version)
+    assert system(services, sid).status == "retired"
+
+
 def test_contract_end_notice_marks_across_each_edge(services: Services) -> None:
     sid = contract_approved(services).id
     key = f"contract_end||{END.isoformat()}"
