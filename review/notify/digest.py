@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any, cast
@@ -103,38 +104,10 @@ def _item_html(item: Item, base: str) -> str:
     )
 
 
-class Rendered:
-    """Each item's text and HTML, rendered once for all the digests of one run that carry it:
-    GEN-9 tells one event to several people (business owner, department, reviewers, waiver
-    authority), so a day's notices say the same about 3.5 times (the sweep's own data,
-    docs/performance.md). Keyed by the Item object (``_pending`` makes one per distinct
-    notice), which each entry holds, so no other item can take its id while it is kept, and
-    by the workspace address its link is made from (read again for each chunk)."""
-
-    def __init__(self) -> None:
-        self._text: dict[tuple[int, str], tuple[Item, str]] = {}
-        self._html: dict[tuple[int, str], tuple[Item, str]] = {}
-
-    def text(self, item: Item, base: str) -> str:
-        key = (id(item), base)
-        found = self._text.get(key)
-        if found is None:
-            found = self._text[key] = (item, _item_text(item, base))
-        return found[1]
-
-    def html(self, item: Item, base: str) -> str:
-        key = (id(item), base)
-        found = self._html.get(key)
-        if found is None:
-            found = self._html[key] = (item, _item_html(item, base))
-        return found[1]
-
-
-def render_text(digest: Digest, rendered: Rendered | None = None) -> str:
-    """The plain-text body. ``rendered``: items already rendered in this run (composing);
-    without it every item is rendered afresh."""
+def render_text(digest: Digest) -> str:
+    """The plain-text body (composing assembles the same from shared parts: ``_Bodies``)."""
     base = digest.base_url or links.base_url()
-    item_text = _item_text if rendered is None else rendered.text
+    item_text = _item_text
     hello = f"Hello {digest.name}," if digest.name else "Hello,"
     lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
     for _, heading, kinds in SECTIONS:
@@ -153,11 +126,11 @@ def render_text(digest: Digest, rendered: Rendered | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_html(digest: Digest, rendered: Rendered | None = None) -> str:
-    """The HTML body; ``rendered`` as for ``render_text``."""
+def render_html(digest: Digest) -> str:
+    """The HTML body (as ``render_text``)."""
     e = html.escape
     base = digest.base_url or links.base_url()
-    item_html = _item_html if rendered is None else rendered.html
+    item_html = _item_html
     parts = [
         "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
         f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
@@ -201,13 +174,12 @@ class _Stamp:
         return f"{self.prefix}{digest}@{self.domain}>"
 
 
-def due(preference: tuple[str, int] | None, as_of: dt.date, items: list[Item]) -> bool:
-    """Whether the person's digest goes out on ``as_of``."""
-    if any(i.urgent for i in items):
-        return True
+def due(preference: tuple[str, int] | None, as_of: dt.date, items: Iterable[Item]) -> bool:
+    """Whether the person's digest goes out on ``as_of`` (``items`` are looked at only for a
+    weekly digest on another day: whether one is urgent)."""
     if preference is None or preference[0] == "daily":
         return True
-    return as_of.weekday() == preference[1]
+    return as_of.weekday() == preference[1] or any(i.urgent for i in items)
 
 
 def compose(services: Services, as_of: dt.date) -> int:
@@ -245,35 +217,59 @@ def _compose(services: Services, as_of: dt.date) -> int:
     for at, (_, notices) in enumerate(waiting):
         count += notices
         if count >= CHUNK_NOTICES or at == len(waiting) - 1:
-            shared.make_room(count)
             with services.transaction() as tx:
+                shared.start(links.base_url())
                 chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon, shared)
-                written += _compose_chunk(tx, chunk, as_of, shared.rendered)
+                written += _compose_chunk(tx, chunk, as_of, shared)
             first, count = at + 1, 0
     return written
 
 
+class Part:
+    """One distinct notice of a composing run (``_pending`` makes one for all the notices
+    that say the same): its Item, the index in SECTIONS of the section it goes in (None: in
+    none), and its text (with the newline before it) and HTML once a digest has needed them.
+    GEN-9 tells one event to several people (business owner, department, reviewers, waiver
+    authority), so a day's notices say the same about 3.5 times (the sweep's own data,
+    docs/performance.md): each is rendered once, not once per digest."""
+
+    __slots__ = ("html", "item", "section", "text")
+
+    def __init__(self, item: Item, section: int | None) -> None:
+        self.item, self.section = item, section
+        self.text: str | None = None
+        self.html = ""
+
+
+_SECTION_OF = {kind: at for at, (_, _, kinds) in enumerate(SECTIONS) for kind in kinds}
+
+
 class Shared:
-    """What a composing run keeps from one chunk to the next: the Item of each distinct notice
-    and its rendering (``Rendered``), and the parsed citations and dates. People who share a
-    notice are rarely neighbours in address order. Bounded (memory stays flat): it never
-    holds more than ITEMS_KEPT items (about 1.6 kB each with their renderings) or one chunk's,
-    starting afresh before a chunk that could take it past that."""
+    """What a composing run keeps from one chunk to the next: the Part of each distinct
+    notice (with its rendering), and the parsed citations and dates. People who share a
+    notice are rarely neighbours in address order. Bounded (memory stays flat): when a new
+    notice would take it past ITEMS_KEPT parts (about 1.6 kB each with their renderings), it
+    starts afresh; the chunk being read keeps the parts it already took, so a run never holds
+    more than ITEMS_KEPT parts and one chunk's. The renderings' links are made from the
+    workspace address, read again for each chunk (``start``): a changed one starts afresh too."""
 
     ITEMS_KEPT = 4000
 
     def __init__(self) -> None:
-        self.items: dict[tuple[object, ...], Item] = {}
+        self.items: dict[tuple[object, ...], Part] = {}
         self.citations: dict[str, tuple[str, ...]] = {}
         self.days: dict[object, dt.date | None] = {None: None}
-        self.rendered = Rendered()
+        self.base = ""
 
-    def make_room(self, notices: int) -> None:
-        """Before reading a chunk of ``notices`` notices (each at most one new item)."""
-        if self.items and len(self.items) + notices > self.ITEMS_KEPT:
-            self.items.clear()
-            self.citations.clear()
-            self.rendered = Rendered()
+    def start(self, base: str) -> None:
+        """Before each chunk, with the workspace address read for it."""
+        if base != self.base:
+            self.forget()
+            self.base = base
+
+    def forget(self) -> None:
+        self.items.clear()  # in place: ``_pending`` holds the dict
+        self.citations.clear()
 
 
 @dataclass
@@ -283,7 +279,11 @@ class Pending:
     recipient: str
     cursor: int | None  # None: no digest yet
     ids: list[int]
-    items: list[Item]
+    parts: list[Part]
+
+    @property
+    def items(self) -> list[Item]:
+        return [part.item for part in self.parts]
 
 
 @dataclass
@@ -304,7 +304,7 @@ def _pending(
     Read as plain rows (a digest run may read hundreds of thousands), with no conversion per
     value: citations as their JSON text and (on SQLite) dates as their ISO text, each read once
     per distinct value; and notices that say the same (one event told to several people) share
-    one Item."""
+    one Part (``Shared``)."""
     n = cast(Table, Notice.__table__).c
     c = cast(Table, DigestCursor.__table__).c
     query = (
@@ -333,22 +333,29 @@ def _pending(
     rows = result.cursor.fetchall()  # plain tuples: nothing here needs SQLAlchemy's rows
     result.close()
     shared = shared or Shared()
-    citations_of, day_of, items = shared.citations, shared.days, shared.items
+    citations_of, day_of, parts, kept = (
+        shared.citations,
+        shared.days,
+        shared.items,
+        shared.ITEMS_KEPT,
+    )
     people: list[Pending] = []
     current = Pending("", None, [], [])
-    ids, taken = current.ids, current.items
+    ids, taken = current.ids, current.parts
     stopped = False
     for row in rows:
         if row[0] != current.recipient:
             current, stopped = Pending(row[0], row[1], [], []), False
-            ids, taken = current.ids, current.items
+            ids, taken = current.ids, current.parts
             people.append(current)
         if stopped or row[3]:
             stopped = True
             continue
         key = row[4:]
-        item = items.get(key)
-        if item is None:
+        part = parts.get(key)
+        if part is None:
+            if len(parts) >= kept:
+                shared.forget()
             kind, urgent, title, detail, cited, due_on, system_id = key
             citations = citations_of.get(cited)
             if citations is None:
@@ -358,9 +365,10 @@ def _pending(
                 day = day_of[due_on] = (
                     dt.date.fromisoformat(due_on) if isinstance(due_on, str) else due_on
                 )
-            item = items[key] = Item(kind, bool(urgent), title, detail, citations, day, system_id)
+            item = Item(kind, bool(urgent), title, detail, citations, day, system_id)
+            part = parts[key] = Part(item, _SECTION_OF.get(kind))
         ids.append(row[2])
-        taken.append(item)
+        taken.append(part)
     return Chunk([p for p in people if p.ids])
 
 
@@ -379,29 +387,84 @@ def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, in
     return found
 
 
-def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, rendered: Rendered) -> int:
+_HTML_START = "<!doctype html><html lang='en'><body style='font-family:sans-serif'>"
+
+
+class _Bodies:
+    """A digest's subject and bodies as composing writes them: byte for byte ``Digest.subject``,
+    ``render_text`` and ``render_html`` of the same digest (tests/workflow/
+    test_digest_shared.py), assembled in one pass over its parts, each part rendered once per
+    run, with what every digest of a chunk has in common (the day, the address, the headings
+    and the footers) formatted once."""
+
+    def __init__(self, as_of: dt.date, base: str) -> None:
+        e = html.escape
+        self.base = base
+        self.subject_end = f" due soon ({as_of.isoformat()})"
+        self.text_start = f"\n\nYour technology inventory digest for {as_of}."
+        self.text_heads = [(f"\n\n{h} (", f")\n{'-' * (len(h) + 4)}") for _, h, _ in SECTIONS]
+        self.text_end = (
+            "\n\nYou get this because GEN-9 of the City's technology review policy names you for "
+            "these deadlines (business owner, department, reviewer or waiver authority).\n"
+            f"All deadlines, your digest choice and your calendar feed: "
+            f"{links.deadlines_link(base)}\n"
+        )
+        self.html_start = f"<p>Your technology inventory digest for {e(as_of.isoformat())}.</p>"
+        self.html_heads = [f"<h2>{e(heading)} (" for _, heading, _ in SECTIONS]
+        self.html_end = (
+            "<p><small>You get this because GEN-9 of the City's technology review policy names "
+            "you for these deadlines. <a href='"
+            + e(links.deadlines_link(base), quote=True)
+            + "'>All deadlines, your digest choice and your calendar feed</a>.</small></p>"
+            "</body></html>"
+        )
+
+    def write(self, name: str, parts: list[Part]) -> tuple[str, str, str]:
+        """The subject, text and HTML of the digest of ``parts`` to a person called ``name``."""
+        sections: list[list[Part]] = [[] for _ in SECTIONS]
+        for part in parts:
+            if part.text is None:
+                part.text = "\n" + _item_text(part.item, self.base)
+                part.html = _item_html(part.item, self.base)
+            if part.section is not None:
+                sections[part.section].append(part)
+        text = [f"Hello {name}," if name else "Hello,", self.text_start]
+        page = [
+            _HTML_START,
+            f"<p>Hello {html.escape(name)},</p>" if name else "<p>Hello,</p>",
+            self.html_start,
+        ]
+        for at, section in enumerate(sections):
+            if section:
+                head, rule = self.text_heads[at]
+                text.append(f"{head}{len(section)}{rule}")
+                text += [cast(str, part.text) for part in section]
+                page.append(f"{self.html_heads[at]}{len(section)})</h2><ul>")
+                page += [part.html for part in section]
+                page.append("</ul>")
+        text.append(self.text_end)
+        page.append(self.html_end)
+        overdue, due_soon = len(sections[0]), len(sections[1])
+        subject = f"Technology inventory: {overdue} overdue, {due_soon}{self.subject_end}"
+        return subject, "".join(text), "".join(page)
+
+
+def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, shared: Shared) -> int:
     """The chunk's digests into the outbox and their cursors moved on, in one transaction:
     never a digest without its cursor, nor a cursor without its digest."""
     if not chunk.people:
         return 0
     people = _people(tx, chunk.people[0].recipient, chunk.people[-1].recipient)
-    base, stamp = links.base_url(), _Stamp(as_of, mail_domain())
+    bodies, stamp = _Bodies(as_of, shared.base), _Stamp(as_of, mail_domain())
     rows: list[tuple[str, str, str, str, str]] = []
     cursors: list[tuple[str, int]] = []
     for pending in chunk.people:
-        recipient, items = pending.recipient, pending.items
+        recipient, parts = pending.recipient, pending.parts
         name, preference = people.get(recipient.lower(), ("", None))
-        if not due(preference, as_of, items):
+        if not due(preference, as_of, (part.item for part in parts)):
             continue
-        digest = Digest(recipient, name, as_of, tuple(items), base)
         rows.append(
-            (
-                stamp.message_id(recipient, pending.ids),
-                recipient,
-                digest.subject,
-                render_text(digest, rendered),
-                render_html(digest, rendered),
-            )
+            (stamp.message_id(recipient, pending.ids), recipient, *bodies.write(name, parts))
         )
         cursors.append((recipient, pending.ids[-1]))
     if rows:
