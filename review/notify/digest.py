@@ -281,10 +281,6 @@ class Pending:
     ids: list[int]
     parts: list[Part]
 
-    @property
-    def items(self) -> list[Item]:
-        return [part.item for part in self.parts]
-
 
 @dataclass
 class Chunk:

@@ -52,7 +52,8 @@ def test_a_shared_rendering_reads_as_each_digest_alone() -> None:
     ben = digest.Digest("ben@city.gov", "", WEDNESDAY, (*every_kind[2:], item(7)), BASE)
     cleared = digest.Digest("cy@city.gov", "Cy", WEDNESDAY, (item(8, "cleared"),), BASE)
     unknown = digest.Digest("di@city.gov", "Di", WEDNESDAY, (item(9, "other"), item(10)), BASE)
-    bodies, shared = digest._Bodies(WEDNESDAY, BASE), {}
+    bodies = digest._Bodies(WEDNESDAY, BASE)
+    shared: dict[digest.Item, digest.Part] = {}
     for _ in range(2):  # the second time, every item comes from what was rendered
         for one in (ana, ben, cleared, unknown):
             subject, text, page = bodies.write(one.name, parts_of(list(one.items), shared))
