@@ -556,8 +556,11 @@ def _write(
             )
         return
     outbox = cast(Table, OutboxMessage.__table__)
+    # the timestamp as digests have always been stored on SQLite, formatted once a chunk: the
+    # type's bind_processor is None here, so sqlite3's default adapter wrote the datetime, as
+    # its isoformat with a space, for both columns of every row
     stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
-    when = stamp(now) if stamp else now  # the timestamp as SQLAlchemy stores it on SQLite
+    when = stamp(now) if stamp else now.isoformat(" ")
     connection.exec_driver_sql(
         f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
         f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import re
 from typing import Any
 
 import pytest
@@ -181,3 +182,22 @@ def test_a_changed_address_starts_the_renderings_afresh() -> None:
     assert not shared.items and shared.base == "https://tech-review.city.example.gov"
     bodies = digest._Bodies(WEDNESDAY, shared.base)
     assert BASE not in "".join(bodies.write("", [digest.Part(item(4), 1)]))
+
+
+def test_a_digest_stores_its_times_as_it_always_has(services: Services) -> None:
+    """On SQLite the outbox's times are text; a digest's are formatted once per chunk, and must
+    read as sqlite3's default adaptation of the datetime wrote them before (the ISO form with
+    a space, and the clock's UTC offset)."""
+    told(services, {"a@city.gov": [item(1, system_id=None)]})
+    assert digest.compose(services, WEDNESDAY) == 1
+    with services.transaction() as tx:
+        connection = tx.session.connection()
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL stores timestamptz")
+        stored = connection.exec_driver_sql(
+            "SELECT created_at, next_attempt_at FROM outbox WHERE kind = 'digest'"
+        ).one()
+    assert stored[0] == stored[1]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00", stored[0])
+    written = dt.datetime.fromisoformat(stored[0])
+    assert abs((written - services.now()).total_seconds()) < 5
