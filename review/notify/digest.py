@@ -560,11 +560,11 @@ def _write(
     # type's bind_processor is None here, so sqlite3's default adapter wrote the datetime, as
     # its isoformat with a space, for both columns of every row
     stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
-    when = stamp(now) if stamp else now.isoformat(" ")
+    written: Any = stamp(now) if stamp else now.isoformat(" ")
     connection.exec_driver_sql(
         f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
         f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",
-        [(*map(clean_text, row), *_SAME.values(), when, when) for row in rows],
+        [(*map(clean_text, row), *_SAME.values(), written, written) for row in rows],
     )
     connection.exec_driver_sql(
         "INSERT INTO digest_cursors (recipient, last_notice_id) VALUES (?, ?) "
