@@ -107,7 +107,6 @@ def _item_html(item: Item, base: str) -> str:
 def render_text(digest: Digest) -> str:
     """The plain-text body (composing assembles the same from shared parts: ``_Bodies``)."""
     base = digest.base_url or links.base_url()
-    item_text = _item_text
     hello = f"Hello {digest.name}," if digest.name else "Hello,"
     lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
     for _, heading, kinds in SECTIONS:
@@ -116,7 +115,7 @@ def render_text(digest: Digest) -> str:
             continue
         lines += ["", f"{heading} ({len(items)})", "-" * (len(heading) + 4)]
         for item in items:
-            lines.append(item_text(item, base))
+            lines.append(_item_text(item, base))
     lines += [
         "",
         "You get this because GEN-9 of the City's technology review policy names you for "
@@ -130,7 +129,6 @@ def render_html(digest: Digest) -> str:
     """The HTML body (as ``render_text``)."""
     e = html.escape
     base = digest.base_url or links.base_url()
-    item_html = _item_html
     parts = [
         "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
         f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
@@ -142,7 +140,7 @@ def render_html(digest: Digest) -> str:
             continue
         parts.append(f"<h2>{e(heading)} ({len(items)})</h2><ul>")
         for item in items:
-            parts.append(item_html(item, base))
+            parts.append(_item_html(item, base))
         parts.append("</ul>")
     parts.append(
         "<p><small>You get this because GEN-9 of the City's technology review policy names you "
@@ -237,8 +235,7 @@ class Part:
 
     def __init__(self, item: Item, section: int | None) -> None:
         self.item, self.section = item, section
-        self.text: str | None = None
-        self.html = ""
+        self.text = self.html = ""  # not rendered yet (a rendered text is never empty)
 
 
 _SECTION_OF = {kind: at for at, (_, _, kinds) in enumerate(SECTIONS) for kind in kinds}
@@ -461,7 +458,7 @@ class _Bodies:
         """The subject, text and HTML of the digest of ``parts`` to a person called ``name``."""
         sections: list[list[Part]] = [[] for _ in SECTIONS]
         for part in parts:
-            if part.text is None:
+            if not part.text:
                 part.text = "\n" + _item_text(part.item, self.base)
                 part.html = _item_html(part.item, self.base)
             if part.section is not None:
@@ -476,7 +473,7 @@ class _Bodies:
             if section:
                 head, rule = self.text_heads[at]
                 text.append(f"{head}{len(section)}{rule}")
-                text += [cast(str, part.text) for part in section]
+                text += [part.text for part in section]
                 page.append(f"{self.html_heads[at]}{len(section)})</h2><ul>")
                 page += [part.html for part in section]
                 page.append("</ul>")
