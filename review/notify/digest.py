@@ -13,20 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
-    Integer,
-    String,
+    Date,
+    Select,
     Table,
     Text,
+    bindparam,
     func,
     or_,
     select,
-    type_coerce,
 )
 from sqlalchemy import cast as cast_
 
@@ -103,38 +104,9 @@ def _item_html(item: Item, base: str) -> str:
     )
 
 
-class Rendered:
-    """Each item's text and HTML, rendered once for all the digests of one run that carry it:
-    GEN-9 tells one event to several people (business owner, department, reviewers, waiver
-    authority), so a day's notices say the same about 3.5 times (the sweep's own data,
-    docs/performance.md). Keyed by the Item object (``_pending`` makes one per distinct
-    notice), which each entry holds, so no other item can take its id while it is kept, and
-    by the workspace address its link is made from (read again for each chunk)."""
-
-    def __init__(self) -> None:
-        self._text: dict[tuple[int, str], tuple[Item, str]] = {}
-        self._html: dict[tuple[int, str], tuple[Item, str]] = {}
-
-    def text(self, item: Item, base: str) -> str:
-        key = (id(item), base)
-        found = self._text.get(key)
-        if found is None:
-            found = self._text[key] = (item, _item_text(item, base))
-        return found[1]
-
-    def html(self, item: Item, base: str) -> str:
-        key = (id(item), base)
-        found = self._html.get(key)
-        if found is None:
-            found = self._html[key] = (item, _item_html(item, base))
-        return found[1]
-
-
-def render_text(digest: Digest, rendered: Rendered | None = None) -> str:
-    """The plain-text body. ``rendered``: items already rendered in this run (composing);
-    without it every item is rendered afresh."""
+def render_text(digest: Digest) -> str:
+    """The plain-text body (composing assembles the same from shared parts: ``_Bodies``)."""
     base = digest.base_url or links.base_url()
-    item_text = _item_text if rendered is None else rendered.text
     hello = f"Hello {digest.name}," if digest.name else "Hello,"
     lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
     for _, heading, kinds in SECTIONS:
@@ -143,7 +115,7 @@ def render_text(digest: Digest, rendered: Rendered | None = None) -> str:
             continue
         lines += ["", f"{heading} ({len(items)})", "-" * (len(heading) + 4)]
         for item in items:
-            lines.append(item_text(item, base))
+            lines.append(_item_text(item, base))
     lines += [
         "",
         "You get this because GEN-9 of the City's technology review policy names you for "
@@ -153,11 +125,10 @@ def render_text(digest: Digest, rendered: Rendered | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_html(digest: Digest, rendered: Rendered | None = None) -> str:
-    """The HTML body; ``rendered`` as for ``render_text``."""
+def render_html(digest: Digest) -> str:
+    """The HTML body (as ``render_text``)."""
     e = html.escape
     base = digest.base_url or links.base_url()
-    item_html = _item_html if rendered is None else rendered.html
     parts = [
         "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
         f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
@@ -169,7 +140,7 @@ def render_html(digest: Digest, rendered: Rendered | None = None) -> str:
             continue
         parts.append(f"<h2>{e(heading)} ({len(items)})</h2><ul>")
         for item in items:
-            parts.append(item_html(item, base))
+            parts.append(_item_html(item, base))
         parts.append("</ul>")
     parts.append(
         "<p><small>You get this because GEN-9 of the City's technology review policy names you "
@@ -201,13 +172,12 @@ class _Stamp:
         return f"{self.prefix}{digest}@{self.domain}>"
 
 
-def due(preference: tuple[str, int] | None, as_of: dt.date, items: list[Item]) -> bool:
-    """Whether the person's digest goes out on ``as_of``."""
-    if any(i.urgent for i in items):
-        return True
+def due(preference: tuple[str, int] | None, as_of: dt.date, items: Iterable[Item]) -> bool:
+    """Whether the person's digest goes out on ``as_of`` (``items`` are looked at only for a
+    weekly digest on another day: whether one is urgent)."""
     if preference is None or preference[0] == "daily":
         return True
-    return as_of.weekday() == preference[1]
+    return as_of.weekday() == preference[1] or any(i.urgent for i in items)
 
 
 def compose(services: Services, as_of: dt.date) -> int:
@@ -245,35 +215,58 @@ def _compose(services: Services, as_of: dt.date) -> int:
     for at, (_, notices) in enumerate(waiting):
         count += notices
         if count >= CHUNK_NOTICES or at == len(waiting) - 1:
-            shared.make_room(count)
             with services.transaction() as tx:
+                shared.start(links.base_url())
                 chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon, shared)
-                written += _compose_chunk(tx, chunk, as_of, shared.rendered)
+                written += _compose_chunk(tx, chunk, as_of, shared)
             first, count = at + 1, 0
     return written
 
 
+class Part:
+    """One distinct notice of a composing run (``_pending`` makes one for all the notices
+    that say the same): its Item, the index in SECTIONS of the section it goes in (None: in
+    none), and its text (with the newline before it) and HTML once a digest has needed them.
+    GEN-9 tells one event to several people (business owner, department, reviewers, waiver
+    authority), so a day's notices say the same about 3.5 times (the sweep's own data,
+    docs/performance.md): each is rendered once, not once per digest."""
+
+    __slots__ = ("html", "item", "section", "text")
+
+    def __init__(self, item: Item, section: int | None) -> None:
+        self.item, self.section = item, section
+        self.text = self.html = ""  # not rendered yet (a rendered text is never empty)
+
+
+_SECTION_OF = {kind: at for at, (_, _, kinds) in enumerate(SECTIONS) for kind in kinds}
+
+
 class Shared:
-    """What a composing run keeps from one chunk to the next: the Item of each distinct notice
-    and its rendering (``Rendered``), and the parsed citations and dates. People who share a
-    notice are rarely neighbours in address order. Bounded (memory stays flat): it never
-    holds more than ITEMS_KEPT items (about 1.6 kB each with their renderings) or one chunk's,
-    starting afresh before a chunk that could take it past that."""
+    """What a composing run keeps from one chunk to the next: the Part of each distinct
+    notice (with its rendering), and the parsed citations and dates. People who share a
+    notice are rarely neighbours in address order. Bounded (memory stays flat): when a new
+    notice would take it past ITEMS_KEPT parts (about 1.6 kB each with their renderings), it
+    starts afresh; the chunk being read keeps the parts it already took, so a run never holds
+    more than ITEMS_KEPT parts and one chunk's. The renderings' links are made from the
+    workspace address, read again for each chunk (``start``): a changed one starts afresh too."""
 
     ITEMS_KEPT = 4000
 
     def __init__(self) -> None:
-        self.items: dict[tuple[object, ...], Item] = {}
+        self.items: dict[tuple[object, ...], Part] = {}
         self.citations: dict[str, tuple[str, ...]] = {}
         self.days: dict[object, dt.date | None] = {None: None}
-        self.rendered = Rendered()
+        self.base = ""
 
-    def make_room(self, notices: int) -> None:
-        """Before reading a chunk of ``notices`` notices (each at most one new item)."""
-        if self.items and len(self.items) + notices > self.ITEMS_KEPT:
-            self.items.clear()
-            self.citations.clear()
-            self.rendered = Rendered()
+    def start(self, base: str) -> None:
+        """Before each chunk, with the workspace address read for it."""
+        if base != self.base:
+            self.forget()
+            self.base = base
+
+    def forget(self) -> None:
+        self.items.clear()  # in place: ``_pending`` holds the dict
+        self.citations.clear()
 
 
 @dataclass
@@ -283,7 +276,7 @@ class Pending:
     recipient: str
     cursor: int | None  # None: no digest yet
     ids: list[int]
-    items: list[Item]
+    parts: list[Part]
 
 
 @dataclass
@@ -304,51 +297,43 @@ def _pending(
     Read as plain rows (a digest run may read hundreds of thousands), with no conversion per
     value: citations as their JSON text and (on SQLite) dates as their ISO text, each read once
     per distinct value; and notices that say the same (one event told to several people) share
-    one Item."""
-    n = cast(Table, Notice.__table__).c
-    c = cast(Table, DigestCursor.__table__).c
-    query = (
-        select(
-            n.recipient,
-            c.last_notice_id,
-            n.id,
-            type_coerce(n.created_on > as_of, Integer),
-            n.kind,
-            type_coerce(n.urgent, Integer),
-            n.title,
-            n.detail,
-            cast_(n.citations, Text),
-            type_coerce(n.due_on, String),
-            n.system_id,
-        )
-        .outerjoin(DigestCursor, c.recipient == n.recipient)
-        .where(
-            n.recipient.between(first, last),
-            n.id <= horizon,
-            or_(c.last_notice_id.is_(None), n.id > c.last_notice_id),
-        )
-        .order_by(n.recipient, n.id)
+    one Part (``Shared``)."""
+    connection = tx.session.connection()  # begins the transaction (SQLite: BEGIN IMMEDIATE)
+    stored = _DAY.bind_processor(connection.dialect)  # SQLite: the ISO text it holds
+    rows = _read(
+        connection,
+        "notices",
+        {
+            "first": first,
+            "last": last,
+            "horizon": horizon,
+            "as_of": stored(as_of) if stored else as_of,
+        },
     )
-    result = tx.session.connection().execute(query)
-    rows = result.cursor.fetchall()  # plain tuples: nothing here needs SQLAlchemy's rows
-    result.close()
     shared = shared or Shared()
-    citations_of, day_of, items = shared.citations, shared.days, shared.items
+    citations_of, day_of, parts, kept = (
+        shared.citations,
+        shared.days,
+        shared.items,
+        shared.ITEMS_KEPT,
+    )
     people: list[Pending] = []
     current = Pending("", None, [], [])
-    ids, taken = current.ids, current.items
+    ids, taken = current.ids, current.parts
     stopped = False
     for row in rows:
         if row[0] != current.recipient:
             current, stopped = Pending(row[0], row[1], [], []), False
-            ids, taken = current.ids, current.items
+            ids, taken = current.ids, current.parts
             people.append(current)
         if stopped or row[3]:
             stopped = True
             continue
         key = row[4:]
-        item = items.get(key)
-        if item is None:
+        part = parts.get(key)
+        if part is None:
+            if len(parts) >= kept:
+                shared.forget()
             kind, urgent, title, detail, cited, due_on, system_id = key
             citations = citations_of.get(cited)
             if citations is None:
@@ -358,50 +343,163 @@ def _pending(
                 day = day_of[due_on] = (
                     dt.date.fromisoformat(due_on) if isinstance(due_on, str) else due_on
                 )
-            item = items[key] = Item(kind, bool(urgent), title, detail, citations, day, system_id)
+            item = Item(kind, bool(urgent), title, detail, citations, day, system_id)
+            part = parts[key] = Part(item, _SECTION_OF.get(kind))
         ids.append(row[2])
-        taken.append(item)
+        taken.append(part)
     return Chunk([p for p in people if p.ids])
 
 
 def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, int] | None]]:
     """Names and digest choices of the users whose address is from ``first`` to ``last``."""
-    u = cast(Table, User.__table__).c
-    p = cast(Table, NotificationPreference.__table__)
-    rows = tx.session.connection().execute(  # Core columns: the ORM's select cost 1 ms a chunk
-        select(u.email, u.display_name, p.c.digest, p.c.weekday)
-        .outerjoin(p, p.c.user_id == u.id)
-        .where(u.email.between(first, last))
-    )
+    rows = _read(tx.session.connection(), "people", {"first": first, "last": last})
     found: dict[str, tuple[str, tuple[str, int] | None]] = {}
     for email, name, choice, weekday in rows:
         found[email.lower()] = (name, (choice, weekday) if choice else None)
     return found
 
 
-def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, rendered: Rendered) -> int:
+def _notices_query() -> Select[Any]:
+    n = cast(Table, Notice.__table__).c
+    c = cast(Table, DigestCursor.__table__).c
+    return (
+        select(
+            n.recipient,
+            c.last_notice_id,
+            n.id,
+            n.created_on > bindparam("as_of", type_=Date()),
+            n.kind,
+            n.urgent,
+            n.title,
+            n.detail,
+            cast_(n.citations, Text),
+            n.due_on,
+            n.system_id,
+        )
+        .outerjoin(DigestCursor, c.recipient == n.recipient)
+        .where(
+            n.recipient.between(bindparam("first"), bindparam("last")),
+            n.id <= bindparam("horizon"),
+            or_(c.last_notice_id.is_(None), n.id > c.last_notice_id),
+        )
+        .order_by(n.recipient, n.id)
+    )
+
+
+def _people_query() -> Select[Any]:
+    u = cast(Table, User.__table__).c
+    p = cast(Table, NotificationPreference.__table__)
+    return (
+        select(u.email, u.display_name, p.c.digest, p.c.weekday)
+        .outerjoin(p, p.c.user_id == u.id)
+        .where(u.email.between(bindparam("first"), bindparam("last")))
+    )
+
+
+_DAY = Date()
+_QUERIES = {"notices": _notices_query, "people": _people_query}
+_COMPILED: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _read(connection: Connection, query: str, values: dict[str, Any]) -> Sequence[Any]:
+    """The rows of one of the chunk's reads (``_QUERIES``), as the driver's plain tuples.
+    Each query is built and compiled once per process for each kind of database, and run on
+    the driver's cursor: through SQLAlchemy each chunk's select was built, keyed and executed
+    again, about a millisecond a chunk for the two."""
+    dialect = connection.dialect
+    key = (dialect.name, dialect.paramstyle, query)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = _QUERIES[query]().compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        found = _COMPILED[key] = (str(compiled), order)
+    sql, order = found
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, [values[name] for name in order] if order is not None else values)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+_HTML_START = "<!doctype html><html lang='en'><body style='font-family:sans-serif'>"
+
+
+class _Bodies:
+    """A digest's subject and bodies as composing writes them: byte for byte ``Digest.subject``,
+    ``render_text`` and ``render_html`` of the same digest (tests/workflow/
+    test_digest_shared.py), assembled in one pass over its parts, each part rendered once per
+    run, with what every digest of a chunk has in common (the day, the address, the headings
+    and the footers) formatted once."""
+
+    def __init__(self, as_of: dt.date, base: str) -> None:
+        e = html.escape
+        self.base = base
+        self.subject_end = f" due soon ({as_of.isoformat()})"
+        self.text_start = f"\n\nYour technology inventory digest for {as_of}."
+        self.text_heads = [(f"\n\n{h} (", f")\n{'-' * (len(h) + 4)}") for _, h, _ in SECTIONS]
+        self.text_end = (
+            "\n\nYou get this because GEN-9 of the City's technology review policy names you for "
+            "these deadlines (business owner, department, reviewer or waiver authority).\n"
+            f"All deadlines, your digest choice and your calendar feed: "
+            f"{links.deadlines_link(base)}\n"
+        )
+        self.html_start = f"<p>Your technology inventory digest for {e(as_of.isoformat())}.</p>"
+        self.html_heads = [f"<h2>{e(heading)} (" for _, heading, _ in SECTIONS]
+        self.html_end = (
+            "<p><small>You get this because GEN-9 of the City's technology review policy names "
+            "you for these deadlines. <a href='"
+            + e(links.deadlines_link(base), quote=True)
+            + "'>All deadlines, your digest choice and your calendar feed</a>.</small></p>"
+            "</body></html>"
+        )
+
+    def write(self, name: str, parts: list[Part]) -> tuple[str, str, str]:
+        """The subject, text and HTML of the digest of ``parts`` to a person called ``name``."""
+        sections: list[list[Part]] = [[] for _ in SECTIONS]
+        for part in parts:
+            if not part.text:
+                part.text = "\n" + _item_text(part.item, self.base)
+                part.html = _item_html(part.item, self.base)
+            if part.section is not None:
+                sections[part.section].append(part)
+        text = [f"Hello {name}," if name else "Hello,", self.text_start]
+        page = [
+            _HTML_START,
+            f"<p>Hello {html.escape(name)},</p>" if name else "<p>Hello,</p>",
+            self.html_start,
+        ]
+        for at, section in enumerate(sections):
+            if section:
+                head, rule = self.text_heads[at]
+                text.append(f"{head}{len(section)}{rule}")
+                text += [part.text for part in section]
+                page.append(f"{self.html_heads[at]}{len(section)})</h2><ul>")
+                page += [part.html for part in section]
+                page.append("</ul>")
+        text.append(self.text_end)
+        page.append(self.html_end)
+        overdue, due_soon = len(sections[0]), len(sections[1])
+        subject = f"Technology inventory: {overdue} overdue, {due_soon}{self.subject_end}"
+        return subject, "".join(text), "".join(page)
+
+
+def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, shared: Shared) -> int:
     """The chunk's digests into the outbox and their cursors moved on, in one transaction:
     never a digest without its cursor, nor a cursor without its digest."""
     if not chunk.people:
         return 0
     people = _people(tx, chunk.people[0].recipient, chunk.people[-1].recipient)
-    base, stamp = links.base_url(), _Stamp(as_of, mail_domain())
+    bodies, stamp = _Bodies(as_of, shared.base), _Stamp(as_of, mail_domain())
     rows: list[tuple[str, str, str, str, str]] = []
     cursors: list[tuple[str, int]] = []
     for pending in chunk.people:
-        recipient, items = pending.recipient, pending.items
+        recipient, parts = pending.recipient, pending.parts
         name, preference = people.get(recipient.lower(), ("", None))
-        if not due(preference, as_of, items):
+        if not due(preference, as_of, (part.item for part in parts)):
             continue
-        digest = Digest(recipient, name, as_of, tuple(items), base)
         rows.append(
-            (
-                stamp.message_id(recipient, pending.ids),
-                recipient,
-                digest.subject,
-                render_text(digest, rendered),
-                render_html(digest, rendered),
-            )
+            (stamp.message_id(recipient, pending.ids), recipient, *bodies.write(name, parts))
         )
         cursors.append((recipient, pending.ids[-1]))
     if rows:
@@ -455,12 +553,15 @@ def _write(
             )
         return
     outbox = cast(Table, OutboxMessage.__table__)
+    # the timestamp as digests have always been stored on SQLite, formatted once a chunk: the
+    # type's bind_processor is None here, so sqlite3's default adapter wrote the datetime, as
+    # its isoformat with a space, for both columns of every row
     stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
-    when = stamp(now) if stamp else now  # the timestamp as SQLAlchemy stores it on SQLite
+    written: Any = stamp(now) if stamp else now.isoformat(" ")
     connection.exec_driver_sql(
         f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
         f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",
-        [(*map(clean_text, row), *_SAME.values(), when, when) for row in rows],
+        [(*map(clean_text, row), *_SAME.values(), written, written) for row in rows],
     )
     connection.exec_driver_sql(
         "INSERT INTO digest_cursors (recipient, last_notice_id) VALUES (?, ?) "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
+import re
 from typing import Any
 
 import pytest
@@ -33,6 +35,11 @@ def item(n: int, kind: str = "due", **changes: Any) -> digest.Item:
     return dataclasses.replace(made, **changes)
 
 
+def parts_of(items: list[digest.Item], shared: dict[digest.Item, digest.Part]) -> list[digest.Part]:
+    """The run's Part of each item (one per distinct notice, as ``_pending`` makes them)."""
+    return [shared.setdefault(it, digest.Part(it, digest._SECTION_OF.get(it.kind))) for it in items]
+
+
 def test_a_shared_rendering_reads_as_each_digest_alone() -> None:
     every_kind = [
         item(1, "overdue"),
@@ -42,14 +49,51 @@ def test_a_shared_rendering_reads_as_each_digest_alone() -> None:
         item(5, "renewal"),
         item(6, "cleared"),
     ]
-    ana = digest.Digest("ana@city.gov", "Ana <Ops>", WEDNESDAY, tuple(every_kind), BASE)
+    ana = digest.Digest("ana@city.gov", "Ana <Ops> & 'co'", WEDNESDAY, tuple(every_kind), BASE)
     ben = digest.Digest("ben@city.gov", "", WEDNESDAY, (*every_kind[2:], item(7)), BASE)
-    rendered = digest.Rendered()
+    cleared = digest.Digest("cy@city.gov", "Cy", WEDNESDAY, (item(8, "cleared"),), BASE)
+    unknown = digest.Digest("di@city.gov", "Di", WEDNESDAY, (item(9, "other"), item(10)), BASE)
+    bodies = digest._Bodies(WEDNESDAY, BASE)
+    shared: dict[digest.Item, digest.Part] = {}
     for _ in range(2):  # the second time, every item comes from what was rendered
-        for one in (ana, ben):
-            assert digest.render_text(one, rendered) == digest.render_text(one)
-            assert digest.render_html(one, rendered) == digest.render_html(one)
-    assert "&lt;Contract&gt; &amp; Vendor 1" in digest.render_html(ana, rendered)
+        for one in (ana, ben, cleared, unknown):
+            subject, text, page = bodies.write(one.name, parts_of(list(one.items), shared))
+            assert subject == one.subject
+            assert text == digest.render_text(one)
+            assert page == digest.render_html(one)
+    assert (
+        "&lt;Contract&gt; &amp; Vendor 1" in bodies.write(ana.name, parts_of([item(1)], shared))[2]
+    )
+
+
+def test_digests_of_any_items_read_as_each_rendered_alone() -> None:
+    """Many digests of random items (every kind, with and without a due day or a system,
+    names with and without characters HTML escapes), against rendering each alone."""
+    rng = random.Random(13)
+    kinds = [kind for _, _, section in digest.SECTIONS for kind in sorted(section)]
+    pool = [
+        item(
+            n,
+            rng.choice([*kinds, "unknown"]),
+            due_on=rng.choice([None, WEDNESDAY + dt.timedelta(days=n)]),
+            system_id=rng.choice([None, n]),
+            citations=tuple(rng.sample(["GEN-9", "PROC-3", "SEC-1 <b>"], rng.randint(1, 3))),
+        )
+        for n in range(40)
+    ]
+    shared: dict[digest.Item, digest.Part] = {}
+    for base in (BASE, "http://127.0.0.1:8501"):
+        bodies = digest._Bodies(WEDNESDAY, base)
+        shared.clear()
+        for n in range(200):
+            items = rng.sample(pool, rng.randint(1, 12))
+            name = rng.choice(["", "Ana", "Ana <Ops> & 'co' \"quoted\""])
+            one = digest.Digest(f"p{n}@city.gov", name, WEDNESDAY, tuple(items), base)
+            assert bodies.write(name, parts_of(items, shared)) == (
+                one.subject,
+                digest.render_text(one),
+                digest.render_html(one),
+            )
 
 
 def test_the_subject_counts_overdue_and_due() -> None:
@@ -109,26 +153,51 @@ def test_people_told_the_same_get_digests_as_if_composed_alone(
         assert abs((message.created_at - services.now()).total_seconds()) < 1
 
 
-def test_a_run_keeps_no_more_items_than_it_may(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_keeps_no_more_items_than_it_may(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ITEMS_KEPT distinct notices the run starts afresh, as it reads a new notice; the
+    chunk being read keeps the parts it took."""
     monkeypatch.setattr(digest.Shared, "ITEMS_KEPT", 4)
+    free: dict[str, Any] = {"system_id": None}
+    told(services, {"a@city.gov": [item(n, **free) for n in range(1, 7)]})
     shared = digest.Shared()
-    for n in range(3):
-        shared.items[(n,)] = item(n)
-        shared.rendered.text(shared.items[(n,)], BASE)
-    rendered = shared.rendered
-    shared.make_room(1)  # 3 + 1 fit
-    assert len(shared.items) == 3 and shared.rendered is rendered
-    shared.make_room(2)  # 3 + 2 would not
-    assert not shared.items and shared.rendered is not rendered
-    shared.make_room(10)  # a chunk larger than the bound still gets read
-    assert not shared.items
+    with services.transaction() as tx:
+        chunk = digest._pending(tx, "a@city.gov", "a@city.gov", WEDNESDAY, 10**9, shared)
+    (only,) = chunk.people
+    assert [p.item.title for p in only.parts] == [item(n).title for n in range(1, 7)]
+    assert len(shared.items) == 2  # four kept, then forgotten for the fifth
+    assert list(shared.items.values()) == only.parts[4:]
 
 
-def test_a_shared_rendering_links_to_the_address_it_was_asked_for() -> None:
+def test_a_changed_address_starts_the_renderings_afresh() -> None:
     """The workspace address is read for each chunk: a later chunk after the address changed
     must not reuse links made from the old one."""
-    rendered, shared = digest.Rendered(), item(4)
-    other = "https://tech-review.city.example.gov"
-    assert BASE in rendered.text(shared, BASE) and BASE in rendered.html(shared, BASE)
-    assert other in rendered.text(shared, other) and BASE not in rendered.text(shared, other)
-    assert other in rendered.html(shared, other) and BASE not in rendered.html(shared, other)
+    shared = digest.Shared()
+    shared.start(BASE)
+    shared.items[("a",)] = digest.Part(item(4), 1)
+    shared.start(BASE)
+    assert shared.items and shared.base == BASE
+    shared.start("https://tech-review.city.example.gov")
+    assert not shared.items and shared.base == "https://tech-review.city.example.gov"
+    bodies = digest._Bodies(WEDNESDAY, shared.base)
+    assert BASE not in "".join(bodies.write("", [digest.Part(item(4), 1)]))
+
+
+def test_a_digest_stores_its_times_as_it_always_has(services: Services) -> None:
+    """On SQLite the outbox's times are text; a digest's are formatted once per chunk, and must
+    read as sqlite3's default adaptation of the datetime wrote them before (the ISO form with
+    a space, and the clock's UTC offset)."""
+    told(services, {"a@city.gov": [item(1, system_id=None)]})
+    assert digest.compose(services, WEDNESDAY) == 1
+    with services.transaction() as tx:
+        connection = tx.session.connection()
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL stores timestamptz")
+        stored = connection.exec_driver_sql(
+            "SELECT created_at, next_attempt_at FROM outbox WHERE kind = 'digest'"
+        ).one()
+    assert stored[0] == stored[1]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00", stored[0])
+    written = dt.datetime.fromisoformat(stored[0])
+    assert abs((written - services.now()).total_seconds()) < 5
