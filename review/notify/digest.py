@@ -392,7 +392,9 @@ def _people_query() -> Select[Any]:
     return (
         select(u.email, u.display_name, p.c.digest, p.c.weekday)
         .outerjoin(p, p.c.user_id == u.id)
-        .where(u.email.between(bindparam("first"), bindparam("last")))
+        # notices are addressed in lower case (recipients.Directory): an address stored
+        # with capitals is matched as that, or its owner lost their name and digest choice
+        .where(func.lower(u.email).between(bindparam("first"), bindparam("last")))
     )
 
 

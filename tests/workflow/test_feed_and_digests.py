@@ -17,7 +17,7 @@ from review.errors import NotFound, Refused
 from review.notify import digest
 from review.services import deadlines, feed, preferences, sweep
 from review.services.context import Services
-from review.store.models import Notice, NotificationPreference
+from review.store.models import Notice, NotificationPreference, User
 from review.ui import feed_route
 
 from .inventory_support import contract_approved, outbox
@@ -110,6 +110,35 @@ def test_deadlines_listing_filters_and_visibility(services: Services) -> None:
     assert security and {r.domain for r in security} == {"security"}
     assert deadlines.listing(services, "pat", day) == []  # another department's system
     assert deadlines.listing(services, "dana", day)  # the department's own
+
+
+def test_an_address_stored_with_capitals_keeps_its_name_and_digest_choice(
+    services: Services,
+) -> None:
+    """Notices are addressed in lower case; a user whose address was stored with capitals is
+    still greeted by name and gets the weekly digest they chose, not a daily one."""
+    preferences.set_digest(services, "sam", "weekly", "fri")
+    with services.transaction() as tx:
+        sam = tx.session.scalar(select(User).where(User.username == "sam"))
+        assert sam is not None
+        sam.email, name = "Sam@City.Example.GOV", sam.display_name
+    wednesday, friday = dt.date(2027, 5, 12), dt.date(2027, 5, 14)
+    with services.transaction() as tx:
+        tx.session.add(
+            Notice(
+                recipient="sam@city.example.gov",
+                system_id=None,
+                kind="cleared",
+                urgent=False,
+                title="Resolved",
+                detail="d",
+                citations=["GEN-9"],
+                created_on=wednesday,
+            )
+        )
+    assert digest.compose(services, wednesday) == 0  # weekly, on Fridays
+    assert digest.compose(services, friday) == 1
+    assert outbox(services)[-1].body_text.startswith(f"Hello {name},")
 
 
 def test_weekly_digest_waits_for_its_day_unless_something_is_urgent(services: Services) -> None:
