@@ -21,7 +21,8 @@ from .lifecycle import State
 from .record_versions import normalised, record_hash
 
 if TYPE_CHECKING:
-    from .sweep_judge import Batch, Swept, _Log
+    from .sweep_judge import Batch, _Log
+    from .sweep_rows import Swept
 
 
 def open_if_due(

@@ -11,8 +11,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
@@ -22,11 +21,9 @@ from sqlalchemy.orm.util import identity_key
 
 from ..core.deadlines import (
     OVERDUE,
-    ConditionDue,
     Deadline,
     FindingDue,
     SystemFacts,
-    WaiverDue,
     deadlines,
     finding_deadlines,
 )
@@ -40,26 +37,28 @@ from ..notify.recipients import Directory, Person
 from ..settings import Settings, settings
 from ..store.database import json_value
 from ..store.models import (
-    Condition,
     NoticeMark,
     Proposal,
-    RoleGrant,
     System,
     SystemFinding,
-    SystemReview,
-    User,
-    Waiver,
 )
 from . import outbox, renewals
 from .audit import canonical
 from .context import Tx
 from .evaluations import stored
 from .inventory import ENTERS_INVENTORY, ref
-
-
-def _columns(model: type[Any]) -> Any:
-    """A mapped class's table columns, for reading plain rows."""
-    return model.__table__.c
+from .sweep_rows import (
+    NO_REVIEW,
+    SWEPT,
+    Open,
+    Review,
+    Span,
+    Swept,
+    columns,
+    requesters_by_department,
+    review_rows,
+    system_rows,
+)
 
 
 def judged_hash(findings: Sequence[Finding] | Sequence[dict[str, Any]]) -> str:
@@ -132,151 +131,6 @@ class _Log:
         return bool(self.new or self.cleared or self.escalated or self.marks or self.renewal)
 
 
-class _Span:
-    """A batch's systems as an id range (active systems only) and the set of its ids."""
-
-    def __init__(self, ids: list[int]) -> None:
-        self.wanted = set(ids)
-        self.lo, self.hi = min(ids), max(ids)
-        self.active = (System.id.between(self.lo, self.hi), System.status == "active")
-
-    def proposals(self) -> Any:
-        """The batch's requests, as a sub-select (not a join: two systems may share one)."""
-        return select(System.proposal_id).where(*self.active).scalar_subquery()
-
-
-class _Review(NamedTuple):
-    """A request's active waivers and its open conditions as deadlines, and the findings its
-    open or met conditions answer: read as plain rows (the sweep only reads them)."""
-
-    waivers: tuple[WaiverDue, ...]
-    conditions: tuple[ConditionDue, ...]
-    conditioned: frozenset[str]
-
-
-_NO_REVIEW = _Review((), (), frozenset())
-
-
-def _review_rows(session: Session, span: _Span, proposal_ids: set[int]) -> dict[int, _Review]:
-    """The batch's active waivers and open or met conditions, by request."""
-    w = _columns(Waiver)
-    waivers: dict[int, list[WaiverDue]] = {}
-    for pid, *row in session.execute(
-        select(w.proposal_id, w.id, w.finding_key, w.rule_id, w.domain, w.expires_on)
-        .where(w.proposal_id.in_(span.proposals()), w.revoked_at.is_(None))
-        .order_by(w.id)
-    ):
-        if pid in proposal_ids:
-            waivers.setdefault(pid, []).append(WaiverDue(*row))
-    c = _columns(Condition)
-    conditions: dict[int, list[ConditionDue]] = {}
-    conditioned: dict[int, set[str]] = {}
-    for pid, status, *row in session.execute(
-        select(c.proposal_id, c.status, c.id, c.finding_key, c.domain, c.text, c.owner, c.due_date)
-        .where(c.proposal_id.in_(span.proposals()), c.status.in_(("open", "met")))
-        .order_by(c.id)
-    ):
-        if pid in proposal_ids:
-            conditioned.setdefault(pid, set()).add(row[1])
-            if status == "open":
-                conditions.setdefault(pid, []).append(ConditionDue(*row))
-    return {
-        pid: _Review(
-            tuple(waivers.get(pid, ())),
-            tuple(conditions.get(pid, ())),
-            frozenset(conditioned.get(pid, ())),
-        )
-        for pid in waivers.keys() | conditioned.keys()
-    }
-
-
-@dataclass(slots=True)
-class _Open:
-    """An open system finding as the sweep needs it. Read as a plain row; a change to one
-    already stored is written with the batch's others by one statement (the ORM's objects
-    cost about twice as much to load); one opened by this batch is its new row."""
-
-    id: int | None
-    finding_key: str
-    rule_id: str
-    domain: str
-    title: str
-    citations: list[str]
-    due_on: dt.date | None
-    new: SystemFinding | None = None
-
-
-@dataclass(slots=True)
-class Swept:
-    """A system as the sweep reads it: the columns judging needs, as a plain row (an ORM
-    object with all its columns cost twice as much to read). The two it may change, the
-    judged hash and the open renewal, are written by ``Batch.write``."""
-
-    id: int
-    proposal_id: int | None
-    title: str
-    department: str
-    tier: int | None
-    reviewed: bool
-    rereview_due: dt.date | None
-    judged_hash: str | None
-    record_number: int
-    owner_email: str
-    owner_name: str
-    renewal_proposal_id: int | None
-
-
-_SWEPT = tuple(f.name for f in dataclass_fields(Swept))
-
-
-def _system_rows(
-    session: Session, span: _Span
-) -> tuple[dict[int, dict[str, _Open]], set[tuple[int, str, str]], dict[int, dt.date]]:
-    """The batch's open system findings, notice marks reached, and latest renewal openings."""
-    f = _columns(SystemFinding)
-    open_findings: dict[int, dict[str, _Open]] = {}
-    for system_id, *row in session.execute(
-        select(
-            f.system_id, f.id, f.finding_key, f.rule_id, f.domain, f.title, f.citations, f.due_on
-        )
-        .where(f.system_id.between(span.lo, span.hi), f.status == "open")
-        .order_by(f.id)
-    ):
-        if system_id in span.wanted:
-            open_findings.setdefault(system_id, {})[row[1]] = _Open(*row)
-    marks = {
-        (int(s), str(k), str(m))
-        for s, k, m in session.execute(
-            select(NoticeMark.system_id, NoticeMark.deadline_key, NoticeMark.mark).where(
-                NoticeMark.system_id.between(span.lo, span.hi)
-            )
-        )
-        if s in span.wanted
-    }
-    renewals: dict[int, dt.date] = {}
-    for system_id, opened in session.execute(
-        select(SystemReview.system_id, SystemReview.opened_on).where(
-            SystemReview.system_id.between(span.lo, span.hi), SystemReview.kind == "renewal"
-        )
-    ):
-        if system_id in span.wanted:
-            renewals[system_id] = max(opened, renewals.get(system_id, opened))
-    return open_findings, marks, renewals
-
-
-def _requesters(session: Session) -> dict[str, list[int]]:
-    """Active requesters by department, for a renewal review's requester."""
-    requesters: dict[str, list[int]] = {}
-    for user_id, department in session.execute(
-        select(User.id, User.department)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.active.is_(True), RoleGrant.role == "requester")
-        .order_by(User.username)
-    ):
-        requesters.setdefault(department or "", []).append(user_id)
-    return requesters
-
-
 @dataclass
 class Batch:
     tx: Tx
@@ -284,8 +138,8 @@ class Batch:
     directory: Directory
     systems: list[Swept]
     records: dict[int, str]  # each system's record as the database holds it (JSON text)
-    reviews: dict[int, _Review]  # by request
-    open_findings: dict[int, dict[str, _Open]]
+    reviews: dict[int, Review]  # by request
+    open_findings: dict[int, dict[str, Open]]
     marks: set[tuple[int, str, str]]
     renewals_opened: dict[int, dt.date]
     original_requester: dict[int, int]
@@ -305,26 +159,26 @@ class Batch:
         """``ids``: active systems in id order. Each table is read for the batch's id range,
         not with a list of hundreds of ids (on PostgreSQL binding a 500-id list cost each
         query about 10 ms); rows of systems outside ``ids`` are dropped."""
-        span = _Span(ids)
+        span = Span(ids)
         session = tx.session
         systems: list[Swept] = []
         records: dict[int, str] = {}
         original: dict[int, int] = {}
         versions: dict[int, int] = {}
         states: dict[int, str] = {}
-        columns = _columns(System)
+        table = columns(System)
         for *row, text, requester, version, state in session.execute(
             # one statement for the systems, their records as text and their requests' state
             select(
-                *(columns[name] for name in _SWEPT),
-                cast(columns.record, Text),
+                *(table[name] for name in SWEPT),
+                cast(table.record, Text),
                 Proposal.requester_id,
                 Proposal.current_version,
                 Proposal.state,
             )
-            .outerjoin(Proposal, Proposal.id == columns.proposal_id)
+            .outerjoin(Proposal, Proposal.id == table.proposal_id)
             .where(*span.active)
-            .order_by(columns.id)
+            .order_by(table.id)
         ):
             system = Swept(*row)
             if system.id not in span.wanted:
@@ -335,8 +189,8 @@ class Batch:
                 pid = system.proposal_id
                 original[pid], versions[pid], states[pid] = requester, version, state
         proposal_ids = {s.proposal_id for s in systems if s.proposal_id is not None}
-        reviews = _review_rows(session, span, proposal_ids)
-        open_findings, marks, renewals = _system_rows(session, span)
+        reviews = review_rows(session, span, proposal_ids)
+        open_findings, marks, renewals = system_rows(session, span)
         return cls(
             tx,
             day,
@@ -366,7 +220,7 @@ class Batch:
     @functools.cached_property
     def requesters(self) -> dict[str, list[int]]:
         """Active requesters by department: read when a renewal review needs one."""
-        return _requesters(self.tx.session)
+        return requesters_by_department(self.tx.session)
 
     # --- judging ---------------------------------------------------------------------------
 
@@ -415,7 +269,7 @@ class Batch:
         """Open, clear and escalate the system's findings, record the notice marks reached
         and open its renewal review, from its evaluation (None: not yet reviewed)."""
         standards = self.tx.services.evaluator.standards
-        review = self.reviews.get(system.proposal_id or 0, _NO_REVIEW)
+        review = self.reviews.get(system.proposal_id or 0, NO_REVIEW)
         facts = SystemFacts(
             system.id,
             submission,
@@ -477,8 +331,8 @@ class Batch:
         system: Swept,
         result: Evaluation,
         base: list[Deadline],
-        review: _Review,
-        rows: dict[str, _Open],
+        review: Review,
+        rows: dict[str, Open],
         log: _Log,
     ) -> None:
         """Open what is newly unanswered; clear what is gone (or answered by a waiver)."""
@@ -514,7 +368,7 @@ class Batch:
                 None,
             )
 
-    def _open(self, system: Swept, finding: Finding, base: list[Deadline]) -> _Open:
+    def _open(self, system: Swept, finding: Finding, base: list[Deadline]) -> Open:
         after = self.tx.services.evaluator.standards.after_approval
         evidence = finding.citations[0] in after.evidence_sections.sections
         due: dt.date | None = None
@@ -556,7 +410,7 @@ class Batch:
             list(finding.citations),
             due,
         )
-        return _Open(
+        return Open(
             None,
             row.finding_key,
             row.rule_id,
@@ -567,7 +421,7 @@ class Batch:
             new=row,
         )
 
-    def _mark(self, system: Swept, deadline: Deadline, rows: dict[str, _Open], log: _Log) -> None:
+    def _mark(self, system: Swept, deadline: Deadline, rows: dict[str, Open], log: _Log) -> None:
         """Record a GEN-9 notice mark the first day it is reached, and tell those concerned."""
         mark = deadline.mark(self.day)
         if mark is None or (system.id, deadline.key, mark) in self.marks:
@@ -687,7 +541,7 @@ class Batch:
         session = self.tx.session
         session.flush()
         self._write_systems(session)
-        f = _columns(SystemFinding)
+        f = columns(SystemFinding)
         if self.cleared:
             session.execute(
                 update(f.id.table)
@@ -721,7 +575,7 @@ class Batch:
         refused as stale. An ORM object of the system already in the session (a single
         system judged after new evidence) reads those columns again, so that it stays usable
         after the transaction and a later change of it is checked against the new version."""
-        systems = _columns(System)
+        systems = columns(System)
         for system_id, values in self.changed.items():
             session.execute(
                 update(systems.id.table)
