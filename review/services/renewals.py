@@ -133,7 +133,6 @@ def _open_renewal(
             created_at=now,
         )
     )
-    system.renewal_proposal_id = proposal.id
     self.change(system, renewal_proposal_id=proposal.id)
     self.renewals_opened[system.id] = self.day
     self.tx.audit(

@@ -314,7 +314,6 @@ class Batch:
             return
         if self.states.get(system.proposal_id) not in ENTERS_INVENTORY:
             return  # its next stage is under review: the review's own evaluation stands
-        system.judged_hash = digest
         self.change(system, judged_hash=digest)
         self.tx.session.add(
             stored(
@@ -537,7 +536,9 @@ class Batch:
             )
 
     def write(self) -> None:
-        """The batch's marks, notices and webhook messages, in the batch's transaction."""
+        """The batch's changes, in the batch's transaction: systems' judged hashes and
+        renewals, findings opened, cleared and escalated, marks, notices and webhook
+        messages."""
         session = self.tx.session
         session.flush()
         self._write_systems(session)
@@ -566,7 +567,10 @@ class Batch:
             outbox.insert_new(session, self.outbox_rows)
 
     def change(self, system: Swept, **values: Any) -> None:
-        """Write ``values`` to the system's row with the batch."""
+        """Set ``values`` on the system's row as the batch sees it, and write them with the
+        batch (``_write_systems``)."""
+        for name, value in values.items():
+            setattr(system, name, value)
         self.changed.setdefault(system.id, {}).update(values)
 
     def _write_systems(self, session: Session) -> None:

@@ -112,6 +112,27 @@ def test_deadlines_listing_filters_and_visibility(services: Services) -> None:
     assert deadlines.listing(services, "dana", day)  # the department's own
 
 
+def _notice(
+    recipient: str,
+    day: dt.date,
+    *,
+    kind: str = "cleared",
+    urgent: bool = False,
+    title: str = "Resolved",
+) -> Notice:
+    """A notice to ``recipient`` dated ``day``, as the sweep writes one."""
+    return Notice(
+        recipient=recipient,
+        system_id=None,
+        kind=kind,
+        urgent=urgent,
+        title=title,
+        detail="d",
+        citations=["GEN-9"],
+        created_on=day,
+    )
+
+
 def test_an_address_stored_with_capitals_keeps_its_name_and_digest_choice(
     services: Services,
 ) -> None:
@@ -124,18 +145,7 @@ def test_an_address_stored_with_capitals_keeps_its_name_and_digest_choice(
         sam.email, name = "Sam@City.Example.GOV", sam.display_name
     wednesday, friday = dt.date(2027, 5, 12), dt.date(2027, 5, 14)
     with services.transaction() as tx:
-        tx.session.add(
-            Notice(
-                recipient="sam@city.example.gov",
-                system_id=None,
-                kind="cleared",
-                urgent=False,
-                title="Resolved",
-                detail="d",
-                citations=["GEN-9"],
-                created_on=wednesday,
-            )
-        )
+        tx.session.add(_notice("sam@city.example.gov", wednesday))
     assert digest.compose(services, wednesday) == 0  # weekly, on Fridays
     assert digest.compose(services, friday) == 1
     assert outbox(services)[-1].body_text.startswith(f"Hello {name},")
@@ -146,28 +156,7 @@ def test_weekly_digest_waits_for_its_day_unless_something_is_urgent(services: Se
     day = dt.date(2027, 5, 12)  # a Wednesday
     with services.transaction() as tx:
         tx.session.add_all(
-            [
-                Notice(
-                    recipient="sam@city.example.gov",
-                    system_id=None,
-                    kind="cleared",
-                    urgent=False,
-                    title="Resolved",
-                    detail="d",
-                    citations=["GEN-9"],
-                    created_on=day,
-                ),
-                Notice(
-                    recipient="dana@city.example.gov",
-                    system_id=None,
-                    kind="cleared",
-                    urgent=False,
-                    title="Resolved",
-                    detail="d",
-                    citations=["GEN-9"],
-                    created_on=day,
-                ),
-            ]
+            [_notice("sam@city.example.gov", day), _notice("dana@city.example.gov", day)]
         )
     assert digest.compose(services, day) == 1  # dana is daily (the default); sam waits
     assert [m.recipient for m in outbox(services)] == ["dana@city.example.gov"]
@@ -177,15 +166,12 @@ def test_weekly_digest_waits_for_its_day_unless_something_is_urgent(services: Se
     assert outbox(services)[-1].recipient == "sam@city.example.gov"
     with services.transaction() as tx:
         tx.session.add(
-            Notice(
-                recipient="sam@city.example.gov",
-                system_id=None,
+            _notice(
+                "sam@city.example.gov",
+                friday + dt.timedelta(days=1),
                 kind="due",
                 urgent=True,
                 title="Due in 7 days",
-                detail="d",
-                citations=["GEN-9"],
-                created_on=friday + dt.timedelta(days=1),
             )
         )
     assert digest.compose(services, friday + dt.timedelta(days=1)) == 1  # a mark: at once
