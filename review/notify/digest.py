@@ -19,25 +19,19 @@ from email.utils import parseaddr
 from typing import Any, cast
 
 from sqlalchemy import (
-    Connection,
-    Date,
-    Select,
     Table,
-    Text,
-    bindparam,
     func,
     or_,
     select,
 )
-from sqlalchemy import cast as cast_
 
 from ..services import heap
-from ..services.context import Services, Tx
+from ..services.context import Services
 from ..settings import settings
 from ..store.database import json_value
-from ..store.models import DigestCursor, Notice, NotificationPreference, OutboxMessage, User
-from ..store.storable import clean_text
-from . import links
+from ..store.models import DigestCursor, Notice
+from . import digest_io, links
+from .digest_io import Read, Written
 
 _UNREAD = dt.date.min  # a marker: a due date not read yet
 CHUNK_NOTICES = 2000  # notices read per transaction: memory stays flat however many people
@@ -187,7 +181,8 @@ def compose(services: Services, as_of: dt.date) -> int:
     notices: a cursor never passes a notice still to come. The notices considered are those up
     to the last one written when composing starts (a consistent cut: one written meanwhile
     waits for the next digest). People are taken in order of address, a range of them with
-    about CHUNK_NOTICES notices waiting at a time, each range in a transaction of its own.
+    about CHUNK_NOTICES notices waiting at a time, each range's digests and cursors written in a
+    transaction of their own (``digest_io``: on PostgreSQL, while the next range is composed).
     The heap that existed before is left out of the collector's full collections meanwhile
     (review.services.heap): composing makes many small objects, and each full collection
     rescanned the process's whole heap."""
@@ -210,16 +205,23 @@ def _compose(services: Services, as_of: dt.date) -> int:
             .group_by(n.recipient)
             .order_by(n.recipient)
         ).all()
-    written, first, count = 0, 0, 0
-    shared = Shared()
+    ranges, first, count = [], 0, 0
     for at, (_, notices) in enumerate(waiting):
         count += notices
         if count >= CHUNK_NOTICES or at == len(waiting) - 1:
-            with services.transaction() as tx:
-                shared.start(links.base_url())
-                chunk = _pending(tx, waiting[first][0], waiting[at][0], as_of, horizon, shared)
-                written += _compose_chunk(tx, chunk, as_of, shared)
+            ranges.append((waiting[first][0], waiting[at][0]))
             first, count = at + 1, 0
+    if not ranges:
+        return 0
+    written = 0
+    shared = Shared()
+    with digest_io.chunks(services, ranges, horizon, as_of) as chunks:
+        for read, write in chunks:
+            shared.start(links.base_url())
+            digests = _compose_chunk(services, _pending(read.notices, shared), read, as_of, shared)
+            if digests.rows:
+                write(digests)
+                written += len(digests.rows)
     return written
 
 
@@ -284,32 +286,15 @@ class Chunk:
     people: list[Pending]  # those with notices to send
 
 
-def _pending(
-    tx: Tx, first: str, last: str, as_of: dt.date, horizon: int, shared: Shared | None = None
-) -> Chunk:
-    """The people from ``first`` to ``last`` with notices beyond their cursor: each one's
-    notices in id order, up to the first dated after ``as_of`` (a digest takes a run of notices
-    from the cursor on, never one beyond a notice it leaves). One range of addresses, read
-    along the (recipient, id) index: a list of names cost PostgreSQL more to bind and plan than
-    to answer, and a LIMIT over all of them was planned, without fresh statistics, as a scan and
-    sort of every notice for each chunk.
+def _pending(rows: Sequence[Any], shared: Shared | None = None) -> Chunk:
+    """The people of a chunk with notices beyond their cursor (``digest_io.read_chunk``): each
+    one's notices in id order, up to the first dated after the day (a digest takes a run of
+    notices from the cursor on, never one beyond a notice it leaves).
 
     Read as plain rows (a digest run may read hundreds of thousands), with no conversion per
     value: citations as their JSON text and (on SQLite) dates as their ISO text, each read once
     per distinct value; and notices that say the same (one event told to several people) share
     one Part (``Shared``)."""
-    connection = tx.session.connection()  # begins the transaction (SQLite: BEGIN IMMEDIATE)
-    stored = _DAY.bind_processor(connection.dialect)  # SQLite: the ISO text it holds
-    rows = _read(
-        connection,
-        "notices",
-        {
-            "first": first,
-            "last": last,
-            "horizon": horizon,
-            "as_of": stored(as_of) if stored else as_of,
-        },
-    )
     shared = shared or Shared()
     citations_of, day_of, parts, kept = (
         shared.citations,
@@ -350,78 +335,12 @@ def _pending(
     return Chunk([p for p in people if p.ids])
 
 
-def _people(tx: Tx, first: str, last: str) -> dict[str, tuple[str, tuple[str, int] | None]]:
-    """Names and digest choices of the users whose address is from ``first`` to ``last``."""
-    rows = _read(tx.session.connection(), "people", {"first": first, "last": last})
+def _people(rows: Sequence[Any]) -> dict[str, tuple[str, tuple[str, int] | None]]:
+    """Names and digest choices of the chunk's users, by address in lower case."""
     found: dict[str, tuple[str, tuple[str, int] | None]] = {}
     for email, name, choice, weekday in rows:
         found[email.lower()] = (name, (choice, weekday) if choice else None)
     return found
-
-
-def _notices_query() -> Select[Any]:
-    n = cast(Table, Notice.__table__).c
-    c = cast(Table, DigestCursor.__table__).c
-    return (
-        select(
-            n.recipient,
-            c.last_notice_id,
-            n.id,
-            n.created_on > bindparam("as_of", type_=Date()),
-            n.kind,
-            n.urgent,
-            n.title,
-            n.detail,
-            cast_(n.citations, Text),
-            n.due_on,
-            n.system_id,
-        )
-        .outerjoin(DigestCursor, c.recipient == n.recipient)
-        .where(
-            n.recipient.between(bindparam("first"), bindparam("last")),
-            n.id <= bindparam("horizon"),
-            or_(c.last_notice_id.is_(None), n.id > c.last_notice_id),
-        )
-        .order_by(n.recipient, n.id)
-    )
-
-
-def _people_query() -> Select[Any]:
-    u = cast(Table, User.__table__).c
-    p = cast(Table, NotificationPreference.__table__)
-    return (
-        select(u.email, u.display_name, p.c.digest, p.c.weekday)
-        .outerjoin(p, p.c.user_id == u.id)
-        # notices are addressed in lower case (recipients.Directory): an address stored
-        # with capitals is matched as that, or its owner lost their name and digest choice
-        .where(func.lower(u.email).between(bindparam("first"), bindparam("last")))
-    )
-
-
-_DAY = Date()
-_QUERIES = {"notices": _notices_query, "people": _people_query}
-_COMPILED: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
-
-
-def _read(connection: Connection, query: str, values: dict[str, Any]) -> Sequence[Any]:
-    """The rows of one of the chunk's reads (``_QUERIES``), as the driver's plain tuples.
-    Each query is built and compiled once per process for each kind of database, and run on
-    the driver's cursor: through SQLAlchemy each chunk's select was built, keyed and executed
-    again, about a millisecond a chunk for the two."""
-    dialect = connection.dialect
-    key = (dialect.name, dialect.paramstyle, query)
-    found = _COMPILED.get(key)
-    if found is None:
-        compiled = _QUERIES[query]().compile(dialect=dialect)
-        order = tuple(compiled.positiontup or ()) if compiled.positional else None
-        found = _COMPILED[key] = (str(compiled), order)
-    sql, order = found
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, [values[name] for name in order] if order is not None else values)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 _HTML_START = "<!doctype html><html lang='en'><body style='font-family:sans-serif'>"
@@ -486,15 +405,17 @@ class _Bodies:
         return subject, "".join(text), "".join(page)
 
 
-def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, shared: Shared) -> int:
-    """The chunk's digests into the outbox and their cursors moved on, in one transaction:
+def _compose_chunk(
+    services: Services, chunk: Chunk, read: Read, as_of: dt.date, shared: Shared
+) -> Written:
+    """The chunk's digests, and the cursors they move: written together (``digest_io``),
     never a digest without its cursor, nor a cursor without its digest."""
+    digests = Written([], [], services.now())
     if not chunk.people:
-        return 0
-    people = _people(tx, chunk.people[0].recipient, chunk.people[-1].recipient)
+        return digests
+    people = _people(read.people)
     bodies, stamp = _Bodies(as_of, shared.base), _Stamp(as_of, mail_domain())
-    rows: list[tuple[str, str, str, str, str]] = []
-    cursors: list[tuple[str, int]] = []
+    rows, cursors = digests.rows, digests.cursors
     for pending in chunk.people:
         recipient, parts = pending.recipient, pending.parts
         name, preference = people.get(recipient.lower(), ("", None))
@@ -504,69 +425,4 @@ def _compose_chunk(tx: Tx, chunk: Chunk, as_of: dt.date, shared: Shared) -> int:
             (stamp.message_id(recipient, pending.ids), recipient, *bodies.write(name, parts))
         )
         cursors.append((recipient, pending.ids[-1]))
-    if rows:
-        _write(tx.session.connection(), rows, cursors, tx.services.now())
-    return len(rows)
-
-
-_OUTBOX = "message_id, recipient, subject, body_text, body_html"
-_SAME = {  # what every digest in the outbox has in common
-    "channel": "email",
-    "kind": "digest",
-    "status": "pending",
-    "attempts": 0,
-}
-
-
-# COPY's binary types of the columns above, in order: the client sends values as they are,
-# where the text format escaped every newline of 5 MB of bodies (a third of the client's time
-# writing them)
-_COPY_TYPES = [*["text"] * 5, "text", "text", "text", "int4", "timestamptz", "timestamptz"]
-
-
-def _write(
-    connection: Connection,
-    rows: list[tuple[str, str, str, str, str]],
-    cursors: list[tuple[str, int]],
-    now: dt.datetime,
-) -> None:
-    """The digests into the outbox and the cursors moved (or started), in the caller's
-    transaction. PostgreSQL: the outbox rows by binary COPY and the cursors by one statement
-    over two arrays (through SQLAlchemy each row cost about as much as rendering it, and a
-    statement per cursor a round of the server's work each). SQLite: executemany of the statement as
-    written (sqlite3 binds in C, where SQLAlchemy's processing of each row's parameters cost
-    more than the insert). Text is made storable as CleanText makes it
-    (review.store.storable)."""
-    if connection.dialect.name == "postgresql":
-        raw = cast(Any, connection.connection.driver_connection)
-        with raw.cursor() as cursor:
-            columns = f"{_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at"
-            with cursor.copy(f"COPY outbox ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(_COPY_TYPES)
-                when = now if now.tzinfo else now.replace(tzinfo=dt.UTC)  # the clock's is UTC
-                same = (*_SAME.values(), when, when)
-                for row in rows:
-                    copy.write_row((*map(clean_text, row), *same))
-            cursor.execute(
-                "INSERT INTO digest_cursors (recipient, last_notice_id) "
-                "SELECT * FROM unnest(%s::text[], %s::integer[]) "
-                "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
-                ([who for who, _ in cursors], [last for _, last in cursors]),
-            )
-        return
-    outbox = cast(Table, OutboxMessage.__table__)
-    # the timestamp as digests have always been stored on SQLite, formatted once a chunk: the
-    # type's bind_processor is None here, so sqlite3's default adapter wrote the datetime, as
-    # its isoformat with a space, for both columns of every row
-    stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
-    written: Any = stamp(now) if stamp else now.isoformat(" ")
-    connection.exec_driver_sql(
-        f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
-        f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",
-        [(*map(clean_text, row), *_SAME.values(), written, written) for row in rows],
-    )
-    connection.exec_driver_sql(
-        "INSERT INTO digest_cursors (recipient, last_notice_id) VALUES (?, ?) "
-        "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
-        cursors,
-    )
+    return digests

@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from sqlalchemy import insert, select, text
 
-from review.notify import digest
+from review.notify import digest, digest_io
 from review.services import preferences
 from review.services.context import Services
 from review.store.database import Database
@@ -62,19 +62,18 @@ def test_a_notice_written_while_composing_waits_for_the_next_digest(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tell(services, DANA, "Before", WEDNESDAY)
-    original = digest._pending
+    original = digest_io.chunks
     late: list[int] = []
 
-    def pending(*args: Any) -> Any:
-        if not late:  # after the cut is taken, before dana's notices are read
-            late.append(tell(services, DANA, "While", WEDNESDAY))
+    def chunks(*args: Any) -> Any:  # after the cut is taken, before dana's notices are read
+        late.append(tell(services, DANA, "While", WEDNESDAY))
         return original(*args)
 
-    monkeypatch.setattr(digest, "_pending", pending)
+    monkeypatch.setattr(digest_io, "chunks", chunks)
     assert digest.compose(services, WEDNESDAY) == 1
     assert sent(services, DANA) == [["Before"]]
     assert cursor_of(services, DANA) == late[0] - 1
-    monkeypatch.setattr(digest, "_pending", original)
+    monkeypatch.setattr(digest_io, "chunks", original)
     assert digest.compose(services, WEDNESDAY) == 1  # not skipped: in the next one
     assert sent(services, DANA) == [["Before"], ["While"]]
     assert digest.compose(services, WEDNESDAY) == 0
@@ -131,7 +130,7 @@ def test_a_run_that_dies_is_run_again_and_finishes(
     for who in people:
         tell(services, who, who, WEDNESDAY)
         tell(services, who, who + " again", WEDNESDAY)
-    original = digest._write
+    original = digest_io.write
     calls: list[int] = []
 
     def dies(*args: Any) -> None:
@@ -140,16 +139,46 @@ def test_a_run_that_dies_is_run_again_and_finishes(
             raise RuntimeError("the process died")
         original(*args)
 
-    monkeypatch.setattr(digest, "_write", dies)
+    monkeypatch.setattr(digest_io, "write", dies)
     with pytest.raises(RuntimeError):
         digest.compose(services, WEDNESDAY)
     assert [m.recipient for m in outbox(services)] == people[:1]
-    monkeypatch.setattr(digest, "_write", original)
+    monkeypatch.setattr(digest_io, "write", original)
     assert digest.compose(services, WEDNESDAY) == 3
     for who in people:
         assert sent(services, who) == [[who, who + " again"]]
     ids = [m.message_id for m in outbox(services)]
     assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.usefixtures("people")
+def test_a_run_that_fails_composing_keeps_the_chunks_handed_over(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a thread writes each chunk while the next is composed: when composing
+    fails, the chunks already handed over are written whole, as they are on SQLite (each in the
+    transaction that read it), and the next run sends the rest once."""
+    monkeypatch.setattr(digest, "CHUNK_NOTICES", 1)
+    people = [f"p{n}@city.gov" for n in range(4)]
+    for who in people:
+        tell(services, who, who, WEDNESDAY)
+    original = digest._compose_chunk
+    calls: list[int] = []
+
+    def fails(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("composing failed")
+        return original(*args)
+
+    monkeypatch.setattr(digest, "_compose_chunk", fails)
+    with pytest.raises(RuntimeError, match="composing failed"):
+        digest.compose(services, WEDNESDAY)
+    assert sorted(m.recipient for m in outbox(services)) == people[:2]
+    monkeypatch.setattr(digest, "_compose_chunk", original)
+    assert digest.compose(services, WEDNESDAY) == 2
+    for who in people:
+        assert sent(services, who) == [[who]]
 
 
 # --- migration 0011: the cursors backfilled from the notices marked delivered ---------------

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from review.notify import digest, links
+from review.notify import digest, digest_io, links
 from review.services.context import Services
 from review.store.models import Notice
 
@@ -163,7 +163,10 @@ def test_a_run_keeps_no_more_items_than_it_may(
     told(services, {"a@city.gov": [item(n, **free) for n in range(1, 7)]})
     shared = digest.Shared()
     with services.transaction() as tx:
-        chunk = digest._pending(tx, "a@city.gov", "a@city.gov", WEDNESDAY, 10**9, shared)
+        read = digest_io.read_chunk(
+            tx.session.connection(), "a@city.gov", "a@city.gov", 10**9, WEDNESDAY
+        )
+    chunk = digest._pending(read.notices, shared)
     (only,) = chunk.people
     assert [p.item.title for p in only.parts] == [item(n).title for n in range(1, 7)]
     assert len(shared.items) == 2  # four kept, then forgotten for the fifth

@@ -1,0 +1,258 @@
+"""Composing's reads and writes: each chunk's notices and people read, and its digests and
+cursors written.
+
+SQLite does all its work in this process and has one write lock: a chunk is read and written
+in one transaction (which takes the lock at its start), one chunk after another. PostgreSQL
+does its work on the server: there a thread writes each composed chunk, in a transaction of
+its own on a connection of its own, while the composing thread reads and renders the next.
+Before, composing waited for the server about half its time (bench/sweep.py,
+docs/performance.md). Chunks concern distinct people (ranges of addresses) and only a run
+holding the sweep's lock composes, so a chunk read before the one before it is written reads
+the same cursors as it would have after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, cast
+
+from sqlalchemy import Connection, Date, Select, Table, Text, bindparam, func, or_, select
+from sqlalchemy import cast as cast_
+
+from ..services.context import Services
+from ..store.models import DigestCursor, Notice, NotificationPreference, OutboxMessage, User
+from ..store.storable import clean_text
+
+Row = tuple[str, str, str, str, str]  # message id, recipient, subject, text, HTML
+
+
+@dataclass(frozen=True)
+class Read:
+    """One chunk as read: its notices beyond their people's cursors (``_notices_query``) and
+    the users whose addresses are in its range (``_people_query``), as the driver's rows."""
+
+    notices: Sequence[Any]
+    people: Sequence[Any]
+
+
+@dataclass
+class Written:
+    """One chunk's digests: the outbox rows, each person's last notice, and the time."""
+
+    rows: list[Row]
+    cursors: list[tuple[str, int]]
+    now: dt.datetime
+
+
+Write = Callable[[Written], None]
+
+
+def read_chunk(connection: Connection, first: str, last: str, horizon: int, as_of: dt.date) -> Read:
+    """The notices to people from ``first`` to ``last`` beyond their cursors, up to the
+    ``horizon`` notice, with whether each is dated after ``as_of``; and those people."""
+    stored = _DAY.bind_processor(connection.dialect)  # SQLite: the ISO text it holds
+    people = {"first": first, "last": last}
+    notices = {**people, "horizon": horizon, "as_of": stored(as_of) if stored else as_of}
+    return Read(_read(connection, "notices", notices), _read(connection, "people", people))
+
+
+@contextmanager
+def chunks(
+    services: Services, ranges: list[tuple[str, str]], horizon: int, as_of: dt.date
+) -> Iterator[Iterator[tuple[Read, Write]]]:
+    """Each range's chunk as read, with what writes its digests, in order. Leaving waits for
+    every chunk handed to a writer, also when composing failed (those chunks are whole, and
+    written as they would have been); the first write that fails stops the writing and is
+    raised (the chunks before it stay written, none after it is)."""
+    if services.db.is_sqlite:
+        inline = _inline(services, ranges, horizon, as_of)
+        try:
+            yield inline
+        finally:
+            inline.close()  # a transaction left open by a failure rolls back
+        return
+    writer = _Writer(services)
+    with services.db.engine.connect() as connection:
+        reads = (read_chunk(connection, first, last, horizon, as_of) for first, last in ranges)
+        try:
+            yield ((read, writer.put) for read in reads)
+        except BaseException:
+            writer.finish()
+            raise
+    writer.finish()
+    writer.raise_failure()
+
+
+def _inline(
+    services: Services, ranges: list[tuple[str, str]], horizon: int, as_of: dt.date
+) -> Generator[tuple[Read, Write]]:
+    for first, last in ranges:
+        with services.transaction() as tx:
+            connection = tx.session.connection()  # SQLite: BEGIN IMMEDIATE
+            yield read_chunk(connection, first, last, horizon, as_of), partial(write, connection)
+
+
+class _Writer:
+    """The chunks written by a thread, each in its own transaction, in the order given. The
+    first failure stops it: later chunks are not written, and the next ``put`` raises it (or,
+    at the end, ``raise_failure``)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.chunks: queue.Queue[Written | None] = queue.Queue(maxsize=1)
+        self.failed: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="digest-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, chunk: Written) -> None:
+        self.raise_failure()
+        self.chunks.put(chunk)
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.failed is not None:
+                continue  # stopped: taken off the queue only so that ``put`` never blocks
+            try:
+                with self.services.transaction() as tx:
+                    write(tx.session.connection(), chunk)
+            except BaseException as exc:  # raised in the composing thread
+                self.failed = exc
+
+    def finish(self) -> None:
+        """Wait for the chunks handed over to be written (or, after a failure, dropped)."""
+        self.chunks.put(None)
+        self.thread.join()
+
+    def raise_failure(self) -> None:
+        if self.failed is not None:
+            raise self.failed
+
+
+def _notices_query() -> Select[Any]:
+    n = cast(Table, Notice.__table__).c
+    c = cast(Table, DigestCursor.__table__).c
+    return (
+        select(
+            n.recipient,
+            c.last_notice_id,
+            n.id,
+            n.created_on > bindparam("as_of", type_=Date()),
+            n.kind,
+            n.urgent,
+            n.title,
+            n.detail,
+            cast_(n.citations, Text),
+            n.due_on,
+            n.system_id,
+        )
+        .outerjoin(DigestCursor, c.recipient == n.recipient)
+        .where(
+            n.recipient.between(bindparam("first"), bindparam("last")),
+            n.id <= bindparam("horizon"),
+            or_(c.last_notice_id.is_(None), n.id > c.last_notice_id),
+        )
+        .order_by(n.recipient, n.id)
+    )
+
+
+def _people_query() -> Select[Any]:
+    u = cast(Table, User.__table__).c
+    p = cast(Table, NotificationPreference.__table__)
+    return (
+        select(u.email, u.display_name, p.c.digest, p.c.weekday)
+        .outerjoin(p, p.c.user_id == u.id)
+        # notices are addressed in lower case (recipients.Directory): an address stored
+        # with capitals is matched as that, or its owner lost their name and digest choice
+        .where(func.lower(u.email).between(bindparam("first"), bindparam("last")))
+    )
+
+
+_DAY = Date()
+_QUERIES = {"notices": _notices_query, "people": _people_query}
+_COMPILED: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _read(connection: Connection, query: str, values: dict[str, Any]) -> Sequence[Any]:
+    """The rows of one of the chunk's reads (``_QUERIES``), as the driver's plain tuples.
+    Each query is built and compiled once per process for each kind of database, and run on
+    the driver's cursor: through SQLAlchemy each chunk's select was built, keyed and executed
+    again, about a millisecond a chunk for the two."""
+    dialect = connection.dialect
+    key = (dialect.name, dialect.paramstyle, query)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = _QUERIES[query]().compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        found = _COMPILED[key] = (str(compiled), order)
+    sql, order = found
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, [values[name] for name in order] if order is not None else values)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+_OUTBOX = "message_id, recipient, subject, body_text, body_html"
+_SAME = {  # what every digest in the outbox has in common
+    "channel": "email",
+    "kind": "digest",
+    "status": "pending",
+    "attempts": 0,
+}
+
+
+# COPY's binary types of the columns above, in order: the client sends values as they are,
+# where the text format escaped every newline of 5 MB of bodies (a third of the client's time
+# writing them)
+_COPY_TYPES = [*["text"] * 5, "text", "text", "text", "int4", "timestamptz", "timestamptz"]
+
+
+def write(connection: Connection, chunk: Written) -> None:
+    """The digests into the outbox and the cursors moved (or started), in the connection's
+    transaction. PostgreSQL: the outbox rows by binary COPY and the cursors by one statement
+    over two arrays (through SQLAlchemy each row cost about as much as rendering it, and a
+    statement per cursor a round of the server's work each). SQLite: executemany of the
+    statement as written (sqlite3 binds in C, where SQLAlchemy's processing of each row's
+    parameters cost more than the insert). Text is made storable as CleanText makes it
+    (review.store.storable)."""
+    rows, cursors, now = chunk.rows, chunk.cursors, chunk.now
+    if connection.dialect.name == "postgresql":
+        raw = cast(Any, connection.connection.driver_connection)
+        with raw.cursor() as cursor:
+            columns = f"{_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at"
+            with cursor.copy(f"COPY outbox ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_COPY_TYPES)
+                when = now if now.tzinfo else now.replace(tzinfo=dt.UTC)  # the clock's is UTC
+                same = (*_SAME.values(), when, when)
+                for row in rows:
+                    copy.write_row((*map(clean_text, row), *same))
+            cursor.execute(
+                "INSERT INTO digest_cursors (recipient, last_notice_id) "
+                "SELECT * FROM unnest(%s::text[], %s::integer[]) "
+                "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
+                ([who for who, _ in cursors], [last for _, last in cursors]),
+            )
+        return
+    outbox = cast(Table, OutboxMessage.__table__)
+    # the timestamp as digests have always been stored on SQLite, formatted once a chunk: the
+    # type's bind_processor is None here, so sqlite3's default adapter wrote the datetime, as
+    # its isoformat with a space, for both columns of every row
+    stamp = outbox.c.created_at.type.bind_processor(connection.dialect)
+    written: Any = stamp(now) if stamp else now.isoformat(" ")
+    connection.exec_driver_sql(
+        f"INSERT INTO outbox ({_OUTBOX}, {', '.join(_SAME)}, next_attempt_at, created_at) "
+        f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(_SAME))}, ?, ?)",
+        [(*map(clean_text, row), *_SAME.values(), written, written) for row in rows],
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO digest_cursors (recipient, last_notice_id) VALUES (?, ?) "
+        "ON CONFLICT (recipient) DO UPDATE SET last_notice_id = excluded.last_notice_id",
+        cursors,
+    )
