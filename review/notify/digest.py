@@ -21,7 +21,6 @@ from typing import Any, cast
 from sqlalchemy import (
     Table,
     func,
-    or_,
     select,
 )
 
@@ -29,7 +28,7 @@ from ..services import heap
 from ..services.context import Services
 from ..settings import settings
 from ..store.database import json_value
-from ..store.models import DigestCursor, Notice
+from ..store.models import Notice
 from . import digest_io, links
 from .digest_io import Read, Written
 
@@ -192,25 +191,21 @@ def compose(services: Services, as_of: dt.date) -> int:
 
 def _compose(services: Services, as_of: dt.date) -> int:
     n = cast(Table, Notice.__table__).c
-    c = cast(Table, DigestCursor.__table__).c
     with services.transaction() as tx:
         connection = tx.session.connection()
         horizon = connection.scalar(select(func.max(n.id)))
         if horizon is None:
             return 0
-        waiting = connection.execute(
-            select(n.recipient, func.count())
-            .outerjoin(DigestCursor, c.recipient == n.recipient)
-            .where(n.id <= horizon, or_(c.last_notice_id.is_(None), n.id > c.last_notice_id))
-            .group_by(n.recipient)
-            .order_by(n.recipient)
-        ).all()
-    ranges, first, count = [], 0, 0
-    for at, (_, notices) in enumerate(waiting):
+        people = digest_io.waiting(connection, horizon)
+    ranges: list[list[digest_io.Person]] = [[]]
+    count = 0
+    for who, after, notices in people:
+        ranges[-1].append((who, after))
         count += notices
-        if count >= CHUNK_NOTICES or at == len(waiting) - 1:
-            ranges.append((waiting[first][0], waiting[at][0]))
-            first, count = at + 1, 0
+        if count >= CHUNK_NOTICES:
+            ranges.append([])
+            count = 0
+    ranges = [chunk for chunk in ranges if chunk]
     if not ranges:
         return 0
     written = 0

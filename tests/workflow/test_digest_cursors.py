@@ -181,6 +181,28 @@ def test_a_run_that_fails_composing_keeps_the_chunks_handed_over(
         assert sent(services, who) == [[who]]
 
 
+@pytest.mark.usefixtures("people")
+def test_what_waits_is_read_from_each_cursor_on(services: Services) -> None:
+    """Composing counts and reads each person's notices from their cursor on (along the
+    recipient's index, never their history); a person without a cursor has all theirs."""
+    for k in range(5):
+        tell(services, DANA, f"old {k}", WEDNESDAY)
+    assert digest.compose(services, WEDNESDAY) == 1
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    new = tell(services, DANA, "new", thursday)
+    tell(services, SAM, "first", thursday)
+    dana = cursor_of(services, DANA)
+    assert dana is not None
+    with services.transaction() as tx:
+        connection = tx.session.connection()
+        waiting = digest_io.waiting(connection, new + 1)
+        read = digest_io.read_chunk(connection, [(DANA, dana)], new + 1, thursday)
+    assert waiting == [(DANA, dana, 1), (SAM, 0, 1)]
+    assert [row[2] for row in read.notices] == [new]
+    assert digest.compose(services, thursday) == 2
+    assert sent(services, DANA) == [[f"old {k}" for k in range(5)], ["new"]]
+
+
 # --- migration 0011: the cursors backfilled from the notices marked delivered ---------------
 
 

@@ -163,9 +163,7 @@ def test_a_run_keeps_no_more_items_than_it_may(
     told(services, {"a@city.gov": [item(n, **free) for n in range(1, 7)]})
     shared = digest.Shared()
     with services.transaction() as tx:
-        read = digest_io.read_chunk(
-            tx.session.connection(), "a@city.gov", "a@city.gov", 10**9, WEDNESDAY
-        )
+        read = digest_io.read_chunk(tx.session.connection(), [("a@city.gov", 0)], 10**9, WEDNESDAY)
     chunk = digest._pending(read.notices, shared)
     (only,) = chunk.people
     assert [p.item.title for p in only.parts] == [item(n).title for n in range(1, 7)]
