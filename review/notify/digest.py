@@ -271,7 +271,6 @@ class Pending:
     """One person's notices beyond their cursor, as far as ``as_of`` allows."""
 
     recipient: str
-    cursor: int | None  # None: no digest yet
     ids: list[int]
     parts: list[Part]
 
@@ -298,18 +297,18 @@ def _pending(rows: Sequence[Any], shared: Shared | None = None) -> Chunk:
         shared.ITEMS_KEPT,
     )
     people: list[Pending] = []
-    current = Pending("", None, [], [])
+    current = Pending("", [], [])
     ids, taken = current.ids, current.parts
     stopped = False
     for row in rows:
         if row[0] != current.recipient:
-            current, stopped = Pending(row[0], row[1], [], []), False
+            current, stopped = Pending(row[0], [], []), False
             ids, taken = current.ids, current.parts
             people.append(current)
-        if stopped or row[3]:
+        if stopped or row[2]:
             stopped = True
             continue
-        key = row[4:]
+        key = row[3:]
         part = parts.get(key)
         if part is None:
             if len(parts) >= kept:
@@ -325,7 +324,7 @@ def _pending(rows: Sequence[Any], shared: Shared | None = None) -> Chunk:
                 )
             item = Item(kind, bool(urgent), title, detail, citations, day, system_id)
             part = parts[key] = Part(item, _SECTION_OF.get(kind))
-        ids.append(row[2])
+        ids.append(row[1])
         taken.append(part)
     return Chunk([p for p in people if p.ids])
 

@@ -8,7 +8,9 @@ its own on a connection of its own, while the composing thread reads and renders
 Before, composing waited for the server about half its time (bench/sweep.py,
 docs/performance.md). Chunks concern distinct people (ranges of addresses) and only a run
 holding the sweep's lock composes, so a chunk read before the one before it is written reads
-the same cursors as it would have after.
+the same cursors as it would have after. Both databases read each person's notices from their
+cursor on, along the (recipient, id) index: what composing costs follows what waits, not
+the history.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ Row = tuple[str, str, str, str, str]  # message id, recipient, subject, text, HT
 
 @dataclass(frozen=True)
 class Read:
-    """One chunk as read: its notices beyond their people's cursors (``_notices_query``) and
-    the users whose addresses are in its range (``_people_query``), as the driver's rows."""
+    """One chunk as read: its notices beyond their people's cursors (``_SQL``) and the users
+    whose addresses are in its range (``_people_query``), as the driver's rows."""
 
     notices: Sequence[Any]
     people: Sequence[Any]
@@ -63,7 +65,7 @@ def waiting(connection: Connection, horizon: int) -> list[tuple[str, int, int]]:
     Read along the (recipient, id) index: the distinct addresses one index probe each (a
     recursive query, as PostgreSQL has no skip scan), and each person's count from their
     cursor on. A count over the table read every notice ever sent, and the table only grows
-    (180,000 notices after a year's catch-up of 20,000 systems, bench/sweep.py)."""
+    (180,000 notices after the catch-up day of 20,000 systems, bench/sweep.py)."""
     return [row for row in _read(connection, "waiting", {"horizon": horizon}) if row[2]]
 
 
@@ -155,11 +157,11 @@ class _Writer:
             raise self.failed
 
 
-# the notices beyond each person's cursor: a notice's columns as ``digest._pending`` reads them
-_NOTICE = (
-    "n.id, n.created_on > {as_of}, n.kind, n.urgent, n.title, n.detail, {citations}, "
-    "n.due_on, n.system_id"
-)
+# a notice's columns as ``digest._pending`` reads them, after its recipient
+_NOTICE = "n.id, n.created_on > {as_of}, n.kind, n.urgent, n.title, n.detail, {citations}, "
+_NOTICE += "n.due_on, n.system_id"
+_NOTICE_PG = _NOTICE.format(as_of="%(as_of)s::date", citations="n.citations::text")
+_NOTICE_SQLITE = _NOTICE.format(as_of=":as_of", citations="n.citations")
 _SQL = {
     "waiting": """
         WITH RECURSIVE r(recipient) AS (
@@ -177,9 +179,7 @@ _SQL = {
     # OFFSET 0: a subquery PostgreSQL keeps as it is, one index scan for each person from
     # their cursor on (flattened into a join it was planned as a scan of every notice)
     "notices-postgresql": f"""
-        SELECT p.recipient, p.after, {
-        _NOTICE.format(as_of="%(as_of)s::date", citations="n.citations::text")
-    }
+        SELECT p.recipient, {_NOTICE_PG}
         FROM unnest(%(who)s::text[], %(after)s::integer[]) WITH ORDINALITY
             AS p(recipient, after, at)
         CROSS JOIN LATERAL (
@@ -190,8 +190,7 @@ _SQL = {
         ORDER BY p.at, n.id""",
     # CROSS JOIN: SQLite takes the people as the outer loop, each one's notices by the index
     "notices-sqlite": f"""
-        SELECT n.recipient, json_extract(p.value, '$[1]'),
-            {_NOTICE.format(as_of=":as_of", citations="n.citations")}
+        SELECT n.recipient, {_NOTICE_SQLITE}
         FROM json_each(:people) AS p
         CROSS JOIN notices AS n ON n.recipient = json_extract(p.value, '$[0]')
             AND n.id > json_extract(p.value, '$[1]') AND n.id <= :horizon
@@ -217,10 +216,10 @@ _COMPILED: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
 def _read(connection: Connection, query: str, values: dict[str, Any]) -> Sequence[Any]:
-    """The rows of one of the chunk's reads (``_QUERIES``), as the driver's plain tuples.
-    Each query is built and compiled once per process for each kind of database, and run on
-    the driver's cursor: through SQLAlchemy each chunk's select was built, keyed and executed
-    again, about a millisecond a chunk for the two."""
+    """The rows of one of composing's reads (``_QUERIES``, or ``_SQL`` as written for each
+    kind of database), as the driver's plain tuples. Each query is built and compiled once
+    per process for each kind of database, and run on the driver's cursor: through SQLAlchemy
+    each chunk's select was built, keyed and executed again, about a millisecond a chunk."""
     dialect = connection.dialect
     key = (dialect.name, dialect.paramstyle, query)
     found = _COMPILED.get(key)

@@ -198,7 +198,7 @@ def test_what_waits_is_read_from_each_cursor_on(services: Services) -> None:
         waiting = digest_io.waiting(connection, new + 1)
         read = digest_io.read_chunk(connection, [(DANA, dana)], new + 1, thursday)
     assert waiting == [(DANA, dana, 1), (SAM, 0, 1)]
-    assert [row[2] for row in read.notices] == [new]
+    assert [row[1] for row in read.notices] == [new]
     assert digest.compose(services, thursday) == 2
     assert sent(services, DANA) == [[f"old {k}" for k in range(5)], ["new"]]
 
