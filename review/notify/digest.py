@@ -179,9 +179,9 @@ def compose(services: Services, as_of: dt.date) -> int:
     Runs under the sweep's lock (review.services.sweep), which is also the only writer of
     notices: a cursor never passes a notice still to come. The notices considered are those up
     to the last one written when composing starts (a consistent cut: one written meanwhile
-    waits for the next digest). People are taken in order of address, a range of them with
-    about CHUNK_NOTICES notices waiting at a time, each range's digests and cursors written in a
-    transaction of their own (``digest_io``: on PostgreSQL, while the next range is composed).
+    waits for the next digest). People are taken in order of address, a group of them with
+    about CHUNK_NOTICES notices waiting at a time, each group's digests and cursors written in a
+    transaction of their own (``digest_io``: on PostgreSQL, while the next group is composed).
     The heap that existed before is left out of the collector's full collections meanwhile
     (review.services.heap): composing makes many small objects, and each full collection
     rescanned the process's whole heap."""
@@ -197,20 +197,20 @@ def _compose(services: Services, as_of: dt.date) -> int:
         if horizon is None:
             return 0
         people = digest_io.waiting(connection, horizon)
-    ranges: list[list[digest_io.Person]] = [[]]
+    groups: list[list[digest_io.Person]] = [[]]
     count = 0
     for who, after, notices in people:
-        ranges[-1].append((who, after))
+        groups[-1].append((who, after))
         count += notices
         if count >= CHUNK_NOTICES:
-            ranges.append([])
+            groups.append([])
             count = 0
-    ranges = [chunk for chunk in ranges if chunk]
-    if not ranges:
+    groups = [chunk for chunk in groups if chunk]
+    if not groups:
         return 0
     written = 0
     shared = Shared()
-    with digest_io.chunks(services, ranges, horizon, as_of) as chunks:
+    with digest_io.chunks(services, groups, horizon, as_of) as chunks:
         for read, write in chunks:
             shared.start(links.base_url())
             digests = _compose_chunk(services, _pending(read.notices, shared), read, as_of, shared)

@@ -6,7 +6,7 @@ in one transaction (which takes the lock at its start), one chunk after another.
 does its work on the server: there a thread writes each composed chunk, in a transaction of
 its own on a connection of its own, while the composing thread reads and renders the next.
 Before, composing waited for the server about half its time (bench/sweep.py,
-docs/performance.md). Chunks concern distinct people (ranges of addresses) and only a run
+docs/performance.md). Chunks concern distinct people (runs of addresses) and only a run
 holding the sweep's lock composes, so a chunk read before the one before it is written reads
 the same cursors as it would have after. Both databases read each person's notices from their
 cursor on, along the (recipient, id) index: what composing costs follows what waits, not
@@ -87,14 +87,14 @@ def read_chunk(connection: Connection, people: list[Person], horizon: int, as_of
 
 @contextmanager
 def chunks(
-    services: Services, ranges: list[list[Person]], horizon: int, as_of: dt.date
+    services: Services, groups: list[list[Person]], horizon: int, as_of: dt.date
 ) -> Iterator[Iterator[tuple[Read, Write]]]:
-    """Each range's chunk as read, with what writes its digests, in order. Leaving waits for
-    every chunk handed to a writer, also when composing failed (those chunks are whole, and
-    written as they would have been); the first write that fails stops the writing and is
-    raised (the chunks before it stay written, none after it is)."""
+    """Each group's chunk as read (its people's notices), with what writes its digests, in
+    order. Leaving waits for every chunk handed to a writer, also when composing failed (those
+    chunks are whole, and written as they would have been); the first write that fails stops
+    the writing and is raised (the chunks before it stay written, none after it is)."""
     if services.db.is_sqlite:
-        inline = _inline(services, ranges, horizon, as_of)
+        inline = _inline(services, groups, horizon, as_of)
         try:
             yield inline
         finally:
@@ -102,7 +102,7 @@ def chunks(
         return
     writer = _Writer(services)
     with services.db.engine.connect() as connection:
-        reads = (read_chunk(connection, people, horizon, as_of) for people in ranges)
+        reads = (read_chunk(connection, people, horizon, as_of) for people in groups)
         try:
             yield ((read, writer.put) for read in reads)
         except BaseException:
@@ -113,9 +113,9 @@ def chunks(
 
 
 def _inline(
-    services: Services, ranges: list[list[Person]], horizon: int, as_of: dt.date
+    services: Services, groups: list[list[Person]], horizon: int, as_of: dt.date
 ) -> Generator[tuple[Read, Write]]:
-    for people in ranges:
+    for people in groups:
         with services.transaction() as tx:
             connection = tx.session.connection()  # SQLite: BEGIN IMMEDIATE
             yield read_chunk(connection, people, horizon, as_of), partial(write, connection)
