@@ -18,11 +18,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any, cast
 
-from sqlalchemy import (
-    Table,
-    func,
-    select,
-)
+from sqlalchemy import Table, func, select
 
 from ..services import heap
 from ..services.context import Services
@@ -33,7 +29,7 @@ from . import digest_io, links
 from .digest_io import Read, Written
 
 _UNREAD = dt.date.min  # a marker: a due date not read yet
-CHUNK_NOTICES = 2000  # notices read per transaction: memory stays flat however many people
+CHUNK_NOTICES = 2000  # notices read per chunk: memory stays flat however many people
 SECTIONS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("overdue", "Overdue", frozenset({"overdue", "escalated"})),
     ("due", "Due in the notice window", frozenset({"due"})),
