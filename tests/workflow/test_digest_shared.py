@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import random
 import re
@@ -32,7 +31,7 @@ def item(n: int, kind: str = "due", **changes: Any) -> digest.Item:
         WEDNESDAY + dt.timedelta(days=n),
         n,
     )
-    return dataclasses.replace(made, **changes)
+    return made._replace(**changes)
 
 
 def parts_of(items: list[digest.Item], shared: dict[digest.Item, digest.Part]) -> list[digest.Part]:
