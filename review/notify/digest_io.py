@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Connection, Date, Select, Table, bindparam, func, select
+from sqlalchemy import Connection, Date, Select, Table, bindparam, func, select, text
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from ..services.context import Services
 from ..store.models import NotificationPreference, OutboxMessage, User
@@ -36,8 +38,8 @@ Row = tuple[str, str, str, str, str]  # message id, recipient, subject, text, HT
 
 @dataclass(frozen=True)
 class Read:
-    """One chunk as read: its notices beyond their people's cursors (``_SQL``) and the users
-    whose addresses are in its range (``_people_query``), as the driver's rows."""
+    """One chunk as read: its notices beyond their people's cursors (``_NOTICES_*``) and the
+    users whose addresses are in its range (``_people_query``), as the driver's rows."""
 
     notices: Sequence[Any]
     people: Sequence[Any]
@@ -100,15 +102,13 @@ def chunks(
         finally:
             inline.close()  # a transaction left open by a failure rolls back
         return
-    writer = _Writer(services)
     with services.db.engine.connect() as connection:
+        writer = _Writer(services)
         reads = (read_chunk(connection, people, horizon, as_of) for people in groups)
         try:
             yield ((read, writer.put) for read in reads)
-        except BaseException:
+        finally:
             writer.finish()
-            raise
-    writer.finish()
     writer.raise_failure()
 
 
@@ -158,44 +158,42 @@ class _Writer:
 
 
 # a notice's columns as ``digest._pending`` reads them, after its recipient
-_NOTICE = "n.id, n.created_on > {as_of}, n.kind, n.urgent, n.title, n.detail, {citations}, "
-_NOTICE += "n.due_on, n.system_id"
-_NOTICE_PG = _NOTICE.format(as_of="%(as_of)s::date", citations="n.citations::text")
-_NOTICE_SQLITE = _NOTICE.format(as_of=":as_of", citations="n.citations")
-_SQL = {
-    "waiting": """
-        WITH RECURSIVE r(recipient) AS (
-            SELECT min(recipient) FROM notices
-            UNION ALL
-            SELECT (SELECT min(n.recipient) FROM notices n WHERE n.recipient > r.recipient)
-            FROM r WHERE r.recipient IS NOT NULL
-        )
-        SELECT r.recipient, coalesce(c.last_notice_id, 0),
-            (SELECT count(*) FROM notices n WHERE n.recipient = r.recipient
-                AND n.id > coalesce(c.last_notice_id, 0) AND n.id <= {horizon})
-        FROM r LEFT JOIN digest_cursors c ON c.recipient = r.recipient
-        WHERE r.recipient IS NOT NULL
-        ORDER BY r.recipient""",
-    # OFFSET 0: a subquery PostgreSQL keeps as it is, one index scan for each person from
-    # their cursor on (flattened into a join it was planned as a scan of every notice)
-    "notices-postgresql": f"""
-        SELECT p.recipient, {_NOTICE_PG}
-        FROM unnest(%(who)s::text[], %(after)s::integer[]) WITH ORDINALITY
-            AS p(recipient, after, at)
-        CROSS JOIN LATERAL (
-            SELECT * FROM notices WHERE notices.recipient = p.recipient
-                AND notices.id > p.after AND notices.id <= %(horizon)s
-            OFFSET 0
-        ) AS n
-        ORDER BY p.at, n.id""",
-    # CROSS JOIN: SQLite takes the people as the outer loop, each one's notices by the index
-    "notices-sqlite": f"""
-        SELECT n.recipient, {_NOTICE_SQLITE}
-        FROM json_each(:people) AS p
-        CROSS JOIN notices AS n ON n.recipient = json_extract(p.value, '$[0]')
-            AND n.id > json_extract(p.value, '$[1]') AND n.id <= :horizon
-        ORDER BY p.key, n.id""",
-}
+_NOTICE = (
+    "n.id, n.created_on > :as_of, n.kind, n.urgent, n.title, n.detail, {citations}, "
+    "n.due_on, n.system_id"
+)
+_WAITING = """
+    WITH RECURSIVE r(recipient) AS (
+        SELECT min(recipient) FROM notices
+        UNION ALL
+        SELECT (SELECT min(n.recipient) FROM notices n WHERE n.recipient > r.recipient)
+        FROM r WHERE r.recipient IS NOT NULL
+    )
+    SELECT r.recipient, coalesce(c.last_notice_id, 0),
+        (SELECT count(*) FROM notices n WHERE n.recipient = r.recipient
+            AND n.id > coalesce(c.last_notice_id, 0) AND n.id <= :horizon)
+    FROM r LEFT JOIN digest_cursors c ON c.recipient = r.recipient
+    WHERE r.recipient IS NOT NULL
+    ORDER BY r.recipient"""
+# OFFSET 0: a subquery PostgreSQL keeps as it is, one index scan for each person from their
+# cursor on (flattened into a join it was planned as a scan of every notice)
+_NOTICES_POSTGRESQL = f"""
+    SELECT p.recipient, {_NOTICE.format(citations="CAST(n.citations AS text)")}
+    FROM unnest(CAST(:who AS text[]), CAST(:after AS integer[])) WITH ORDINALITY
+        AS p(recipient, after, at)
+    CROSS JOIN LATERAL (
+        SELECT * FROM notices WHERE notices.recipient = p.recipient
+            AND notices.id > p.after AND notices.id <= :horizon
+        OFFSET 0
+    ) AS n
+    ORDER BY p.at, n.id"""
+# CROSS JOIN: SQLite takes the people as the outer loop, each one's notices by the index
+_NOTICES_SQLITE = f"""
+    SELECT n.recipient, {_NOTICE.format(citations="n.citations")}
+    FROM json_each(:people) AS p
+    CROSS JOIN notices AS n ON n.recipient = json_extract(p.value, '$[0]')
+        AND n.id > json_extract(p.value, '$[1]') AND n.id <= :horizon
+    ORDER BY p.key, n.id"""
 
 
 def _people_query() -> Select[Any]:
@@ -211,28 +209,30 @@ def _people_query() -> Select[Any]:
 
 
 _DAY = Date()
-_QUERIES = {"people": _people_query}
+# composing's reads, by name; "NAME-DIALECT" where a kind of database has its own
+_QUERIES: dict[str, ClauseElement] = {
+    "waiting": text(_WAITING),
+    "notices-postgresql": text(_NOTICES_POSTGRESQL),
+    "notices-sqlite": text(_NOTICES_SQLITE),
+    "people": _people_query(),
+}
 _COMPILED: dict[tuple[str, str, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
 def _read(connection: Connection, query: str, values: dict[str, Any]) -> Sequence[Any]:
-    """The rows of one of composing's reads (``_QUERIES``, or ``_SQL`` as written for each
-    kind of database), as the driver's plain tuples. Each query is built and compiled once
-    per process for each kind of database, and run on the driver's cursor: through SQLAlchemy
-    each chunk's select was built, keyed and executed again, about a millisecond a chunk."""
+    """The rows of one of composing's reads (``_QUERIES``), as the driver's plain tuples.
+    Each query is compiled once per process for each kind of database, and run on the
+    driver's cursor: through SQLAlchemy each chunk's select was built, keyed and executed
+    again, about a millisecond a chunk."""
     dialect = connection.dialect
     key = (dialect.name, dialect.paramstyle, query)
     found = _COMPILED.get(key)
     if found is None:
-        if query in _QUERIES:
-            compiled = _QUERIES[query]().compile(dialect=dialect)
-            order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            found = (str(compiled), order)
-        else:  # written for each kind of database, with named parameters
-            sql = _SQL.get(f"{query}-{dialect.name}") or _SQL[query]
-            mark = "%({})s" if dialect.name == "postgresql" else ":{}"
-            found = (sql.replace("{horizon}", mark.format("horizon")), None)
-        _COMPILED[key] = found
+        own = f"{query}-{dialect.name}"
+        clause = _QUERIES[own if own in _QUERIES else query]
+        compiled = cast(SQLCompiler, clause.compile(dialect=dialect))
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        found = _COMPILED[key] = (str(compiled), order)
     sql, order = found
     cursor = connection.connection.cursor()
     try:
