@@ -96,11 +96,27 @@ def _item_html(item: Item, base: str) -> str:
     )
 
 
+# the words every digest has, shared by the reference renderers below and ``_Bodies``
+_HTML_START = "<!doctype html><html lang='en'><body style='font-family:sans-serif'>"
+_INTRO = "Your technology inventory digest for {}."
+_WHY = (
+    "You get this because GEN-9 of the City's technology review policy names you for "
+    "these deadlines"
+)
+_WHO = " (business owner, department, reviewer or waiver authority)."
+_ALL = "All deadlines, your digest choice and your calendar feed"
+
+
+def _html_end(base: str) -> str:
+    link = html.escape(links.deadlines_link(base), quote=True)
+    return f"<p><small>{_WHY}. <a href='{link}'>{_ALL}</a>.</small></p></body></html>"
+
+
 def render_text(digest: Digest) -> str:
     """The plain-text body (composing assembles the same from shared parts: ``_Bodies``)."""
     base = digest.base_url or links.base_url()
     hello = f"Hello {digest.name}," if digest.name else "Hello,"
-    lines = [hello, "", f"Your technology inventory digest for {digest.as_of}."]
+    lines = [hello, "", _INTRO.format(digest.as_of)]
     for _, heading, kinds in SECTIONS:
         items = digest.section(kinds)
         if not items:
@@ -108,12 +124,7 @@ def render_text(digest: Digest) -> str:
         lines += ["", f"{heading} ({len(items)})", "-" * (len(heading) + 4)]
         for item in items:
             lines.append(_item_text(item, base))
-    lines += [
-        "",
-        "You get this because GEN-9 of the City's technology review policy names you for "
-        "these deadlines (business owner, department, reviewer or waiver authority).",
-        f"All deadlines, your digest choice and your calendar feed: {links.deadlines_link(base)}",
-    ]
+    lines += ["", _WHY + _WHO, f"{_ALL}: {links.deadlines_link(base)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -122,9 +133,9 @@ def render_html(digest: Digest) -> str:
     e = html.escape
     base = digest.base_url or links.base_url()
     parts = [
-        "<!doctype html><html lang='en'><body style='font-family:sans-serif'>",
+        _HTML_START,
         f"<p>Hello {e(digest.name)},</p>" if digest.name else "<p>Hello,</p>",
-        f"<p>Your technology inventory digest for {e(digest.as_of.isoformat())}.</p>",
+        f"<p>{_INTRO.format(e(digest.as_of.isoformat()))}</p>",
     ]
     for _, heading, kinds in SECTIONS:
         items = digest.section(kinds)
@@ -134,13 +145,7 @@ def render_html(digest: Digest) -> str:
         for item in items:
             parts.append(_item_html(item, base))
         parts.append("</ul>")
-    parts.append(
-        "<p><small>You get this because GEN-9 of the City's technology review policy names you "
-        "for these deadlines. <a href='"
-        + e(links.deadlines_link(base), quote=True)
-        + "'>All deadlines, your digest choice and your calendar feed</a>.</small></p>"
-        "</body></html>"
-    )
+    parts.append(_html_end(base))
     return "".join(parts)
 
 
@@ -337,9 +342,6 @@ def _people(rows: Sequence[Any]) -> dict[str, tuple[str, tuple[str, int] | None]
     return found
 
 
-_HTML_START = "<!doctype html><html lang='en'><body style='font-family:sans-serif'>"
-
-
 class _Bodies:
     """A digest's subject and bodies as composing writes them: byte for byte ``Digest.subject``,
     ``render_text`` and ``render_html`` of the same digest (tests/workflow/
@@ -351,23 +353,12 @@ class _Bodies:
         e = html.escape
         self.base = base
         self.subject_end = f" due soon ({as_of.isoformat()})"
-        self.text_start = f"\n\nYour technology inventory digest for {as_of}."
+        self.text_start = "\n\n" + _INTRO.format(as_of)
         self.text_heads = [(f"\n\n{h} (", f")\n{'-' * (len(h) + 4)}") for _, h, _ in SECTIONS]
-        self.text_end = (
-            "\n\nYou get this because GEN-9 of the City's technology review policy names you for "
-            "these deadlines (business owner, department, reviewer or waiver authority).\n"
-            f"All deadlines, your digest choice and your calendar feed: "
-            f"{links.deadlines_link(base)}\n"
-        )
-        self.html_start = f"<p>Your technology inventory digest for {e(as_of.isoformat())}.</p>"
+        self.text_end = f"\n\n{_WHY}{_WHO}\n{_ALL}: {links.deadlines_link(base)}\n"
+        self.html_start = f"<p>{_INTRO.format(e(as_of.isoformat()))}</p>"
         self.html_heads = [f"<h2>{e(heading)} (" for _, heading, _ in SECTIONS]
-        self.html_end = (
-            "<p><small>You get this because GEN-9 of the City's technology review policy names "
-            "you for these deadlines. <a href='"
-            + e(links.deadlines_link(base), quote=True)
-            + "'>All deadlines, your digest choice and your calendar feed</a>.</small></p>"
-            "</body></html>"
-        )
+        self.html_end = _html_end(base)
 
     def write(self, name: str, parts: list[Part]) -> tuple[str, str, str]:
         """The subject, text and HTML of the digest of ``parts`` to a person called ``name``."""
